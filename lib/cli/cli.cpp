@@ -1,0 +1,253 @@
+// The command table: the only file that includes CLI11 (STYLE.md §5). It declares every
+// option into the subcommands' plain Options structs, parses, runs the chosen subcommand and
+// maps its Error to an exit code. Nothing runs inside CLI11 callbacks.
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/result.h"
+
+#ifndef VIGIL_VERSION
+#define VIGIL_VERSION "0.0.0"
+#endif
+
+namespace vigil::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitNo = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitBadInput = 3;
+constexpr int kExitStore = 4;
+constexpr int kExitInternal = 5;
+
+int ExitCodeFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kVerifyFailed:
+      return kExitNo;
+    case ErrorCode::kUsage:
+      return kExitUsage;
+    case ErrorCode::kBadInput:
+      return kExitBadInput;
+    case ErrorCode::kNotFound:
+    case ErrorCode::kIo:
+    case ErrorCode::kStore:
+    case ErrorCode::kCrypto:
+      return kExitStore;
+    case ErrorCode::kInternal:
+      return kExitInternal;
+  }
+  return kExitInternal;
+}
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "did you mean" for a mistyped subcommand: the first word that is neither an option nor an
+// option's value.
+std::string Suggestion(int argc, const char* const* argv, const std::vector<std::string>& names) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--db" || arg == "--format") {
+      ++i;
+      continue;
+    }
+    if (!arg.empty() && arg[0] == '-') continue;
+    if (std::find(names.begin(), names.end(), arg) != names.end()) return {};
+    std::string best;
+    size_t best_d = 3;  // suggest only close matches
+    for (const std::string& n : names) {
+      size_t d = EditDistance(arg, n);
+      if (d < best_d) {
+        best_d = d;
+        best = n;
+      }
+    }
+    if (best.empty()) return "unknown command '" + arg + "' (see vigil --help)";
+    return "unknown command '" + arg + "'; did you mean '" + best + "'?";
+  }
+  return {};
+}
+
+constexpr const char* kRootFooter = R"(Examples:
+  vigil init --db cases/acme.db
+  vigil keygen --name soc-acme --out ~/keys/soc-acme
+  vigil --db cases/acme.db seal --key ~/keys/soc-acme.key > acme.checkpoint
+  vigil verify --db cases/acme.db --pubkey ~/keys/soc-acme.pub --checkpoint acme.checkpoint
+
+Exit status: 0 success, 1 the check answered no (e.g. TAMPERED), 2 usage error,
+3 bad input, 4 store, I/O or crypto failure, 5 internal error.
+See vigil(1) and vigil-<command>(1).)";
+
+}  // namespace
+
+void Note(const Context& ctx, const std::string& message) {
+  if (!ctx.global.quiet) ctx.err << "vigil " << ctx.command << ": " << message << "\n";
+}
+
+Status RunNotYetImplemented(const Context& ctx, const std::string& issue) {
+  return MakeError(ErrorCode::kInternal, std::string("'") + ctx.command +
+                                             "' is not implemented in this build yet (" + issue +
+                                             ")");
+}
+
+int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  try {
+    GlobalOptions global;
+    if (const char* env = std::getenv("VIGIL_DB"); env != nullptr && *env != '\0') {
+      global.db = env;
+    }
+    std::string format = "text";
+
+    CLI::App app{"vigil: offline security-log analysis with a tamper-evident audit store",
+                 "vigil"};
+    app.set_version_flag("--version", "vigil " VIGIL_VERSION);
+    app.require_subcommand(1, 1);
+    app.footer(kRootFooter);
+    app.add_option("--db", global.db, "Store file (default: $VIGIL_DB, else ./vigil.db)");
+    auto* quiet = app.add_flag("-q,--quiet", global.quiet, "Print only results and errors");
+    app.add_flag("-v,--verbose", global.verbose, "Print more detail on stderr")->excludes(quiet);
+    app.add_option("--format", format, "Output format: text or json")
+        ->check(CLI::IsMember({"text", "json"}));
+
+    InitOptions init_options;
+    auto* init = app.add_subcommand("init", "Create a store, or migrate one to this version");
+    init->footer("Example:\n  vigil init --db cases/acme.db");
+
+    VerifyOptions verify_options;
+    auto* verify = app.add_subcommand(
+        "verify", "Recompute the hash chain and answer VERIFIED (exit 0) or TAMPERED (exit 1)");
+    verify->add_option("--pubkey", verify_options.pubkeys,
+                       "Trusted public key (from vigil keygen); repeatable")
+        ->check(CLI::ExistingFile);
+    verify->add_option("--checkpoint", verify_options.checkpoints,
+                       "Checkpoint printed by vigil seal and kept off the machine; repeatable")
+        ->check(CLI::ExistingFile);
+    verify->add_option("-j,--jobs", verify_options.jobs, "Worker threads (default: one per core)")
+        ->check(CLI::Range(1, 64));
+    verify->add_option("--max-problems", verify_options.max_problems,
+                       "List at most this many problems (all are counted)")
+        ->capture_default_str();
+    verify->footer(
+        "Examples:\n  vigil verify --db cases/acme.db\n"
+        "  vigil verify --db cases/acme.db --pubkey soc.pub --checkpoint acme.checkpoint "
+        "--format json");
+
+    KeygenOptions keygen_options;
+    auto* keygen = app.add_subcommand("keygen", "Write an Ed25519 key pair for vigil seal");
+    keygen->add_option("--name", keygen_options.name, "Key name recorded in signatures")
+        ->capture_default_str();
+    keygen->add_option("-o,--out", keygen_options.out,
+                       "Write <out>.key (mode 0600) and <out>.pub")
+        ->capture_default_str();
+    keygen->add_flag("--force", keygen_options.force, "Overwrite existing key files");
+    keygen->footer("Example:\n  vigil keygen --name soc-acme --out ~/keys/soc-acme");
+
+    SealOptions seal_options;
+    auto* seal = app.add_subcommand(
+        "seal", "Sign the store's current head into a checkpoint and print it");
+    seal->add_option("--key", seal_options.key, "Private key from vigil keygen")
+        ->required()
+        ->check(CLI::ExistingFile);
+    seal->add_option("-o,--out", seal_options.out, "Also write the checkpoint here (- : stdout)")
+        ->capture_default_str();
+    seal->footer("Example:\n  vigil --db cases/acme.db seal --key soc.key > acme-2026-11-21.checkpoint");
+
+    struct Pending {
+      const char* name;
+      const char* description;
+      const char* issue;
+    };
+    const Pending pending[] = {
+        {"ingest", "Read logs into the store (not in this build yet)", "issue 3"},
+        {"correlate", "Group events into incidents (not in this build yet)", "issue 4"},
+        {"score", "Score incidents (not in this build yet)", "issue 5"},
+        {"report", "Draft incident reports (not in this build yet)", "issue 6"},
+        {"export", "Export incidents and reports (not in this build yet)", "issue 6"},
+    };
+    std::vector<CLI::App*> pending_apps;
+    for (const Pending& p : pending) {
+      auto* sub = app.add_subcommand(p.name, p.description);
+      sub->allow_extras();
+      pending_apps.push_back(sub);
+    }
+
+    std::vector<std::string> names;
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      sub->fallthrough();  // global options also work after the subcommand
+      names.push_back(sub->get_name());
+    }
+    for (CLI::App* sub : pending_apps) sub->fallthrough(false);  // swallow their arguments
+
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+        app.exit(e, out, err);
+        return kExitOk;
+      }
+      if (std::string hint = Suggestion(argc, argv, names); !hint.empty()) {
+        err << "vigil: " << hint << "\n";
+        return kExitUsage;
+      }
+      app.exit(e, out, err);
+      return kExitUsage;
+    }
+    global.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
+
+    CLI::App* chosen = app.get_subcommands().front();
+    Context ctx{global, out, err, chosen->get_name().c_str()};
+    const std::string command = chosen->get_name();
+    Status status;
+    if (chosen == init) {
+      status = RunInit(ctx, init_options);
+    } else if (chosen == verify) {
+      status = RunVerify(ctx, verify_options);
+    } else if (chosen == keygen) {
+      status = RunKeygen(ctx, keygen_options);
+    } else if (chosen == seal) {
+      status = RunSeal(ctx, seal_options);
+    } else {
+      const char* issue = "a later issue";
+      for (const Pending& p : pending) {
+        if (command == p.name) issue = p.issue;
+      }
+      status = RunNotYetImplemented(ctx, issue);
+    }
+    if (status.ok()) return kExitOk;
+    const Error& e = status.error();
+    if (e.code == ErrorCode::kVerifyFailed) {
+      if (!global.quiet || global.format == OutputFormat::kText) {
+        err << "vigil " << command << ": " << e.ToString() << "\n";
+      }
+    } else {
+      err << "vigil " << command << ": error: " << e.ToString() << "\n";
+    }
+    return ExitCodeFor(e.code);
+  } catch (const std::exception& e) {
+    err << "vigil: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,63 @@
+#pragma once
+// One plain function per subcommand (no CLI11 here: it lives in cli.cpp only). Each turns its
+// parsed Options into the stage's options, runs the stage and prints the result. A returned
+// Error is printed and mapped to an exit code by cli.cpp; kVerifyFailed means "the check
+// answered no" and is printed without the "error:" prefix.
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace vigil::cli {
+
+enum class OutputFormat { kText, kJson };
+
+struct GlobalOptions {
+  std::string db = "vigil.db";  // --db, else $VIGIL_DB, else ./vigil.db
+  bool quiet = false;
+  bool verbose = false;
+  OutputFormat format = OutputFormat::kText;
+};
+
+struct Context {
+  GlobalOptions global;
+  std::ostream& out;
+  std::ostream& err;
+  const char* command;  // for messages: "vigil <command>: ..."
+};
+
+// Writes "vigil <command>: <message>" to stderr unless --quiet.
+void Note(const Context& ctx, const std::string& message);
+
+struct InitOptions {};
+Status RunInit(const Context& ctx, const InitOptions& options);
+
+struct VerifyOptions {
+  std::vector<std::string> pubkeys;
+  std::vector<std::string> checkpoints;
+  unsigned jobs = 0;
+  size_t max_problems = 1000;
+};
+Status RunVerify(const Context& ctx, const VerifyOptions& options);
+
+struct KeygenOptions {
+  std::string name = "vigil";
+  std::string out = "vigil";  // writes <out>.key and <out>.pub
+  bool force = false;
+};
+Status RunKeygen(const Context& ctx, const KeygenOptions& options);
+
+struct SealOptions {
+  std::string key;
+  std::string out = "-";
+};
+Status RunSeal(const Context& ctx, const SealOptions& options);
+
+// Subcommands whose stage has not landed yet say so (kInternal, exit 5) instead of
+// pretending to work.
+Status RunNotYetImplemented(const Context& ctx, const std::string& issue);
+
+}  // namespace vigil::cli

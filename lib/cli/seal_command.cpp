@@ -1,0 +1,50 @@
+// vigil seal: sign the store's current head into a checkpoint.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/file_io.h"
+#include "core/json.h"
+#include "core/time.h"
+#include "crypto/signed_note.h"
+#include "store/store.h"
+#include "verify/checkpoint.h"
+
+namespace vigil::cli {
+
+Status RunSeal(const Context& ctx, const SealOptions& options) {
+  auto key_text = ReadFile(options.key, 64 * 1024);
+  if (!key_text) return key_text.error();
+  auto signer = crypto::ParseSignerKey(*key_text);
+  if (!signer) return MakeError(signer.error().code, signer.error().message, options.key);
+  auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kWrite);
+  if (!db) return db.error();
+  auto sealed = verify::Seal(*db, *signer, NowMicros());
+  if (!sealed) return sealed.error();
+
+  if (options.out != "-") {
+    Status s = WriteFileAtomic(options.out, sealed->note, 0644, /*overwrite=*/true);
+    if (!s.ok()) return s;
+  }
+  if (ctx.global.format == OutputFormat::kJson) {
+    JsonWriter w;
+    w.BeginObject()
+        .Key("size")
+        .Int(sealed->size)
+        .Key("head")
+        .String(crypto::DigestHex(sealed->head))
+        .Key("checkpoint_seq")
+        .Int(sealed->checkpoint_seq)
+        .Key("checkpoint")
+        .String(sealed->note)
+        .EndObject();
+    ctx.out << w.str() << "\n";
+  } else if (options.out == "-") {
+    ctx.out << sealed->note;
+  } else if (!ctx.global.quiet) {
+    ctx.out << "sealed " << sealed->size << " records, head " << crypto::DigestHex(sealed->head)
+            << "\ncheckpoint written to " << options.out << " (keep a copy off this machine)\n";
+  }
+  return {};
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,169 @@
+// vigil verify: recompute the chain and answer VERIFIED or TAMPERED.
+#include <ostream>
+
+#include "cli/commands.h"
+#include "core/file_io.h"
+#include "core/json.h"
+#include "crypto/signed_note.h"
+#include "verify/verifier.h"
+
+namespace vigil::cli {
+namespace {
+
+constexpr uint64_t kMaxKeyFile = 64 * 1024;
+constexpr uint64_t kMaxCheckpointFile = 1024 * 1024;
+
+void PrintJson(const Context& ctx, const verify::Summary& s) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("status")
+      .String(s.verified ? "VERIFIED" : "TAMPERED")
+      .Key("records")
+      .Int(s.records)
+      .Key("rows")
+      .Int(s.rows)
+      .Key("head")
+      .String(crypto::DigestHex(s.head))
+      .Key("head_seq")
+      .Int(s.head_seq)
+      .Key("first_broken_seq")
+      .OptionalInt(s.first_broken_seq)
+      .Key("store_id")
+      .String(s.store_id)
+      .Key("checkpoints")
+      .BeginObject()
+      .Key("examined")
+      .Int(s.checkpoints)
+      .Key("valid")
+      .Int(s.checkpoints_valid)
+      .Key("trusted_key")
+      .Bool(s.trusted)
+      .Key("sealed_size")
+      .OptionalInt(s.sealed_size)
+      .EndObject()
+      .Key("problems_total")
+      .Int(static_cast<int64_t>(s.problems_total))
+      .Key("problems")
+      .BeginArray();
+  for (const verify::Problem& p : s.problems) {
+    w.BeginObject()
+        .Key("kind")
+        .String(verify::ProblemKindName(p.kind))
+        .Key("seq")
+        .OptionalInt(p.seq)
+        .Key("table");
+    if (p.table.empty()) {
+      w.Null();
+    } else {
+      w.String(p.table);
+    }
+    w.Key("row_id").OptionalInt(p.row_id).Key("expected");
+    if (p.expected.empty()) {
+      w.Null();
+    } else {
+      w.String(p.expected);
+    }
+    w.Key("actual");
+    if (p.actual.empty()) {
+      w.Null();
+    } else {
+      w.String(p.actual);
+    }
+    w.Key("detail").String(p.detail).EndObject();
+  }
+  w.EndArray().EndObject();
+  ctx.out << w.str() << "\n";
+}
+
+// Table names come from the store and may be forged: keep only printable ASCII.
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (char c : s) out.push_back(c >= 0x20 && c < 0x7F ? c : '?');
+  return out;
+}
+
+void PrintText(const Context& ctx, const verify::Summary& s) {
+  std::ostream& o = ctx.out;
+  if (s.verified) {
+    o << "VERIFIED " << s.records << " records, head " << crypto::DigestHex(s.head) << "\n";
+  } else {
+    o << "TAMPERED first broken seq "
+      << (s.first_broken_seq ? std::to_string(*s.first_broken_seq) : std::string("unknown"))
+      << ", " << s.problems_total << " problem" << (s.problems_total == 1 ? "" : "s") << "\n";
+    for (const verify::Problem& p : s.problems) {
+      o << "  seq " << (p.seq ? std::to_string(*p.seq) : std::string("-")) << "  "
+        << verify::ProblemKindName(p.kind);
+      if (!p.table.empty()) {
+        o << "  " << Printable(p.table);
+        if (p.row_id) o << " row " << *p.row_id;
+      }
+      o << ": " << Printable(p.detail) << "\n";
+      if (!p.expected.empty() || !p.actual.empty()) {
+        o << "      expected " << (p.expected.empty() ? "-" : Printable(p.expected)) << "\n"
+          << "      actual   " << (p.actual.empty() ? "-" : Printable(p.actual)) << "\n";
+      }
+    }
+    if (s.problems.size() < s.problems_total) {
+      o << "  ... " << s.problems_total - s.problems.size()
+        << " more (raise --max-problems or use --format json)\n";
+    }
+  }
+  if (ctx.global.quiet) return;
+  o << "  store " << s.store_id << ", " << s.records << " chain entries, " << s.rows
+    << " rows hashed on " << s.jobs << " thread" << (s.jobs == 1 ? "" : "s") << "\n";
+  if (s.checkpoints == 0) {
+    o << "  no signed checkpoint: a forger with write access could recompute the whole chain "
+         "(see vigil seal)\n";
+  } else {
+    o << "  checkpoints: " << s.checkpoints_valid << " of " << s.checkpoints << " valid"
+      << (s.trusted ? " against the trusted key" : " against their own keys (not trusted: "
+                                                   "pass --pubkey)");
+    if (s.sealed_size) {
+      o << "; sealed up to seq " << *s.sealed_size;
+      if (s.head_seq > *s.sealed_size) {
+        o << ", " << s.head_seq - *s.sealed_size << " entries since";
+      }
+    }
+    o << "\n";
+  }
+}
+
+}  // namespace
+
+Status RunVerify(const Context& ctx, const VerifyOptions& options) {
+  verify::Options vo;
+  vo.db_path = ctx.global.db;
+  vo.jobs = options.jobs;
+  vo.max_problems = options.max_problems;
+  for (const std::string& path : options.pubkeys) {
+    auto text = ReadFile(path, kMaxKeyFile);
+    if (!text) return text.error();
+    auto key = crypto::ParseVerifierKey(*text);
+    if (!key) return MakeError(ErrorCode::kBadInput, key.error().message, path);
+    vo.trusted_keys.push_back(*key);
+  }
+  if (!options.checkpoints.empty() && options.pubkeys.empty()) {
+    return MakeError(ErrorCode::kUsage, "--checkpoint needs --pubkey to check its signature");
+  }
+  for (const std::string& path : options.checkpoints) {
+    auto text = ReadFile(path, kMaxCheckpointFile);
+    if (!text) return text.error();
+    vo.detached_checkpoints.emplace_back(path, *text);
+  }
+  auto summary = verify::Run(vo);
+  if (!summary) return summary.error();
+  if (ctx.global.format == OutputFormat::kJson) {
+    PrintJson(ctx, *summary);
+  } else {
+    PrintText(ctx, *summary);
+  }
+  if (!summary->verified) {
+    return MakeError(ErrorCode::kVerifyFailed,
+                     "store is TAMPERED (" + std::to_string(summary->problems_total) +
+                         " problems)",
+                     ctx.global.db);
+  }
+  return {};
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,24 @@
+#pragma once
+// Byte-string encodings used in the store, checkpoints and key files: lowercase hex and
+// standard base64 (RFC 4648 §4, with padding), plus big-endian integer packing for the
+// canonical encoding of vigil-store(5).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vigil {
+
+std::string ToHex(std::string_view bytes);
+// Accepts upper or lower case; nullopt on odd length or a non-hex character.
+std::optional<std::string> FromHex(std::string_view hex);
+
+std::string ToBase64(std::string_view bytes);
+// Strict: padding required, no whitespace, canonical trailing bits; nullopt otherwise.
+std::optional<std::string> FromBase64(std::string_view text);
+
+void AppendU32Be(std::string& out, uint32_t v);
+void AppendU64Be(std::string& out, uint64_t v);
+
+}  // namespace vigil

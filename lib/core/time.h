@@ -1,0 +1,16 @@
+#pragma once
+// UTC time as microseconds since the Unix epoch, the one time representation in the store.
+
+#include <cstdint>
+#include <string>
+
+namespace vigil {
+
+// "2026-11-21T16:26:44.123456Z"; the fraction is omitted when it is zero, so whole seconds
+// print as "2026-11-21T16:26:44Z". Deterministic: no locale, no time zone.
+std::string FormatUtc(int64_t micros);
+
+// The wall clock. Library code takes times as parameters; only the CLI calls this.
+int64_t NowMicros();
+
+}  // namespace vigil

@@ -1,0 +1,118 @@
+#include "store/chain.h"
+
+#include "store/schema.h"
+
+namespace vigil::store {
+
+Result<ChainHead> ReadHead(Database& db) {
+  auto stmt =
+      db.Prepare("SELECT seq, chain_hash FROM chain ORDER BY seq DESC LIMIT 1", "read chain head");
+  if (!stmt) return stmt.error();
+  auto row = stmt->Step();
+  if (!row) return row.error();
+  ChainHead head;
+  if (!*row) return head;
+  head.seq = stmt->ColumnInteger(0);
+  auto digest = crypto::DigestFromBytes(stmt->ColumnBlob(1));
+  if (!digest) {
+    return MakeError(ErrorCode::kStore,
+                     "chain head (seq " + std::to_string(head.seq) + ") has a malformed hash; "
+                     "run vigil verify",
+                     db.path());
+  }
+  head.hash = *digest;
+  return head;
+}
+
+Result<ChainWriter> ChainWriter::Begin(Database& db) {
+  auto head = ReadHead(db);
+  if (!head) return head.error();
+  auto sha = crypto::Sha256::Create();
+  if (!sha) return sha.error();
+  auto insert = db.Prepare(
+      "INSERT INTO chain(seq, tbl, row_id, record_hash, chain_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+      "append chain entry");
+  if (!insert) return insert.error();
+  return ChainWriter(db, std::move(*sha), std::move(*insert), *head);
+}
+
+ChainWriter::ChainWriter(Database& db, crypto::Sha256 sha, Statement chain_insert,
+                         ChainHead head)
+    : db_(&db), sha_(std::move(sha)), chain_insert_(std::move(chain_insert)), head_(head) {}
+
+Result<Statement*> ChainWriter::InsertFor(std::string_view table) {
+  auto it = inserts_.find(table);
+  if (it != inserts_.end()) return &it->second;
+  const TableDef* def = FindChainedTable(table);
+  if (def == nullptr) {
+    return MakeError(ErrorCode::kInternal, "not a chained table: " + std::string(table));
+  }
+  // Identifiers come from our own TableDef, never from input; values are bound.
+  std::string sql = "INSERT INTO " + std::string(def->name) + "(";
+  std::string params;
+  for (size_t i = 0; i < def->columns.size(); ++i) {
+    if (i > 0) {
+      sql += ", ";
+      params += ", ";
+    }
+    sql += def->columns[i].name;
+    params += "?" + std::to_string(i + 1);
+  }
+  sql += ") VALUES (" + params + ")";
+  auto stmt = db_->Prepare(sql, std::string("insert into ") + def->name);
+  if (!stmt) return stmt.error();
+  auto [pos, inserted] = inserts_.emplace(std::string(table), std::move(*stmt));
+  return &pos->second;
+}
+
+Result<int64_t> ChainWriter::Append(std::string_view table, const std::vector<Value>& values) {
+  const TableDef* def = FindChainedTable(table);
+  if (def == nullptr) {
+    return MakeError(ErrorCode::kInternal, "not a chained table: " + std::string(table));
+  }
+  if (values.size() != def->columns.size()) {
+    return MakeError(ErrorCode::kInternal, std::string(def->name) + " takes " +
+                                               std::to_string(def->columns.size()) +
+                                               " values, not " + std::to_string(values.size()));
+  }
+  auto stmt = InsertFor(table);
+  if (!stmt) return stmt.error();
+  Statement& insert = **stmt;
+  insert.Reset();
+  canonical_.Clear();
+  for (size_t i = 0; i < values.size(); ++i) {
+    const ColumnDef& col = def->columns[i];
+    const Value& v = values[i];
+    if (v.type != col.type && !(v.type == ValueType::kNull && !col.not_null)) {
+      return MakeError(ErrorCode::kInternal, std::string(def->name) + "." + col.name +
+                                                 " is " + ValueTypeName(col.type) + ", not " +
+                                                 ValueTypeName(v.type));
+    }
+    Status s = insert.Bind(static_cast<int>(i + 1), v);
+    if (!s.ok()) return s.error();
+    canonical_.Add(v);
+  }
+  auto done = insert.Step();
+  if (!done) return done.error();
+  int64_t row_id = db_->LastInsertRowid();
+
+  crypto::Digest record = sha_.Hash(canonical_.Bytes());
+  int64_t seq = head_.seq + 1;
+  crypto::Digest link = ChainLinkHash(sha_, scratch_, head_.hash, seq, def->name, row_id, record);
+  if (!sha_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed while sealing a record");
+
+  chain_insert_.Reset();
+  Status s = chain_insert_.BindInteger(1, seq);
+  if (s.ok()) s = chain_insert_.BindText(2, def->name);
+  if (s.ok()) s = chain_insert_.BindInteger(3, row_id);
+  if (s.ok()) s = chain_insert_.BindBlob(4, crypto::DigestBytes(record));
+  if (s.ok()) s = chain_insert_.BindBlob(5, crypto::DigestBytes(link));
+  if (!s.ok()) return s.error();
+  auto appended = chain_insert_.Step();
+  if (!appended) return appended.error();
+  head_.seq = seq;
+  head_.hash = link;
+  return row_id;
+}
+
+}  // namespace vigil::store

@@ -1,0 +1,61 @@
+#pragma once
+// Appending to chained tables. Every row written through a ChainWriter gets, in the same
+// transaction, a chain entry (seq, tbl, row_id, record_hash, chain_hash); see vigil-store(5).
+//
+// Use:
+//   auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
+//   auto writer = ChainWriter::Begin(db);          // reads the head under the write lock
+//   writer->Append("events", values); ...
+//   tx->Commit();
+// After any error the writer and its transaction must be abandoned (the transaction rolls
+// back, and the writer's idea of the head is stale).
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "crypto/sha256.h"
+#include "store/canonical.h"
+#include "store/database.h"
+#include "store/value.h"
+
+namespace vigil::store {
+
+struct ChainHead {
+  int64_t seq = 0;          // 0 for an empty chain
+  crypto::Digest hash{};    // 32 zero bytes for an empty chain
+};
+
+// The newest entry of the chain as stored (not verified).
+Result<ChainHead> ReadHead(Database& db);
+
+class ChainWriter {
+ public:
+  // Must be called inside an immediate (write) transaction on `db`.
+  static Result<ChainWriter> Begin(Database& db);
+
+  // Inserts one row into chained table `table` and appends its chain entry. `values` holds
+  // every column after `id`, in declaration order, each NULL or of the declared type:
+  // anything else is kInternal (a bug in the caller, caught before SQLite could coerce it).
+  // Returns the new row's id.
+  Result<int64_t> Append(std::string_view table, const std::vector<Value>& values);
+
+  const ChainHead& head() const { return head_; }
+
+ private:
+  ChainWriter(Database& db, crypto::Sha256 sha, Statement chain_insert, ChainHead head);
+  Result<Statement*> InsertFor(std::string_view table);
+
+  Database* db_;
+  crypto::Sha256 sha_;
+  Statement chain_insert_;
+  std::map<std::string, Statement, std::less<>> inserts_;
+  ChainHead head_;
+  CanonicalRow canonical_;
+  std::string scratch_;
+};
+
+}  // namespace vigil::store

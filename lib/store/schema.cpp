@@ -1,0 +1,290 @@
+#include "store/schema.h"
+
+#include <string>
+
+namespace vigil::store {
+namespace {
+
+using T = ValueType;
+
+// Schema version 1. Chained tables are STRICT (no type coercion, see store/value.h) and use
+// AUTOINCREMENT so that sqlite_sequence remembers the highest id ever given: an id is never
+// reused, and `vigil verify` compares the chain's counter with its head to spot a cut tail.
+// Migrations are append-only: never edit a released step, add the next one.
+constexpr std::string_view kMigrationV1 = R"sql(
+CREATE TABLE meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE chain(
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  tbl         TEXT NOT NULL,
+  row_id      INTEGER NOT NULL,
+  record_hash BLOB NOT NULL,
+  chain_hash  BLOB NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX chain_by_row ON chain(tbl, row_id);
+
+CREATE TABLE batches(
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_us    INTEGER NOT NULL,
+  command       TEXT NOT NULL,
+  source        TEXT,
+  vigil_version TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE events(
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  batch_id         INTEGER NOT NULL REFERENCES batches(id),
+  ts_us            INTEGER NOT NULL,
+  source_format    TEXT NOT NULL,
+  source_file      TEXT,
+  source_line      INTEGER,
+  source_offset    INTEGER,
+  record_key       BLOB NOT NULL,
+  event_kind       TEXT,
+  event_category   TEXT,
+  event_type       TEXT,
+  event_outcome    TEXT,
+  event_action     TEXT,
+  event_severity   TEXT,
+  user_name        TEXT,
+  source_ip        TEXT,
+  source_port      INTEGER,
+  destination_ip   TEXT,
+  destination_port INTEGER,
+  network_protocol TEXT,
+  host_name        TEXT,
+  source_bytes     INTEGER,
+  destination_bytes INTEGER,
+  url              TEXT,
+  domain           TEXT,
+  email_from       TEXT,
+  email_subject    TEXT,
+  process_name     TEXT,
+  message          TEXT,
+  fields           TEXT,
+  raw              BLOB NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX events_by_key ON events(record_key);
+CREATE INDEX events_by_time ON events(ts_us);
+
+CREATE TABLE quarantine(
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  batch_id      INTEGER NOT NULL REFERENCES batches(id),
+  received_us   INTEGER NOT NULL,
+  source_format TEXT,
+  source_file   TEXT,
+  source_line   INTEGER,
+  source_offset INTEGER,
+  reason        TEXT NOT NULL,
+  raw           BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE incidents(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_us  INTEGER NOT NULL,
+  rule_id     TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  first_ts_us INTEGER NOT NULL,
+  last_ts_us  INTEGER NOT NULL,
+  group_key   TEXT,
+  details     TEXT
+) STRICT;
+
+CREATE TABLE incident_events(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  event_id    INTEGER NOT NULL REFERENCES events(id),
+  role        TEXT
+) STRICT;
+CREATE INDEX incident_events_by_incident ON incident_events(incident_id);
+
+CREATE TABLE scores(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  scored_us   INTEGER NOT NULL,
+  severity    TEXT NOT NULL,
+  risk        INTEGER NOT NULL,
+  anomaly     REAL,
+  components  TEXT,
+  techniques  TEXT,
+  model       TEXT
+) STRICT;
+
+CREATE TABLE reviews(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  reviewed_us INTEGER NOT NULL,
+  analyst     TEXT NOT NULL,
+  decision    TEXT NOT NULL,
+  note        TEXT
+) STRICT;
+
+CREATE TABLE alerts(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER REFERENCES incidents(id),
+  created_us  INTEGER NOT NULL,
+  channel     TEXT NOT NULL,
+  destination TEXT,
+  payload     TEXT NOT NULL,
+  status      TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE reports(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER REFERENCES incidents(id),
+  created_us  INTEGER NOT NULL,
+  format      TEXT NOT NULL,
+  path        TEXT,
+  sha256      BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE checkpoints(
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_us INTEGER NOT NULL,
+  size       INTEGER NOT NULL,
+  head       BLOB NOT NULL,
+  key        TEXT NOT NULL,
+  note       TEXT NOT NULL
+) STRICT;
+)sql";
+
+struct Migration {
+  int to_version;
+  std::string_view sql;
+};
+
+constexpr Migration kMigrations[] = {{1, kMigrationV1}};
+
+}  // namespace
+
+const std::vector<TableDef>& ChainedTables() {
+  static const std::vector<TableDef> kTables = {
+      {"batches",
+       {{"started_us", T::kInteger, true},
+        {"command", T::kText, true},
+        {"source", T::kText, false},
+        {"vigil_version", T::kText, true}}},
+      {"events",
+       {{"batch_id", T::kInteger, true},       {"ts_us", T::kInteger, true},
+        {"source_format", T::kText, true},     {"source_file", T::kText, false},
+        {"source_line", T::kInteger, false},   {"source_offset", T::kInteger, false},
+        {"record_key", T::kBlob, true},        {"event_kind", T::kText, false},
+        {"event_category", T::kText, false},   {"event_type", T::kText, false},
+        {"event_outcome", T::kText, false},    {"event_action", T::kText, false},
+        {"event_severity", T::kText, false},   {"user_name", T::kText, false},
+        {"source_ip", T::kText, false},        {"source_port", T::kInteger, false},
+        {"destination_ip", T::kText, false},   {"destination_port", T::kInteger, false},
+        {"network_protocol", T::kText, false}, {"host_name", T::kText, false},
+        {"source_bytes", T::kInteger, false},  {"destination_bytes", T::kInteger, false},
+        {"url", T::kText, false},              {"domain", T::kText, false},
+        {"email_from", T::kText, false},       {"email_subject", T::kText, false},
+        {"process_name", T::kText, false},     {"message", T::kText, false},
+        {"fields", T::kText, false},           {"raw", T::kBlob, true}}},
+      {"quarantine",
+       {{"batch_id", T::kInteger, true},
+        {"received_us", T::kInteger, true},
+        {"source_format", T::kText, false},
+        {"source_file", T::kText, false},
+        {"source_line", T::kInteger, false},
+        {"source_offset", T::kInteger, false},
+        {"reason", T::kText, true},
+        {"raw", T::kBlob, true}}},
+      {"incidents",
+       {{"created_us", T::kInteger, true},
+        {"rule_id", T::kText, true},
+        {"title", T::kText, true},
+        {"first_ts_us", T::kInteger, true},
+        {"last_ts_us", T::kInteger, true},
+        {"group_key", T::kText, false},
+        {"details", T::kText, false}}},
+      {"incident_events",
+       {{"incident_id", T::kInteger, true},
+        {"event_id", T::kInteger, true},
+        {"role", T::kText, false}}},
+      {"scores",
+       {{"incident_id", T::kInteger, true},
+        {"scored_us", T::kInteger, true},
+        {"severity", T::kText, true},
+        {"risk", T::kInteger, true},
+        {"anomaly", T::kReal, false},
+        {"components", T::kText, false},
+        {"techniques", T::kText, false},
+        {"model", T::kText, false}}},
+      {"reviews",
+       {{"incident_id", T::kInteger, true},
+        {"reviewed_us", T::kInteger, true},
+        {"analyst", T::kText, true},
+        {"decision", T::kText, true},
+        {"note", T::kText, false}}},
+      {"alerts",
+       {{"incident_id", T::kInteger, false},
+        {"created_us", T::kInteger, true},
+        {"channel", T::kText, true},
+        {"destination", T::kText, false},
+        {"payload", T::kText, true},
+        {"status", T::kText, true}}},
+      {"reports",
+       {{"incident_id", T::kInteger, false},
+        {"created_us", T::kInteger, true},
+        {"format", T::kText, true},
+        {"path", T::kText, false},
+        {"sha256", T::kBlob, true}}},
+      {"checkpoints",
+       {{"created_us", T::kInteger, true},
+        {"size", T::kInteger, true},
+        {"head", T::kBlob, true},
+        {"key", T::kText, true},
+        {"note", T::kText, true}}},
+  };
+  return kTables;
+}
+
+const TableDef* FindChainedTable(std::string_view name) {
+  for (const TableDef& t : ChainedTables()) {
+    if (name == t.name) return &t;
+  }
+  return nullptr;
+}
+
+Result<int> SchemaVersionOf(Database& db) {
+  auto v = db.QueryInteger("PRAGMA user_version", "read schema version");
+  if (!v) return v.error();
+  return static_cast<int>(*v);
+}
+
+Status Migrate(Database& db) {
+  for (;;) {
+    auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
+    if (!tx) return tx.error();
+    // Read the version inside the write lock: a concurrent vigil may have just migrated.
+    auto version = SchemaVersionOf(db);
+    if (!version) return version.error();
+    if (*version > kSchemaVersion) {
+      return MakeError(ErrorCode::kStore,
+                       "store schema version " + std::to_string(*version) +
+                           " is newer than this vigil understands (" +
+                           std::to_string(kSchemaVersion) + "); use a newer vigil",
+                       db.path());
+    }
+    if (*version == kSchemaVersion) return tx->Commit();
+    const Migration* step = nullptr;
+    for (const Migration& m : kMigrations) {
+      if (m.to_version == *version + 1) step = &m;
+    }
+    if (step == nullptr) {
+      return MakeError(ErrorCode::kInternal,
+                       "no migration from schema version " + std::to_string(*version));
+    }
+    Status s = db.Exec(step->sql, "migrate schema to version " + std::to_string(step->to_version));
+    if (!s.ok()) return s;
+    s = db.Exec("PRAGMA user_version = " + std::to_string(step->to_version), "set schema version");
+    if (!s.ok()) return s;
+    s = tx->Commit();
+    if (!s.ok()) return s;
+  }
+}
+
+}  // namespace vigil::store

@@ -1,0 +1,130 @@
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/c_handle.h"
+#include "core/encoding.h"
+#include "core/time.h"
+#include "store/schema.h"
+
+namespace vigil::store {
+namespace {
+
+// Creates an empty file readable and writable by the owner only, unless it exists.
+Status CreateEmptyPrivateFile(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd) {
+    if (errno == EEXIST) return {};
+    return MakeError(ErrorCode::kIo, std::string("cannot create store: ") + std::strerror(errno),
+                     path);
+  }
+  // The umask could only remove bits, but set them explicitly: the store holds evidence.
+  if (::fchmod(fd.get(), 0600) != 0) {
+    return MakeError(ErrorCode::kIo, std::string("cannot set permissions: ") + std::strerror(errno),
+                     path);
+  }
+  return {};
+}
+
+Status EnsureIdentity(Database& db) {
+  auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
+  if (!tx) return tx.error();
+  auto have = db.QueryInteger("SELECT count(*) FROM meta WHERE key = 'store_id'", "read store id");
+  if (!have) return have.error();
+  if (*have == 0) {
+    unsigned char id[16];
+    if (RAND_bytes(id, sizeof id) != 1) {
+      return MakeError(ErrorCode::kCrypto, "cannot draw a random store id", db.path());
+    }
+    auto insert = db.Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)", "write store meta");
+    if (!insert) return insert.error();
+    const std::pair<std::string, std::string> rows[] = {
+        {"store_id", ToHex(std::string_view(reinterpret_cast<const char*>(id), sizeof id))},
+        {"created", FormatUtc(NowMicros())}};
+    for (const auto& [key, value] : rows) {
+      insert->Reset();
+      Status s = insert->BindText(1, key);
+      if (s.ok()) s = insert->BindText(2, value);
+      if (!s.ok()) return s;
+      auto step = insert->Step();
+      if (!step) return step.error();
+    }
+  }
+  return tx->Commit();
+}
+
+}  // namespace
+
+Status ConfigureConnection(Database& db, StoreAccess access) {
+  // Two writers (cron and an analyst) wait for each other instead of failing.
+  Status s = db.Exec("PRAGMA busy_timeout = 30000", "set busy timeout");
+  if (s.ok()) s = db.Exec("PRAGMA foreign_keys = ON", "enable foreign keys");
+  if (s.ok() && access != StoreAccess::kRead) {
+    s = db.Exec("PRAGMA journal_mode = WAL", "enable WAL");
+    // FULL: a committed batch survives power loss, not only a crash of vigil.
+    if (s.ok()) s = db.Exec("PRAGMA synchronous = FULL", "set synchronous");
+  }
+  return s;
+}
+
+Result<Database> OpenStore(const std::string& path, StoreAccess access) {
+  if (access == StoreAccess::kCreate) {
+    Status created = CreateEmptyPrivateFile(path);
+    if (!created.ok()) return created.error();
+  }
+  auto db = Database::Open(path, access == StoreAccess::kRead ? Database::Mode::kReadOnly
+                                                              : Database::Mode::kReadWrite);
+  if (!db) return db.error();
+  Status s = ConfigureConnection(*db, access);
+  if (!s.ok()) {
+    // The most common cause: a file that is not an SQLite database at all.
+    return MakeError(ErrorCode::kStore, "not a vigil store: " + s.error().message, path);
+  }
+  auto version = SchemaVersionOf(*db);
+  if (!version) {
+    return MakeError(ErrorCode::kStore, "not a vigil store: " + version.error().message, path);
+  }
+  if (*version > kSchemaVersion) {
+    return MakeError(ErrorCode::kStore,
+                     "store schema version " + std::to_string(*version) +
+                         " is newer than this vigil understands (" +
+                         std::to_string(kSchemaVersion) + "); use a newer vigil",
+                     path);
+  }
+  if (access == StoreAccess::kRead) {
+    if (*version == 0) return MakeError(ErrorCode::kStore, "not a vigil store (empty)", path);
+    return db;
+  }
+  if (*version == 0) {
+    // An existing non-empty SQLite file that is not ours must not be written into.
+    auto tables =
+        db->QueryInteger("SELECT count(*) FROM sqlite_schema", "inspect an unversioned store");
+    if (!tables) return tables.error();
+    if (*tables != 0) {
+      return MakeError(ErrorCode::kStore,
+                       "not a vigil store (an SQLite database with other tables)", path);
+    }
+  }
+  s = Migrate(*db);
+  if (!s.ok()) return s.error();
+  s = EnsureIdentity(*db);
+  if (!s.ok()) return s.error();
+  return db;
+}
+
+Result<std::string> StoreId(Database& db) {
+  auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'store_id'", "read store id");
+  if (!stmt) return stmt.error();
+  auto row = stmt->Step();
+  if (!row) return row.error();
+  if (!*row) return MakeError(ErrorCode::kStore, "store has no id", db.path());
+  return std::string(stmt->ColumnText(0));
+}
+
+}  // namespace vigil::store
