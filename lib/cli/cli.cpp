@@ -4,7 +4,6 @@
 #include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
@@ -106,9 +105,9 @@ void Note(const Context& ctx, const std::string& message) {
 }
 
 Status RunNotYetImplemented(const Context& ctx, const std::string& issue) {
-  return MakeError(ErrorCode::kInternal, std::string("'") + ctx.command +
-                                             "' is not implemented in this build yet (" + issue +
-                                             ")");
+  return MakeError(
+      ErrorCode::kInternal,
+      std::string("'") + ctx.command + "' is not implemented in this build yet (" + issue + ")");
 }
 
 int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -119,8 +118,7 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     }
     std::string format = "text";
 
-    CLI::App app{"vigil: offline security-log analysis with a tamper-evident audit store",
-                 "vigil"};
+    CLI::App app{"vigil: offline security-log analysis with a tamper-evident audit store", "vigil"};
     app.set_version_flag("--version", "vigil " VIGIL_VERSION);
     app.require_subcommand(1, 1);
     app.footer(kRootFooter);
@@ -137,16 +135,19 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     VerifyOptions verify_options;
     auto* verify = app.add_subcommand(
         "verify", "Recompute the hash chain and answer VERIFIED (exit 0) or TAMPERED (exit 1)");
-    verify->add_option("--pubkey", verify_options.pubkeys,
-                       "Trusted public key (from vigil keygen); repeatable")
+    verify
+        ->add_option("--pubkey", verify_options.pubkeys,
+                     "Trusted public key (from vigil keygen); repeatable")
         ->check(CLI::ExistingFile);
-    verify->add_option("--checkpoint", verify_options.checkpoints,
-                       "Checkpoint printed by vigil seal and kept off the machine; repeatable")
+    verify
+        ->add_option("--checkpoint", verify_options.checkpoints,
+                     "Checkpoint printed by vigil seal and kept off the machine; repeatable")
         ->check(CLI::ExistingFile);
     verify->add_option("-j,--jobs", verify_options.jobs, "Worker threads (default: one per core)")
         ->check(CLI::Range(1, 64));
-    verify->add_option("--max-problems", verify_options.max_problems,
-                       "List at most this many problems (all are counted)")
+    verify
+        ->add_option("--max-problems", verify_options.max_problems,
+                     "List at most this many problems (all are counted)")
         ->capture_default_str();
     verify->footer(
         "Examples:\n  vigil verify --db cases/acme.db\n"
@@ -157,21 +158,21 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     auto* keygen = app.add_subcommand("keygen", "Write an Ed25519 key pair for vigil seal");
     keygen->add_option("--name", keygen_options.name, "Key name recorded in signatures")
         ->capture_default_str();
-    keygen->add_option("-o,--out", keygen_options.out,
-                       "Write <out>.key (mode 0600) and <out>.pub")
+    keygen->add_option("-o,--out", keygen_options.out, "Write <out>.key (mode 0600) and <out>.pub")
         ->capture_default_str();
     keygen->add_flag("--force", keygen_options.force, "Overwrite existing key files");
     keygen->footer("Example:\n  vigil keygen --name soc-acme --out ~/keys/soc-acme");
 
     SealOptions seal_options;
-    auto* seal = app.add_subcommand(
-        "seal", "Sign the store's current head into a checkpoint and print it");
+    auto* seal =
+        app.add_subcommand("seal", "Sign the store's current head into a checkpoint and print it");
     seal->add_option("--key", seal_options.key, "Private key from vigil keygen")
         ->required()
         ->check(CLI::ExistingFile);
     seal->add_option("-o,--out", seal_options.out, "Also write the checkpoint here (- : stdout)")
         ->capture_default_str();
-    seal->footer("Example:\n  vigil --db cases/acme.db seal --key soc.key > acme-2026-11-21.checkpoint");
+    seal->footer(
+        "Example:\n  vigil --db cases/acme.db seal --key soc.key > acme-2026-11-21.checkpoint");
 
     struct Pending {
       const char* name;

@@ -1,10 +1,10 @@
 // vigil init: create a store or migrate it to this build's schema.
+#include <ostream>
+
 #include "cli/commands.h"
 #include "core/json.h"
 #include "store/schema.h"
 #include "store/store.h"
-
-#include <ostream>
 
 namespace vigil::cli {
 

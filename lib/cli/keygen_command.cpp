@@ -15,8 +15,8 @@ Status RunKeygen(const Context& ctx, const KeygenOptions& options) {
   const std::string pub_path = options.out + ".pub";
   const std::string pub = crypto::FormatVerifierKey(crypto::VerifierOf(*signer));
   // The private key first: if it cannot be written, no orphan public key is left behind.
-  Status s = WriteFileAtomic(key_path, crypto::FormatSignerKey(*signer) + "\n", 0600,
-                             options.force);
+  Status s =
+      WriteFileAtomic(key_path, crypto::FormatSignerKey(*signer) + "\n", 0600, options.force);
   if (!s.ok()) return s;
   s = WriteFileAtomic(pub_path, pub + "\n", 0644, options.force);
   if (!s.ok()) return s;

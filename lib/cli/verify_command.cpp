@@ -88,8 +88,8 @@ void PrintText(const Context& ctx, const verify::Summary& s) {
     o << "VERIFIED " << s.records << " records, head " << crypto::DigestHex(s.head) << "\n";
   } else {
     o << "TAMPERED first broken seq "
-      << (s.first_broken_seq ? std::to_string(*s.first_broken_seq) : std::string("unknown"))
-      << ", " << s.problems_total << " problem" << (s.problems_total == 1 ? "" : "s") << "\n";
+      << (s.first_broken_seq ? std::to_string(*s.first_broken_seq) : std::string("unknown")) << ", "
+      << s.problems_total << " problem" << (s.problems_total == 1 ? "" : "s") << "\n";
     for (const verify::Problem& p : s.problems) {
       o << "  seq " << (p.seq ? std::to_string(*p.seq) : std::string("-")) << "  "
         << verify::ProblemKindName(p.kind);
@@ -116,8 +116,9 @@ void PrintText(const Context& ctx, const verify::Summary& s) {
          "(see vigil seal)\n";
   } else {
     o << "  checkpoints: " << s.checkpoints_valid << " of " << s.checkpoints << " valid"
-      << (s.trusted ? " against the trusted key" : " against their own keys (not trusted: "
-                                                   "pass --pubkey)");
+      << (s.trusted ? " against the trusted key"
+                    : " against their own keys (not trusted: "
+                      "pass --pubkey)");
     if (s.sealed_size) {
       o << "; sealed up to seq " << *s.sealed_size;
       if (s.head_seq > *s.sealed_size) {
@@ -159,8 +160,7 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
   }
   if (!summary->verified) {
     return MakeError(ErrorCode::kVerifyFailed,
-                     "store is TAMPERED (" + std::to_string(summary->problems_total) +
-                         " problems)",
+                     "store is TAMPERED (" + std::to_string(summary->problems_total) + " problems)",
                      ctx.global.db);
   }
   return {};

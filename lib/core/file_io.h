@@ -2,9 +2,10 @@
 // Whole-file reads with a size cap, and atomic writes (temp file + fsync + rename, as leveldb's
 // SetCurrentFile) so a crash never leaves a half-written key, checkpoint or report behind.
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
-#include <sys/types.h>
 
 #include "core/result.h"
 

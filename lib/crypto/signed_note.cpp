@@ -100,22 +100,23 @@ Result<Ed25519Public> PublicFromSeed(const Ed25519Seed& seed) {
   return pub;
 }
 
-// Splits "a+b+c" key strings: returns the parts after `skip` leading ones.
-std::vector<std::string_view> SplitPlus(std::string_view s) {
+// Splits a key string at its first `fields - 1` '+' signs: the last field is base64, which
+// may itself contain '+'.
+std::vector<std::string_view> SplitPlus(std::string_view s, size_t fields) {
   std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == '+') {
-      parts.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
+  while (parts.size() + 1 < fields) {
+    size_t plus = s.find('+');
+    if (plus == std::string_view::npos) break;
+    parts.push_back(s.substr(0, plus));
+    s.remove_prefix(plus + 1);
   }
+  parts.push_back(s);
   return parts;
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
     s.remove_prefix(1);
   }
   while (!s.empty() &&
@@ -221,13 +222,12 @@ std::string FormatSignerKey(const NoteSigner& signer) {
 
 std::string FormatVerifierKey(const NoteVerifier& verifier) {
   std::string key(1, static_cast<char>(kAlgEd25519));
-  key.append(reinterpret_cast<const char*>(verifier.public_key.data()),
-             verifier.public_key.size());
+  key.append(reinterpret_cast<const char*>(verifier.public_key.data()), verifier.public_key.size());
   return verifier.name + "+" + KeyIdHex(verifier.key_id) + "+" + ToBase64(key);
 }
 
 Result<NoteSigner> ParseSignerKey(std::string_view text) {
-  auto parts = SplitPlus(Trim(text));
+  auto parts = SplitPlus(Trim(text), 5);
   if (parts.size() < 2 || parts[0] != "PRIVATE" || parts[1] != "KEY") {
     return MakeError(ErrorCode::kBadInput, "malformed private key: expected PRIVATE+KEY+...");
   }
@@ -246,7 +246,7 @@ Result<NoteSigner> ParseSignerKey(std::string_view text) {
 }
 
 Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
-  auto parts = SplitPlus(Trim(text));
+  auto parts = SplitPlus(Trim(text), 3);
   if (!parts.empty() && parts[0] == "PRIVATE") {
     return MakeError(ErrorCode::kBadInput,
                      "this is a private key; give the public (.pub) key instead");
@@ -265,8 +265,9 @@ Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
 Result<std::string> SignNote(std::string_view text, const NoteSigner& signer) {
   if (text.empty() || text.back() != '\n' || text.find("\n\n") != std::string_view::npos ||
       !IsValidNoteText(text)) {
-    return MakeError(ErrorCode::kInternal, "note text is not signable (empty, no final newline, "
-                                           "blank line or control character)");
+    return MakeError(ErrorCode::kInternal,
+                     "note text is not signable (empty, no final newline, "
+                     "blank line or control character)");
   }
   auto sig = SignEd25519(signer.seed, text);
   if (!sig) return sig.error();
@@ -311,9 +312,8 @@ Result<OpenedNote> OpenNote(std::string_view note, const std::vector<NoteVerifie
     }
     if (++count > kMaxSignatures) return malformed("more than 100 signatures");
     uint32_t id = ReadU32Be(*blob);
-    auto it = std::find_if(known.begin(), known.end(), [&](const NoteVerifier& v) {
-      return v.name == name && v.key_id == id;
-    });
+    auto it = std::find_if(known.begin(), known.end(),
+                           [&](const NoteVerifier& v) { return v.name == name && v.key_id == id; });
     if (it == known.end()) {
       if (seen_unverified.insert(std::string(line)).second) ++out.unverified;
       continue;

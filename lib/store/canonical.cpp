@@ -71,9 +71,9 @@ void CanonicalRow::Add(const Value& v) {
   }
 }
 
-crypto::Digest ChainLinkHash(crypto::Sha256& sha, std::string& scratch,
-                             const crypto::Digest& prev, int64_t seq, std::string_view table,
-                             int64_t row_id, const crypto::Digest& record_hash) {
+crypto::Digest ChainLinkHash(crypto::Sha256& sha, std::string& scratch, const crypto::Digest& prev,
+                             int64_t seq, std::string_view table, int64_t row_id,
+                             const crypto::Digest& record_hash) {
   scratch.assign(kLinkPrefix);
   scratch.append(crypto::DigestBytes(prev));
   AppendU64Be(scratch, static_cast<uint64_t>(seq));

@@ -44,8 +44,8 @@ class CanonicalRow {
 };
 
 // SHA-256 of a chain link; `scratch` is reused to avoid an allocation per entry.
-crypto::Digest ChainLinkHash(crypto::Sha256& sha, std::string& scratch,
-                             const crypto::Digest& prev, int64_t seq, std::string_view table,
-                             int64_t row_id, const crypto::Digest& record_hash);
+crypto::Digest ChainLinkHash(crypto::Sha256& sha, std::string& scratch, const crypto::Digest& prev,
+                             int64_t seq, std::string_view table, int64_t row_id,
+                             const crypto::Digest& record_hash);
 
 }  // namespace vigil::store

@@ -16,8 +16,9 @@ Result<ChainHead> ReadHead(Database& db) {
   auto digest = crypto::DigestFromBytes(stmt->ColumnBlob(1));
   if (!digest) {
     return MakeError(ErrorCode::kStore,
-                     "chain head (seq " + std::to_string(head.seq) + ") has a malformed hash; "
-                     "run vigil verify",
+                     "chain head (seq " + std::to_string(head.seq) +
+                         ") has a malformed hash; "
+                         "run vigil verify",
                      db.path());
   }
   head.hash = *digest;
@@ -36,8 +37,7 @@ Result<ChainWriter> ChainWriter::Begin(Database& db) {
   return ChainWriter(db, std::move(*sha), std::move(*insert), *head);
 }
 
-ChainWriter::ChainWriter(Database& db, crypto::Sha256 sha, Statement chain_insert,
-                         ChainHead head)
+ChainWriter::ChainWriter(Database& db, crypto::Sha256 sha, Statement chain_insert, ChainHead head)
     : db_(&db), sha_(std::move(sha)), chain_insert_(std::move(chain_insert)), head_(head) {}
 
 Result<Statement*> ChainWriter::InsertFor(std::string_view table) {
@@ -84,8 +84,8 @@ Result<int64_t> ChainWriter::Append(std::string_view table, const std::vector<Va
     const ColumnDef& col = def->columns[i];
     const Value& v = values[i];
     if (v.type != col.type && !(v.type == ValueType::kNull && !col.not_null)) {
-      return MakeError(ErrorCode::kInternal, std::string(def->name) + "." + col.name +
-                                                 " is " + ValueTypeName(col.type) + ", not " +
+      return MakeError(ErrorCode::kInternal, std::string(def->name) + "." + col.name + " is " +
+                                                 ValueTypeName(col.type) + ", not " +
                                                  ValueTypeName(v.type));
     }
     Status s = insert.Bind(static_cast<int>(i + 1), v);

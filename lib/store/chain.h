@@ -25,8 +25,8 @@
 namespace vigil::store {
 
 struct ChainHead {
-  int64_t seq = 0;          // 0 for an empty chain
-  crypto::Digest hash{};    // 32 zero bytes for an empty chain
+  int64_t seq = 0;        // 0 for an empty chain
+  crypto::Digest hash{};  // 32 zero bytes for an empty chain
 };
 
 // The newest entry of the chain as stored (not verified).

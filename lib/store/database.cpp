@@ -39,10 +39,10 @@ Statement::Statement(sqlite3_stmt* stmt, sqlite3* db, std::string purpose)
 
 Status Statement::BindResult(int rc, int index) {
   if (rc == SQLITE_OK) return {};
-  return MakeError(ErrorCode::kStore,
-                   std::string("cannot bind parameter ") + std::to_string(index) + ": " +
-                       sqlite3_errstr(rc),
-                   purpose_);
+  return MakeError(
+      ErrorCode::kStore,
+      std::string("cannot bind parameter ") + std::to_string(index) + ": " + sqlite3_errstr(rc),
+      purpose_);
 }
 
 Status Statement::Bind(int index, const Value& value) {
@@ -66,9 +66,9 @@ Status Statement::BindInteger(int index, int64_t v) {
 }
 
 Status Statement::BindText(int index, std::string_view v) {
-  return BindResult(sqlite3_bind_text64(stmt_.get(), index, v.data(), v.size(), SQLITE_TRANSIENT,
-                                        SQLITE_UTF8),
-                    index);
+  return BindResult(
+      sqlite3_bind_text64(stmt_.get(), index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      index);
 }
 
 Status Statement::BindBlob(int index, std::string_view v) {
@@ -165,10 +165,10 @@ Result<Database> Database::Open(const std::string& path, Mode mode) {
   // sqlite3_open_v2 hands back a handle even on failure: own it before checking.
   Database db(raw, path);
   if (rc != SQLITE_OK) {
-    return MakeError(ErrorCode::kStore,
-                     std::string("cannot open store: ") + (raw ? sqlite3_errmsg(raw)
-                                                               : sqlite3_errstr(rc)),
-                     path);
+    return MakeError(
+        ErrorCode::kStore,
+        std::string("cannot open store: ") + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
+        path);
   }
   sqlite3_extended_result_codes(raw, 1);
   return db;
@@ -218,8 +218,8 @@ int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_
 // ---- Transaction -----------------------------------------------------------------------
 
 Result<Transaction> Transaction::Begin(Database& db, Kind kind) {
-  Status s = db.Exec(kind == Kind::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED",
-                     "begin transaction");
+  Status s =
+      db.Exec(kind == Kind::kImmediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", "begin transaction");
   if (!s.ok()) return s.error();
   return Transaction(&db);
 }

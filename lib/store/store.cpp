@@ -78,8 +78,8 @@ Result<Database> OpenStore(const std::string& path, StoreAccess access) {
     Status created = CreateEmptyPrivateFile(path);
     if (!created.ok()) return created.error();
   }
-  auto db = Database::Open(path, access == StoreAccess::kRead ? Database::Mode::kReadOnly
-                                                              : Database::Mode::kReadWrite);
+  auto db = Database::Open(
+      path, access == StoreAccess::kRead ? Database::Mode::kReadOnly : Database::Mode::kReadWrite);
   if (!db) return db.error();
   Status s = ConfigureConnection(*db, access);
   if (!s.ok()) {

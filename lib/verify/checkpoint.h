@@ -33,9 +33,9 @@ Result<CheckpointBody> ParseCheckpointBody(std::string_view text);
 std::string OriginFor(std::string_view store_id);
 
 struct SealSummary {
-  std::string note;        // the signed checkpoint text, to be kept off the machine
-  int64_t size = 0;        // entries covered
-  crypto::Digest head{};   // head hash covered
+  std::string note;            // the signed checkpoint text, to be kept off the machine
+  int64_t size = 0;            // entries covered
+  crypto::Digest head{};       // head hash covered
   int64_t checkpoint_seq = 0;  // the chain entry that records the checkpoint in the store
 };
 

@@ -107,9 +107,10 @@ Status SweepChain(Database& db, Range range, WorkerOut& out) {
   crypto::Digest prev{};
   int64_t prev_seq = 0;
   if (range.lo != INT64_MIN) {
-    auto before = db.Prepare("SELECT seq, chain_hash FROM chain WHERE seq < ?1 "
-                             "ORDER BY seq DESC LIMIT 1",
-                             "read previous chain entry");
+    auto before = db.Prepare(
+        "SELECT seq, chain_hash FROM chain WHERE seq < ?1 "
+        "ORDER BY seq DESC LIMIT 1",
+        "read previous chain entry");
     if (!before) return before.error();
     Status s = before->BindInteger(1, range.lo);
     if (!s.ok()) return s;
@@ -121,9 +122,10 @@ Status SweepChain(Database& db, Range range, WorkerOut& out) {
       if (d) prev = *d;  // a malformed one is reported by the worker that owns it
     }
   }
-  auto stmt = db.Prepare("SELECT seq, tbl, row_id, record_hash, chain_hash FROM chain "
-                         "WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
-                         "read chain");
+  auto stmt = db.Prepare(
+      "SELECT seq, tbl, row_id, record_hash, chain_hash FROM chain "
+      "WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+      "read chain");
   if (!stmt) return stmt.error();
   Status s = stmt->BindInteger(1, range.lo);
   if (s.ok()) s = stmt->BindInteger(2, range.hi);
@@ -134,6 +136,7 @@ Status SweepChain(Database& db, Range range, WorkerOut& out) {
   std::string scratch;
   std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> last_of_table;  // seq, row
   bool skip_link = false;
+  std::optional<crypto::Digest> prev_expected;  // set when the previous link failed
   for (;;) {
     auto row = stmt->Step();
     if (!row) return row.error();
@@ -146,8 +149,8 @@ Status SweepChain(Database& db, Range range, WorkerOut& out) {
     const std::string_view chain_bytes = stmt->ColumnBlob(4);
 
     if (seq <= prev_seq) {
-      out.problems.push_back(MakeProblem(ProblemKind::kInserted, seq, table, row_id,
-                                         "chain entry out of sequence"));
+      out.problems.push_back(
+          MakeProblem(ProblemKind::kInserted, seq, table, row_id, "chain entry out of sequence"));
       continue;
     }
     if (seq > prev_seq + 1) {
@@ -174,19 +177,29 @@ Status SweepChain(Database& db, Range range, WorkerOut& out) {
 
     auto record = crypto::DigestFromBytes(record_bytes);
     auto stored = crypto::DigestFromBytes(chain_bytes);
+    std::optional<crypto::Digest> failed_expected;
     if (!skip_link) {
       crypto::Digest expected{};
-      if (record) {
+      bool ok = false;
+      if (record && stored) {
         expected = store::ChainLinkHash(*sha, scratch, prev, seq, table, row_id, *record);
+        ok = crypto::DigestEqual(expected, *stored);
+        // When only the previous entry's chain_hash was altered, this entry still links to
+        // what that hash should have been: it is not a second problem.
+        if (!ok && prev_expected) {
+          ok = crypto::DigestEqual(*stored, store::ChainLinkHash(*sha, scratch, *prev_expected, seq,
+                                                                 table, row_id, *record));
+        }
       }
-      if (!record || !stored || !crypto::DigestEqual(expected, *stored)) {
+      if (!ok) {
         out.links.push_back({seq, table, row_id, expected, std::string(chain_bytes)});
+        if (record && stored) failed_expected = expected;
       }
     }
-    skip_link = false;
+    skip_link = !stored;  // a malformed hash leaves nothing to link the next entry to
+    prev_expected = failed_expected;
     prev_seq = seq;
     prev = stored ? *stored : crypto::Digest{};
-    if (!stored) skip_link = true;  // nothing to link the next entry to
   }
   if (!sha->ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed");
   return {};
@@ -196,9 +209,10 @@ Status SweepChain(Database& db, Range range, WorkerOut& out) {
 // that claim rows in that range (step 2, second half).
 Status SweepTable(Database& db, const TablePlan& plan, Range range, WorkerOut& out) {
   const std::string table = plan.def->name;
-  auto entries = db.Prepare("SELECT seq, row_id, record_hash FROM chain WHERE tbl = ?1 AND "
-                            "row_id BETWEEN ?2 AND ?3 ORDER BY row_id, seq",
-                            "read chain entries of " + table);
+  auto entries = db.Prepare(
+      "SELECT seq, row_id, record_hash FROM chain WHERE tbl = ?1 AND "
+      "row_id BETWEEN ?2 AND ?3 ORDER BY row_id, seq",
+      "read chain entries of " + table);
   if (!entries) return entries.error();
   Status s = entries->BindText(1, table);
   if (s.ok()) s = entries->BindInteger(2, range.lo);
@@ -304,8 +318,9 @@ std::vector<Range> Split(int64_t lo, int64_t hi, unsigned parts) {
   const uint64_t step = (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) / parts + 1;
   for (unsigned j = 0; j < parts; ++j) {
     out[j].lo = j == 0 ? INT64_MIN : static_cast<int64_t>(static_cast<uint64_t>(lo) + step * j);
-    out[j].hi = j + 1 == parts ? INT64_MAX
-                               : static_cast<int64_t>(static_cast<uint64_t>(lo) + step * (j + 1) - 1);
+    out[j].hi = j + 1 == parts
+                    ? INT64_MAX
+                    : static_cast<int64_t>(static_cast<uint64_t>(lo) + step * (j + 1) - 1);
   }
   return out;
 }
@@ -330,13 +345,12 @@ struct CheckpointResult {
 };
 
 Result<CheckpointResult> CheckCheckpoint(Coordinator& c, const std::string& name,
-                                         std::optional<int64_t> chain_seq,
-                                         const std::string& note,
+                                         std::optional<int64_t> chain_seq, const std::string& note,
                                          const std::optional<std::string>& own_key) {
   CheckpointResult r;
   auto fail = [&](ProblemKind kind, std::optional<int64_t> seq, std::string detail) {
-    r.problem = MakeProblem(kind, seq, chain_seq ? "checkpoints" : "", std::nullopt,
-                            name + ": " + detail);
+    r.problem =
+        MakeProblem(kind, seq, chain_seq ? "checkpoints" : "", std::nullopt, name + ": " + detail);
     return r;
   };
   std::vector<crypto::NoteVerifier> keys = c.options.trusted_keys;
@@ -365,7 +379,8 @@ Result<CheckpointResult> CheckCheckpoint(Coordinator& c, const std::string& name
   }
   crypto::Digest at_size{};
   if (body->size > 0) {
-    auto stmt = c.db.Prepare("SELECT chain_hash FROM chain WHERE seq = ?1", "read checkpointed entry");
+    auto stmt =
+        c.db.Prepare("SELECT chain_hash FROM chain WHERE seq = ?1", "read checkpointed entry");
     if (!stmt) return stmt.error();
     Status s = stmt->BindInteger(1, body->size);
     if (!s.ok()) return s.error();
@@ -467,8 +482,9 @@ Status Classify(Coordinator& c, std::vector<WorkerOut>& outs) {
       const bool moved = out_of_order.count(l.seq) != 0;
       Problem p = MakeProblem(moved ? ProblemKind::kReordered : ProblemKind::kModified, l.seq,
                               l.table, l.row_id,
-                              moved ? "chain entry is out of order" : "chain entry does not link to "
-                                                                      "the one before it");
+                              moved ? "chain entry is out of order"
+                                    : "chain entry does not link to "
+                                      "the one before it");
       p.expected = crypto::DigestHex(l.expected);
       p.actual = Hex(l.actual);
       c.problems.push_back(std::move(p));
@@ -566,10 +582,10 @@ Result<Summary> Run(const Options& options) {
   for (const TableDef& def : store::ChainedTables()) {
     TablePlan plan;
     plan.def = &def;
-    auto exists = c.db.QueryInteger(
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" +
-            std::string(def.name) + "'",
-        "look for table");
+    auto exists =
+        c.db.QueryInteger("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" +
+                              std::string(def.name) + "'",
+                          "look for table");
     if (!exists) return exists.error();
     plan.exists = *exists != 0;
     int64_t lo = 0, hi = 0;
@@ -623,10 +639,10 @@ Result<Summary> Run(const Options& options) {
                                    "read chain counter", 0);
   if (!counter) return counter.error();
   if (*counter > c.summary.head_seq) {
-    Problem p = MakeProblem(ProblemKind::kTruncated, c.summary.head_seq + 1, {}, std::nullopt,
-                            "the store's counter shows " + std::to_string(*counter) +
-                                " chain entries, the chain ends at " +
-                                std::to_string(c.summary.head_seq));
+    Problem p =
+        MakeProblem(ProblemKind::kTruncated, c.summary.head_seq + 1, {}, std::nullopt,
+                    "the store's counter shows " + std::to_string(*counter) +
+                        " chain entries, the chain ends at " + std::to_string(c.summary.head_seq));
     p.expected = std::to_string(*counter);
     p.actual = std::to_string(c.summary.head_seq);
     c.problems.push_back(std::move(p));

@@ -62,9 +62,9 @@ struct Summary {
   std::optional<int64_t> first_broken_seq;
   std::vector<Problem> problems;  // sorted by seq (none last), at most max_problems
   size_t problems_total = 0;
-  int64_t checkpoints = 0;          // checkpoints examined (in the store and detached)
-  int64_t checkpoints_valid = 0;    // of those, signed by an accepted key and matching the chain
-  bool trusted = false;             // whether signatures were checked against trusted keys
+  int64_t checkpoints = 0;             // checkpoints examined (in the store and detached)
+  int64_t checkpoints_valid = 0;       // of those, signed by an accepted key and matching the chain
+  bool trusted = false;                // whether signatures were checked against trusted keys
   std::optional<int64_t> sealed_size;  // largest size vouched for by a valid checkpoint
   std::string store_id;
   unsigned jobs = 0;

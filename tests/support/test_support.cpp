@@ -1,0 +1,90 @@
+#include "support/test_support.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cli.h"
+
+namespace vigil::testing {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "vigil-test-XXXXXX").string();
+  char* made = ::mkdtemp(tmpl.data());
+  REQUIRE(made != nullptr);
+  path_ = made;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+namespace {
+struct RawDb {
+  sqlite3* db = nullptr;
+  explicit RawDb(const std::string& path) {
+    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+    INFO(path);
+    REQUIRE(rc == SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+  }
+  ~RawDb() { sqlite3_close_v2(db); }
+};
+}  // namespace
+
+void RawSql(const std::string& db_path, const std::string& sql) {
+  RawDb raw(db_path);
+  char* err = nullptr;
+  int rc = sqlite3_exec(raw.db, sql.c_str(), nullptr, nullptr, &err);
+  std::string message = err ? err : "";
+  sqlite3_free(err);
+  INFO(sql << " -> " << message);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+long long RawQueryInt(const std::string& db_path, const std::string& sql) {
+  RawDb raw(db_path);
+  sqlite3_stmt* stmt = nullptr;
+  INFO(sql);
+  REQUIRE(sqlite3_prepare_v2(raw.db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  long long v = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  return v;
+}
+
+CliRun RunCli(const std::vector<std::string>& args) {
+  std::vector<const char*> argv = {"vigil"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  CliRun run;
+  run.code = cli::Main(static_cast<int>(argv.size()), argv.data(), out, err);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  INFO(path);
+  REQUIRE(in.good());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  REQUIRE(out.good());
+}
+
+std::string SourcePath(const std::string& relative) {
+  return std::string(VIGIL_SOURCE_DIR) + "/" + relative;
+}
+
+}  // namespace vigil::testing

@@ -1,0 +1,55 @@
+#pragma once
+// Shared test helpers: a scoped temporary directory, raw SQL for tampering (deliberately
+// bypassing vigil's API, as an attacker would), in-process CLI runs, and a Catch2
+// StringMaker for Error so failed assertions show the message.
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace vigil::testing {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// Runs SQL on the store with the plain sqlite3 API (no vigil code involved). REQUIREs success.
+void RawSql(const std::string& db_path, const std::string& sql);
+// One integer from a query, via the plain sqlite3 API.
+long long RawQueryInt(const std::string& db_path, const std::string& sql);
+
+struct CliRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+// vigil::cli::Main in-process with argv = {"vigil", args...}.
+CliRun RunCli(const std::vector<std::string>& args);
+
+std::string ReadText(const std::string& path);
+void WriteText(const std::string& path, const std::string& text);
+
+// Path to a file under the source tree (samples/, tests/data/...).
+std::string SourcePath(const std::string& relative);
+
+}  // namespace vigil::testing
+
+namespace Catch {
+template <>
+struct StringMaker<vigil::Error> {
+  static std::string convert(const vigil::Error& e) {
+    return std::string(vigil::ErrorCodeName(e.code)) + ": " + e.ToString();
+  }
+};
+}  // namespace Catch
