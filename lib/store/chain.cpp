@@ -1,5 +1,7 @@
 #include "store/chain.h"
 
+#include <cmath>
+
 #include "store/schema.h"
 
 namespace vigil::store {
@@ -88,9 +90,21 @@ Result<int64_t> ChainWriter::Append(std::string_view table, const std::vector<Va
                                                  ValueTypeName(col.type) + ", not " +
                                                  ValueTypeName(v.type));
     }
-    Status s = insert.Bind(static_cast<int>(i + 1), v);
+    if (v.type == ValueType::kReal && std::isnan(v.real)) {
+      // SQLite stores NaN as NULL: the hash of what was bound would never verify.
+      return MakeError(ErrorCode::kInternal,
+                       std::string(def->name) + "." + col.name + " cannot be NaN");
+    }
+    Value normal;
+    const Value* bound = &v;
+    if (v.type == ValueType::kReal && v.real == 0.0 && std::signbit(v.real)) {
+      // SQLite may keep an integral REAL as an integer and read -0.0 back as 0.0.
+      normal = Value::Real(0.0);
+      bound = &normal;
+    }
+    Status s = insert.Bind(static_cast<int>(i + 1), *bound);
     if (!s.ok()) return s.error();
-    canonical_.Add(v);
+    canonical_.Add(*bound);
   }
   auto done = insert.Step();
   if (!done) return done.error();

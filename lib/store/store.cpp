@@ -97,6 +97,19 @@ Result<Database> OpenStore(const std::string& path, StoreAccess access) {
                          std::to_string(kSchemaVersion) + "); use a newer vigil",
                      path);
   }
+  // The canonical encoding hashes TEXT as stored; vigil stores are always UTF-8.
+  {
+    auto enc = db->Prepare("PRAGMA encoding", "read text encoding");
+    if (!enc) return enc.error();
+    auto row = enc->Step();
+    if (!row) return row.error();
+    if (*row && enc->ColumnText(0) != "UTF-8") {
+      return MakeError(
+          ErrorCode::kStore,
+          "not a vigil store (text encoding " + std::string(enc->ColumnText(0)) + ", not UTF-8)",
+          path);
+    }
+  }
   if (access == StoreAccess::kRead) {
     if (*version == 0) return MakeError(ErrorCode::kStore, "not a vigil store (empty)", path);
     return db;

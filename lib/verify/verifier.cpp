@@ -142,6 +142,11 @@ Status SweepChain(Database& db, Range range, WorkerOut& out) {
     if (!row) return row.error();
     if (!*row) break;
     ++out.entries;
+    // An entry whose columns have the wrong storage class is malformed: it cannot link.
+    // Check before reading values: reading converts them and changes the reported class.
+    const bool well_typed =
+        stmt->ColumnType(1) == ValueType::kText && stmt->ColumnType(2) == ValueType::kInteger &&
+        stmt->ColumnType(3) == ValueType::kBlob && stmt->ColumnType(4) == ValueType::kBlob;
     const int64_t seq = stmt->ColumnInteger(0);
     const std::string table(stmt->ColumnText(1));
     const int64_t row_id = stmt->ColumnInteger(2);
@@ -177,6 +182,9 @@ Status SweepChain(Database& db, Range range, WorkerOut& out) {
 
     auto record = crypto::DigestFromBytes(record_bytes);
     auto stored = crypto::DigestFromBytes(chain_bytes);
+    if (!well_typed) {
+      record = MakeError(ErrorCode::kBadInput, "malformed chain entry");
+    }
     std::optional<crypto::Digest> failed_expected;
     if (!skip_link) {
       crypto::Digest expected{};

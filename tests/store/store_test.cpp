@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cmath>
 #include <thread>
 
 #include "store/chain.h"
@@ -172,4 +173,31 @@ TEST_CASE("Two writers appending at once both land and the chain stays linear", 
   const long long entries = RawQueryInt(path, "SELECT count(*) FROM chain");
   CHECK(RawQueryInt(path, "SELECT max(seq) FROM chain") == entries);
   CHECK(RawQueryInt(path, "SELECT min(seq) FROM chain") == 1);
+}
+
+TEST_CASE("ChainWriter stores -0.0 as 0.0 and refuses NaN, so REAL hashes verify", "[store]") {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  auto db = OpenStore(path, StoreAccess::kCreate);
+  REQUIRE(db.has_value());
+  auto tx = Transaction::Begin(*db, Transaction::Kind::kImmediate);
+  REQUIRE(tx.has_value());
+  auto w = ChainWriter::Begin(*db);
+  REQUIRE(w.has_value());
+  REQUIRE(
+      w->Append("incidents", {Value::Integer(1), Value::Text("r"), Value::Text("t"),
+                              Value::Integer(1), Value::Integer(2), Value::Null(), Value::Null()})
+          .has_value());
+  auto score = [](double anomaly) {
+    return std::vector<Value>{Value::Integer(1), Value::Integer(2),    Value::Text("Low"),
+                              Value::Integer(5), Value::Real(anomaly), Value::Null(),
+                              Value::Null(),     Value::Null()};
+  };
+  auto nan = w->Append("scores", score(std::nan("")));
+  REQUIRE_FALSE(nan.has_value());
+  CHECK(nan.error().message == "scores.anomaly cannot be NaN");
+  REQUIRE(w->Append("scores", score(-0.0)).has_value());
+  REQUIRE(w->Append("scores", score(2.0)).has_value());  // integral: kept as integer on disk
+  REQUIRE(tx->Commit().ok());
+  CHECK(RawQueryInt(path, "SELECT count(*) FROM scores WHERE anomaly = 0.0") == 1);
 }
