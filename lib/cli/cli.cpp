@@ -141,8 +141,9 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         ->check(CLI::ExistingFile);
     verify
         ->add_option("--checkpoint", verify_options.checkpoints,
-                     "Checkpoint printed by vigil seal and kept off the machine; repeatable")
-        ->check(CLI::ExistingFile);
+                     "Checkpoint printed by vigil seal and kept off the machine (- : stdin); "
+                     "repeatable")
+        ->check(CLI::ExistingFile | CLI::IsMember({"-"}));
     verify->add_option("-j,--jobs", verify_options.jobs, "Worker threads (default: one per core)")
         ->check(CLI::Range(1, 64));
     verify

@@ -1,5 +1,5 @@
 // vigil verify: recompute the chain and answer VERIFIED or TAMPERED.
-#include <ostream>
+#include <iostream>
 
 #include "cli/commands.h"
 #include "core/file_io.h"
@@ -84,6 +84,7 @@ std::string Printable(std::string_view s) {
 
 void PrintText(const Context& ctx, const verify::Summary& s) {
   std::ostream& o = ctx.out;
+  if (s.verified && ctx.global.quiet) return;  // cron: silence unless something is wrong
   if (s.verified) {
     o << "VERIFIED " << s.records << " records, head " << crypto::DigestHex(s.head) << "\n";
   } else {
@@ -147,9 +148,10 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
     return MakeError(ErrorCode::kUsage, "--checkpoint needs --pubkey to check its signature");
   }
   for (const std::string& path : options.checkpoints) {
-    auto text = ReadFile(path, kMaxCheckpointFile);
+    auto text = path == "-" ? ReadStream(std::cin, kMaxCheckpointFile, "standard input")
+                            : ReadFile(path, kMaxCheckpointFile);
     if (!text) return text.error();
-    vo.detached_checkpoints.emplace_back(path, *text);
+    vo.detached_checkpoints.emplace_back(path == "-" ? "standard input" : path, *text);
   }
   auto summary = verify::Run(vo);
   if (!summary) return summary.error();

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <istream>
 
 #include "core/c_handle.h"
 
@@ -51,6 +52,21 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
     }
     out.append(buf, static_cast<size_t>(n));
   }
+  return out;
+}
+
+Result<std::string> ReadStream(std::istream& in, uint64_t max_bytes, const std::string& name) {
+  std::string out;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    if (out.size() + static_cast<uint64_t>(in.gcount()) > max_bytes) {
+      return MakeError(ErrorCode::kBadInput,
+                       "input is larger than the " + std::to_string(max_bytes) + "-byte limit",
+                       name);
+    }
+    out.append(buf, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) return MakeError(ErrorCode::kIo, "cannot read", name);
   return out;
 }
 

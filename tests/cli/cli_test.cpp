@@ -76,7 +76,7 @@ TEST_CASE("vigil takes the store from $VIGIL_DB when --db is absent", "[cli]") {
   TempDir dir;
   const std::string db = MakeStore(dir);
   ::setenv("VIGIL_DB", db.c_str(), 1);
-  auto r = RunCli({"verify", "--quiet"});
+  auto r = RunCli({"verify"});
   ::unsetenv("VIGIL_DB");
   CHECK(r.code == 0);
   CHECK(r.out.rfind("VERIFIED 39 records, head ", 0) == 0);
@@ -113,6 +113,20 @@ TEST_CASE("vigil verify prints the documented JSON and exits 1 when tampered", "
   CHECK(text.out.rfind("TAMPERED first broken seq 10, 1 problem\n"
                        "  seq 10  modified  events row 9: row differs from what was sealed\n",
                        0) == 0);
+}
+
+TEST_CASE("vigil verify --quiet is silent when verified and speaks when tampered", "[cli]") {
+  TempDir dir;
+  const std::string db = MakeStore(dir);
+  auto quiet = RunCli({"--db", db, "verify", "--quiet"});
+  CHECK(quiet.code == 0);
+  CHECK(quiet.out.empty());
+  CHECK(quiet.err.empty());
+  RawSql(db, "DELETE FROM events WHERE id = 4");
+  auto loud = RunCli({"--db", db, "verify", "--quiet"});
+  CHECK(loud.code == 1);
+  CHECK(loud.out.rfind("TAMPERED first broken seq 5, 1 problem\n", 0) == 0);
+  CHECK(loud.out.find("store ") == std::string::npos);  // no chatter after the findings
 }
 
 TEST_CASE("vigil verify exits 4 for a missing or foreign store", "[cli]") {

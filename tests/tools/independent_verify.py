@@ -3,9 +3,13 @@
 
 Written from the man page vigil-store(5) alone (no vigil source was read),
 to show that the page is enough to re-implement the chain check.  It checks
-everything VERIFYING describes except checkpoint signatures (the standard
-library has no Ed25519): record hashes, links, gaps, missing rows, uncovered
-rows, duplicate entries, unknown tables, and a truncated chain.
+everything VERIFYING describes that needs no Ed25519 (the standard library
+has none): record hashes, malformed entries, links, gaps, missing rows,
+uncovered rows, duplicate entries, unknown tables, entries numbered below 1,
+and a truncated chain (sqlite_sequence counter above the head).  It does not
+verify checkpoint signatures, so it reports no bad_signature, rewritten, or
+truncation shown only by a checkpoint's size (a stored checkpoint's own
+entry follows the entries it covers, so cutting those leaves its row uncovered).
 
 Usage: python3 independent_verify.py STORE.db
 Prints {"status", "records", "head", "first_broken_seq"} as JSON on stdout;
@@ -15,6 +19,7 @@ import hashlib, json, sqlite3, struct, sys, urllib.parse
 
 CHAINED = ("batches", "events", "quarantine", "incidents", "incident_events",
            "scores", "reviews", "alerts", "reports", "checkpoints")
+ZERO = bytes(32)
 
 
 class Text(bytes):
@@ -41,59 +46,62 @@ def record_hash(values):
 
 def link_hash(prev, seq, tbl, row_id, rec):
     return hashlib.sha256(b"vigil-chain-v1\x00" + prev + struct.pack(">QI", seq, len(tbl))
-                          + tbl + struct.pack(">q", row_id) + rec).digest()
+                          + tbl.encode() + struct.pack(">q", row_id) + rec).digest()
 
 
-def blob(v):
-    """The stored bytes of a TEXT or BLOB value; None for any other type."""
-    return bytes(v) if isinstance(v, bytes) else None
+def hash32(v):
+    """A well-formed hash: a BLOB (not TEXT) of exactly 32 bytes; None otherwise."""
+    return v if type(v) is bytes and len(v) == 32 else None
 
 
 def main(path):
     db = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
     db.text_factory = Text
+    if db.execute("PRAGMA encoding").fetchone()[0] != b"UTF-8":
+        raise sqlite3.DatabaseError("text encoding is not UTF-8")
     present = {r[0].decode() for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     rows = {t: {r[0]: r[1:] for r in db.execute('SELECT * FROM "%s"' % t)}
             for t in CHAINED if t in present}
     entries = db.execute("SELECT seq, tbl, row_id, record_hash, chain_hash FROM chain ORDER BY seq").fetchall()
-    stored = {e[0]: blob(e[4]) for e in entries}
     head = entries[-1][0] if entries else 0
-    broken, covered = [], {}                      # broken: seq of every problem found
-    expected = 1
+    stored = {e[0]: hash32(e[4]) for e in entries}  # prev of entry seq+1 (None: malformed)
+    problems, bad, covered, expected = [], {}, {}, 1   # bad: broken entry -> hash it should have
     for seq, tbl, row_id, rec, chash in entries:
-        if seq < expected:                        # seq below 1: numbered out of sequence
-            broken.append(seq); continue
-        if seq > expected:                        # gap: seqs expected..seq-1 are deleted
-            broken.append(expected)
-        expected = seq + 1
-        tbl, rec, chash = tbl if isinstance(tbl, Text) else None, blob(rec), blob(chash)
-        if None in (tbl, rec, chash) or not isinstance(row_id, int):
-            broken.append(seq); continue          # malformed entry (NULL or wrong type)
-        prev = b"\x00" * 32 if seq == 1 else stored.get(seq - 1)
-        if prev is not None and link_hash(prev, seq, tbl, row_id, rec) != chash:
-            broken.append(seq)                    # modified: link fails
-        name = tbl.decode("utf-8", "replace")
-        if name not in CHAINED:
-            broken.append(seq); continue          # inserted: entry for an unknown table
-        if (name, row_id) in covered:
-            broken.append(seq); continue          # inserted: a second entry for one row
-        covered[(name, row_id)] = seq
-        row = rows.get(name, {}).get(row_id)
-        if row is None or record_hash(row) != rec:
-            broken.append(seq)                    # deleted (row missing) or modified
-    for name, table in rows.items():              # inserted: rows no entry covers
+        if seq > expected:                          # deleted: first seq missing in a gap
+            problems.append(expected)
+        expected, should = max(expected, seq + 1), None
+        name = tbl.decode("utf-8", "replace") if isinstance(tbl, Text) else None
+        names_row = name in CHAINED and type(row_id) is int  # else malformed / unknown table
+        rec, chash = hash32(rec), hash32(chash)
+        # modified: malformed (its link fails); inserted: unknown table, or numbered below 1
+        broken = not names_row or rec is None or chash is None or seq < 1
+        if names_row and rec is not None and seq >= 1:
+            # prev: the hash stored in entry seq-1, or the one seq-1 should have had if broken
+            prevs = [ZERO] if seq == 1 else [stored.get(seq - 1), bad.get(seq - 1)]
+            links = [p and link_hash(p, seq, name, row_id, rec) for p in prevs]
+            if seq == 1 or seq - 1 in stored:       # entry seq-1 missing: link not checked
+                broken = broken or chash not in links   # modified: link fails
+            should = links[0]
+        if names_row:                               # inserted: a second entry for one row;
+            row = rows.get(name, {}).get(row_id)    # deleted: row missing; modified: hash
+            broken = broken or (name, row_id) in covered or row is None or record_hash(row) != rec
+            covered.setdefault((name, row_id), seq)
+        if broken:
+            bad[seq] = should; problems.append(seq)
+    for name, table in rows.items():                # inserted: rows no entry covers
         for row_id in table:
             if (name, row_id) not in covered:
                 later = [s for (t, r), s in covered.items() if t == name and r > row_id]
-                broken.append(min(later) if later else head + 1)
+                problems.append(min(later) if later else head + 1)
     counter = db.execute("SELECT seq FROM sqlite_sequence WHERE name='chain'").fetchone()
-    if counter and counter[0] > head:             # truncated
-        broken.append(head + 1)
-    report = {"status": "TAMPERED" if broken else "VERIFIED", "records": len(entries),
-              "head": (stored.get(head) or bytes(32)).hex(),
-              "first_broken_seq": min(broken) if broken else None}
+    if counter and counter[0] > head:               # truncated
+        problems.append(head + 1)
+    head_hash = entries[-1][4] if entries else ZERO
+    report = {"status": "TAMPERED" if problems else "VERIFIED", "records": len(entries),
+              "head": bytes(head_hash).hex() if isinstance(head_hash, bytes) else None,
+              "first_broken_seq": min(problems) if problems else None}
     print(json.dumps(report))
-    return 1 if broken else 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
@@ -105,4 +113,3 @@ if __name__ == "__main__":
     except sqlite3.Error as err:
         print("independent_verify.py: %s: %s" % (sys.argv[1], err), file=sys.stderr)
         sys.exit(2)
-
