@@ -1,4 +1,5 @@
 // vigil verify: recompute the chain and answer VERIFIED or TAMPERED.
+#include <chrono>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -153,8 +154,16 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
     if (!text) return text.error();
     vo.detached_checkpoints.emplace_back(path == "-" ? "standard input" : path, *text);
   }
+  const auto started = std::chrono::steady_clock::now();
   auto summary = verify::Run(vo);
   if (!summary) return summary.error();
+  if (ctx.global.verbose) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    Note(ctx, "checked " + std::to_string(summary->records) + " entries and " +
+                  std::to_string(summary->rows) + " rows in " + std::to_string(seconds) +
+                  " s on " + std::to_string(summary->jobs) + " threads");
+  }
   if (ctx.global.format == OutputFormat::kJson) {
     PrintJson(ctx, *summary);
   } else {
