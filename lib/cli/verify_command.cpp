@@ -161,8 +161,8 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Note(ctx, "checked " + std::to_string(summary->records) + " entries and " +
-                  std::to_string(summary->rows) + " rows in " + std::to_string(seconds) +
-                  " s on " + std::to_string(summary->jobs) + " threads");
+                  std::to_string(summary->rows) + " rows in " + std::to_string(seconds) + " s on " +
+                  std::to_string(summary->jobs) + " threads");
   }
   if (ctx.global.format == OutputFormat::kJson) {
     PrintJson(ctx, *summary);

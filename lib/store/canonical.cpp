@@ -1,9 +1,12 @@
 #include "store/canonical.h"
 
+#include <sqlite3.h>
+
 #include <bit>
 #include <cstring>
 
 #include "core/encoding.h"
+#include "store/database.h"
 
 namespace vigil::store {
 namespace {
@@ -11,44 +14,13 @@ namespace {
 constexpr std::string_view kRecordPrefix{"vigil-record-v1\0", 16};
 constexpr std::string_view kLinkPrefix{"vigil-chain-v1\0", 15};
 
-void AppendLengthPrefixed(std::string& out, char tag, std::string_view v) {
-  out.push_back(tag);
-  AppendU32Be(out, static_cast<uint32_t>(v.size()));
-  out.append(v);
-}
-
 }  // namespace
 
 void CanonicalRow::Clear() {
-  buf_.assign(kRecordPrefix);
+  if (buf_.size() < 1024) buf_.resize(1024);
+  std::memcpy(buf_.data(), kRecordPrefix.data(), kRecordPrefix.size());
+  len_ = kRecordPrefix.size();
   pending_nulls_ = 0;
-}
-
-void CanonicalRow::FlushNulls() {
-  buf_.append(pending_nulls_, '\0');
-  pending_nulls_ = 0;
-}
-
-void CanonicalRow::AddInteger(int64_t v) {
-  FlushNulls();
-  buf_.push_back('\x01');
-  AppendU64Be(buf_, static_cast<uint64_t>(v));
-}
-
-void CanonicalRow::AddReal(double v) {
-  FlushNulls();
-  buf_.push_back('\x02');
-  AppendU64Be(buf_, std::bit_cast<uint64_t>(v));
-}
-
-void CanonicalRow::AddText(std::string_view v) {
-  FlushNulls();
-  AppendLengthPrefixed(buf_, '\x03', v);
-}
-
-void CanonicalRow::AddBlob(std::string_view v) {
-  FlushNulls();
-  AppendLengthPrefixed(buf_, '\x04', v);
 }
 
 void CanonicalRow::Add(const Value& v) {
@@ -68,6 +40,39 @@ void CanonicalRow::Add(const Value& v) {
     case ValueType::kBlob:
       AddBlob(v.bytes);
       break;
+  }
+}
+
+void AddColumns(const Statement& stmt, int first, CanonicalRow& row) {
+  sqlite3_stmt* s = stmt.handle();
+  const int n = sqlite3_column_count(s);
+  for (int c = first; c < n; ++c) {
+    // One API call per column: the sqlite3_value accessors below take no locks.
+    sqlite3_value* v = sqlite3_column_value(s, c);
+    switch (sqlite3_value_type(v)) {
+      case SQLITE_INTEGER:
+        row.AddInteger(sqlite3_value_int64(v));
+        break;
+      case SQLITE_FLOAT:
+        row.AddReal(sqlite3_value_double(v));
+        break;
+      case SQLITE_TEXT:
+      case SQLITE_BLOB: {
+        // value_blob on a TEXT value returns its bytes as stored, without conversion.
+        const void* p = sqlite3_value_blob(v);
+        const auto len = static_cast<size_t>(sqlite3_value_bytes(v));
+        const std::string_view bytes =
+            p ? std::string_view(static_cast<const char*>(p), len) : std::string_view();
+        if (sqlite3_value_type(v) == SQLITE_TEXT) {
+          row.AddText(bytes);
+        } else {
+          row.AddBlob(bytes);
+        }
+        break;
+      }
+      default:
+        row.AddNull();
+    }
   }
 }
 

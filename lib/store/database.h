@@ -48,6 +48,8 @@ class Statement {
   std::string_view ColumnBlob(int index) const;
   Value ColumnValue(int index) const;
 
+  sqlite3_stmt* handle() const { return stmt_.get(); }
+
  private:
   friend class Database;
   Statement(sqlite3_stmt* stmt, sqlite3* db, std::string purpose);

@@ -14,6 +14,7 @@
 #include <latch>
 #include <map>
 #include <set>
+#include <span>
 #include <thread>
 
 #include "core/encoding.h"
@@ -37,12 +38,6 @@ struct Range {
   int64_t hi = INT64_MAX;
 };
 
-struct TablePlan {
-  const TableDef* def = nullptr;
-  bool exists = true;
-  std::vector<Range> ranges;  // one per worker
-};
-
 struct LinkFailure {
   int64_t seq;
   std::string table;
@@ -64,6 +59,13 @@ struct OrphanRow {
   int64_t row_id;
 };
 
+// One chain entry as a worker holds it while its chunk is checked.
+struct Entry {
+  int64_t seq;
+  int64_t row_id;
+  std::string record;  // stored record_hash bytes (32 when well-formed)
+};
+
 struct WorkerOut {
   Status status;
   int64_t entries = 0;
@@ -73,6 +75,10 @@ struct WorkerOut {
   std::vector<RowMismatch> mismatches;
   std::vector<OrphanRow> orphans;
   std::set<int64_t> out_of_order;
+  std::set<int64_t> duplicates_reported;  // seqs already reported as a second entry
+  // Per chained table (index into ChainedTables()): the [min, max] row ids of each chunk's
+  // entries, so the coordinator can find rows that no chunk looked at.
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> covered;
 };
 
 std::string Hex(std::string_view bytes) { return ToHex(bytes); }
@@ -102,12 +108,53 @@ Result<Database> OpenWorkerConnection(const std::string& path) {
   return db;
 }
 
-// Checks the links of entries with seq in `range` (step 2, first half).
-Status SweepChain(Database& db, Range range, WorkerOut& out) {
-  crypto::Digest prev{};
-  int64_t prev_seq = 0;
-  if (range.lo != INT64_MIN) {
-    auto before = db.Prepare(
+// Checks a worker's share of the store: the chain entries with seq in its range, read once in
+// chunks. For each chunk the links are checked in seq order, then the entries are grouped by
+// table and merged with one ordered scan of the rows they claim.
+class RangeSweep {
+ public:
+  static constexpr size_t kChunk = 16384;
+
+  RangeSweep(Database& db, const std::vector<bool>& table_exists, WorkerOut& out,
+             crypto::Sha256 sha)
+      : db_(db), exists_(table_exists), out_(out), sha_(std::move(sha)) {
+    out_.covered.resize(store::ChainedTables().size());
+    by_table_.resize(store::ChainedTables().size());
+  }
+
+  Status Run(Range range) {
+    Status s = ReadPrevious(range);
+    if (!s.ok()) return s;
+    auto stmt = db_.Prepare(
+        "SELECT seq, tbl, row_id, record_hash, chain_hash FROM chain "
+        "WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+        "read chain");
+    if (!stmt) return stmt.error();
+    s = stmt->BindInteger(1, range.lo);
+    if (s.ok()) s = stmt->BindInteger(2, range.hi);
+    if (!s.ok()) return s;
+    size_t in_chunk = 0;
+    for (;;) {
+      auto row = stmt->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      CheckLink(*stmt);
+      if (++in_chunk == kChunk) {
+        s = CheckRows();
+        if (!s.ok()) return s;
+        in_chunk = 0;
+      }
+    }
+    s = CheckRows();
+    if (!s.ok()) return s;
+    if (!sha_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed");
+    return {};
+  }
+
+ private:
+  Status ReadPrevious(Range range) {
+    if (range.lo == INT64_MIN) return {};
+    auto before = db_.Prepare(
         "SELECT seq, chain_hash FROM chain WHERE seq < ?1 "
         "ORDER BY seq DESC LIMIT 1",
         "read previous chain entry");
@@ -117,212 +164,200 @@ Status SweepChain(Database& db, Range range, WorkerOut& out) {
     auto row = before->Step();
     if (!row) return row.error();
     if (*row) {
-      prev_seq = before->ColumnInteger(0);
+      prev_seq_ = before->ColumnInteger(0);
       auto d = crypto::DigestFromBytes(before->ColumnBlob(1));
-      if (d) prev = *d;  // a malformed one is reported by the worker that owns it
+      if (d) prev_ = *d;  // a malformed one is reported by the worker that owns it
     }
+    return {};
   }
-  auto stmt = db.Prepare(
-      "SELECT seq, tbl, row_id, record_hash, chain_hash FROM chain "
-      "WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
-      "read chain");
-  if (!stmt) return stmt.error();
-  Status s = stmt->BindInteger(1, range.lo);
-  if (s.ok()) s = stmt->BindInteger(2, range.hi);
-  if (!s.ok()) return s;
 
-  auto sha = crypto::Sha256::Create();
-  if (!sha) return sha.error();
-  std::string scratch;
-  std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> last_of_table;  // seq, row
-  bool skip_link = false;
-  std::optional<crypto::Digest> prev_expected;  // set when the previous link failed
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    ++out.entries;
+  // Link check of one entry (in seq order) and its place in the chunk.
+  void CheckLink(const Statement& stmt) {
+    ++out_.entries;
     // An entry whose columns have the wrong storage class is malformed: it cannot link.
     // Check before reading values: reading converts them and changes the reported class.
     const bool well_typed =
-        stmt->ColumnType(1) == ValueType::kText && stmt->ColumnType(2) == ValueType::kInteger &&
-        stmt->ColumnType(3) == ValueType::kBlob && stmt->ColumnType(4) == ValueType::kBlob;
-    const int64_t seq = stmt->ColumnInteger(0);
-    const std::string table(stmt->ColumnText(1));
-    const int64_t row_id = stmt->ColumnInteger(2);
-    const std::string_view record_bytes = stmt->ColumnBlob(3);
-    const std::string_view chain_bytes = stmt->ColumnBlob(4);
+        stmt.ColumnType(1) == ValueType::kText && stmt.ColumnType(2) == ValueType::kInteger &&
+        stmt.ColumnType(3) == ValueType::kBlob && stmt.ColumnType(4) == ValueType::kBlob;
+    const int64_t seq = stmt.ColumnInteger(0);
+    const std::string_view table = stmt.ColumnText(1);
+    const int64_t row_id = stmt.ColumnInteger(2);
+    const std::string_view record_bytes = stmt.ColumnBlob(3);
+    const std::string_view chain_bytes = stmt.ColumnBlob(4);
 
-    if (seq <= prev_seq) {
-      out.problems.push_back(
-          MakeProblem(ProblemKind::kInserted, seq, table, row_id, "chain entry out of sequence"));
-      continue;
+    if (seq <= prev_seq_) {
+      out_.problems.push_back(MakeProblem(ProblemKind::kInserted, seq, std::string(table), row_id,
+                                          "chain entry out of sequence"));
+      return;
     }
-    if (seq > prev_seq + 1) {
-      Problem p = MakeProblem(ProblemKind::kDeleted, prev_seq + 1, {}, std::nullopt,
-                              seq == prev_seq + 2
-                                  ? "chain entry " + std::to_string(prev_seq + 1) + " is missing"
-                                  : "chain entries " + std::to_string(prev_seq + 1) + " to " +
+    if (seq > prev_seq_ + 1) {
+      Problem p = MakeProblem(ProblemKind::kDeleted, prev_seq_ + 1, {}, std::nullopt,
+                              seq == prev_seq_ + 2
+                                  ? "chain entry " + std::to_string(prev_seq_ + 1) + " is missing"
+                                  : "chain entries " + std::to_string(prev_seq_ + 1) + " to " +
                                         std::to_string(seq - 1) + " are missing");
-      p.expected = std::to_string(prev_seq + 1);
+      p.expected = std::to_string(prev_seq_ + 1);
       p.actual = std::to_string(seq);
-      out.problems.push_back(std::move(p));
-      skip_link = true;  // the link of the entry after a gap cannot be checked
+      out_.problems.push_back(std::move(p));
+      skip_link_ = true;  // the link of the entry after a gap cannot be checked
     }
-    if (store::FindChainedTable(table) == nullptr) {
-      out.problems.push_back(MakeProblem(ProblemKind::kInserted, seq, table, row_id,
-                                         "chain entry for a table vigil does not seal"));
+    const int table_index = TableIndex(table);
+    if (table_index < 0) {
+      out_.problems.push_back(MakeProblem(ProblemKind::kInserted, seq, std::string(table), row_id,
+                                          "chain entry for a table vigil does not seal"));
+    } else {
+      by_table_[static_cast<size_t>(table_index)].push_back(
+          {seq, row_id, std::string(record_bytes)});
     }
-    auto& last = last_of_table[table];
+    auto& last = last_of_table_[std::string(table)];
     if (last.first != 0 && row_id <= last.second) {
-      out.out_of_order.insert(seq);
-      out.out_of_order.insert(last.first);
+      out_.out_of_order.insert(seq);
+      out_.out_of_order.insert(last.first);
     }
     last = {seq, row_id};
 
     auto record = crypto::DigestFromBytes(record_bytes);
     auto stored = crypto::DigestFromBytes(chain_bytes);
-    if (!well_typed) {
-      record = MakeError(ErrorCode::kBadInput, "malformed chain entry");
-    }
     std::optional<crypto::Digest> failed_expected;
-    if (!skip_link) {
+    if (!skip_link_) {
       crypto::Digest expected{};
       bool ok = false;
-      if (record && stored) {
-        expected = store::ChainLinkHash(*sha, scratch, prev, seq, table, row_id, *record);
+      if (well_typed && record && stored) {
+        expected = store::ChainLinkHash(sha_, scratch_, prev_, seq, table, row_id, *record);
         ok = crypto::DigestEqual(expected, *stored);
         // When only the previous entry's chain_hash was altered, this entry still links to
         // what that hash should have been: it is not a second problem.
-        if (!ok && prev_expected) {
-          ok = crypto::DigestEqual(*stored, store::ChainLinkHash(*sha, scratch, *prev_expected, seq,
-                                                                 table, row_id, *record));
+        if (!ok && prev_expected_) {
+          ok = crypto::DigestEqual(*stored, store::ChainLinkHash(sha_, scratch_, *prev_expected_,
+                                                                 seq, table, row_id, *record));
         }
       }
       if (!ok) {
-        out.links.push_back({seq, table, row_id, expected, std::string(chain_bytes)});
-        if (record && stored) failed_expected = expected;
+        out_.links.push_back({seq, std::string(table), row_id, expected, std::string(chain_bytes)});
+        if (well_typed && record && stored) failed_expected = expected;
       }
     }
-    skip_link = !stored;  // a malformed hash leaves nothing to link the next entry to
-    prev_expected = failed_expected;
-    prev_seq = seq;
-    prev = stored ? *stored : crypto::Digest{};
-  }
-  if (!sha->ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed");
-  return {};
-}
-
-// Hashes the rows of one table with ids in `range` and merges them with the chain entries
-// that claim rows in that range (step 2, second half).
-Status SweepTable(Database& db, const TablePlan& plan, Range range, WorkerOut& out) {
-  const std::string table = plan.def->name;
-  auto entries = db.Prepare(
-      "SELECT seq, row_id, record_hash FROM chain WHERE tbl = ?1 AND "
-      "row_id BETWEEN ?2 AND ?3 ORDER BY row_id, seq",
-      "read chain entries of " + table);
-  if (!entries) return entries.error();
-  Status s = entries->BindText(1, table);
-  if (s.ok()) s = entries->BindInteger(2, range.lo);
-  if (s.ok()) s = entries->BindInteger(3, range.hi);
-  if (!s.ok()) return s;
-
-  std::optional<Statement> rows;
-  if (plan.exists) {
-    // Identifier from our own table list; bounds are bound.
-    auto prepared = db.Prepare("SELECT * FROM " + table + " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-                               "read " + table);
-    if (!prepared) return prepared.error();
-    s = prepared->BindInteger(1, range.lo);
-    if (s.ok()) s = prepared->BindInteger(2, range.hi);
-    if (!s.ok()) return s;
-    rows = std::move(*prepared);
+    skip_link_ = !stored;  // a malformed hash leaves nothing to link the next entry to
+    prev_expected_ = failed_expected;
+    prev_seq_ = seq;
+    prev_ = stored ? *stored : crypto::Digest{};
   }
 
-  auto sha = crypto::Sha256::Create();
-  if (!sha) return sha.error();
-  store::CanonicalRow canonical;
-
-  auto step_entry = [&]() -> Result<bool> { return entries->Step(); };
-  auto step_row = [&]() -> Result<bool> {
-    if (!rows) return false;
-    return rows->Step();
-  };
-  auto have_entry = step_entry();
-  if (!have_entry) return have_entry.error();
-  auto have_row = step_row();
-  if (!have_row) return have_row.error();
-
-  while (*have_entry || *have_row) {
-    const int64_t entry_row = *have_entry ? entries->ColumnInteger(1) : INT64_MAX;
-    const int64_t row_id = *have_row ? rows->ColumnInteger(0) : INT64_MAX;
-    if (*have_entry && (!*have_row || entry_row < row_id)) {
-      Problem p = MakeProblem(ProblemKind::kDeleted, entries->ColumnInteger(0), table, entry_row,
-                              "sealed row is missing");
-      p.expected = Hex(entries->ColumnBlob(2));
-      out.problems.push_back(std::move(p));
-      have_entry = step_entry();
-      if (!have_entry) return have_entry.error();
-      continue;
+  static int TableIndex(std::string_view name) {
+    const auto& tables = store::ChainedTables();
+    for (size_t i = 0; i < tables.size(); ++i) {
+      if (name == tables[i].name) return static_cast<int>(i);
     }
-    if (*have_row && (!*have_entry || row_id < entry_row)) {
-      ++out.rows;
-      out.orphans.push_back({table, row_id});
-      have_row = step_row();
-      if (!have_row) return have_row.error();
-      continue;
-    }
-    // A row and its entry.
-    ++out.rows;
-    canonical.Clear();
-    const int columns = rows->ColumnCount();
-    for (int c = 1; c < columns; ++c) {
-      switch (rows->ColumnType(c)) {
-        case ValueType::kNull:
-          canonical.AddNull();
-          break;
-        case ValueType::kInteger:
-          canonical.AddInteger(rows->ColumnInteger(c));
-          break;
-        case ValueType::kReal:
-          canonical.AddReal(rows->ColumnReal(c));
-          break;
-        case ValueType::kText:
-          canonical.AddText(rows->ColumnText(c));
-          break;
-        case ValueType::kBlob:
-          canonical.AddBlob(rows->ColumnBlob(c));
-          break;
+    return -1;
+  }
+
+  // Merges each table's entries of this chunk with the rows they claim.
+  Status CheckRows() {
+    const auto& tables = store::ChainedTables();
+    for (size_t t = 0; t < tables.size(); ++t) {
+      std::vector<Entry>& entries = by_table_[t];
+      if (entries.empty()) continue;
+      // Appends give increasing row ids; only a tampered chain needs the sort.
+      if (!std::is_sorted(entries.begin(), entries.end(), ByRow)) {
+        std::sort(entries.begin(), entries.end(), ByRow);
       }
+      // Scan runs of consecutive claimed ids only: a row between two runs may belong to
+      // another chunk, so the coordinator checks those gaps once all chunks are done.
+      size_t begin = 0;
+      for (size_t i = 1; i <= entries.size(); ++i) {
+        if (i < entries.size() && entries[i].row_id - entries[i - 1].row_id <= 1) continue;
+        Status s = MergeRun(tables[t].name, exists_[t], entries, begin, i);
+        if (!s.ok()) return s;
+        out_.covered[t].emplace_back(entries[begin].row_id, entries[i - 1].row_id);
+        begin = i;
+      }
+      entries.clear();
     }
-    const Digest actual = sha->Hash(canonical.Bytes());
-    const std::string_view stored = entries->ColumnBlob(2);
-    auto expected = crypto::DigestFromBytes(stored);
-    if (!expected || !crypto::DigestEqual(*expected, actual)) {
-      out.mismatches.push_back(
-          {entries->ColumnInteger(0), table, row_id, std::string(stored), actual});
-    }
-    have_entry = step_entry();
-    if (!have_entry) return have_entry.error();
-    while (*have_entry && entries->ColumnInteger(1) == row_id) {
-      out.problems.push_back(MakeProblem(ProblemKind::kInserted, entries->ColumnInteger(0), table,
-                                         row_id, "second chain entry for one row"));
-      have_entry = step_entry();
-      if (!have_entry) return have_entry.error();
-    }
-    have_row = step_row();
-    if (!have_row) return have_row.error();
+    return {};
   }
-  if (!sha->ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed");
-  return {};
-}
+
+  static bool ByRow(const Entry& a, const Entry& b) {
+    return a.row_id != b.row_id ? a.row_id < b.row_id : a.seq < b.seq;
+  }
+
+  // Merges entries[begin, end), whose row ids are consecutive, with the rows they claim.
+  Status MergeRun(const std::string& table, bool exists, const std::vector<Entry>& all,
+                  size_t begin, size_t end) {
+    const std::span<const Entry> entries(all.data() + begin, end - begin);
+    std::optional<Statement>& rows = row_stmts_[table];
+    if (exists && !rows) {
+      // Identifier from our own table list; bounds are bound.
+      auto prepared = db_.Prepare(
+          "SELECT * FROM " + table + " WHERE id BETWEEN ?1 AND ?2 ORDER BY id", "read " + table);
+      if (!prepared) return prepared.error();
+      rows = std::move(*prepared);
+    }
+    bool have_row = false;
+    if (rows) {
+      rows->Reset();
+      Status s = rows->BindInteger(1, entries.front().row_id);
+      if (s.ok()) s = rows->BindInteger(2, entries.back().row_id);
+      if (!s.ok()) return s;
+      auto step = rows->Step();
+      if (!step) return step.error();
+      have_row = *step;
+    }
+    size_t e = 0;
+    while (e < entries.size() || have_row) {
+      const int64_t row_id = have_row ? rows->ColumnInteger(0) : INT64_MAX;
+      if (e < entries.size() && (!have_row || entries[e].row_id < row_id)) {
+        Problem p = MakeProblem(ProblemKind::kDeleted, entries[e].seq, table, entries[e].row_id,
+                                "sealed row is missing");
+        p.expected = Hex(entries[e].record);
+        out_.problems.push_back(std::move(p));
+        ++e;
+        continue;
+      }
+      ++out_.rows;
+      if (e < entries.size() && entries[e].row_id == row_id) {
+        canonical_.Clear();
+        store::AddColumns(*rows, 1, canonical_);
+        const Digest actual = sha_.Hash(canonical_.Bytes());
+        auto expected = crypto::DigestFromBytes(entries[e].record);
+        if (!expected || !crypto::DigestEqual(*expected, actual)) {
+          out_.mismatches.push_back({entries[e].seq, table, row_id, entries[e].record, actual});
+        }
+        for (++e; e < entries.size() && entries[e].row_id == row_id; ++e) {
+          out_.problems.push_back(MakeProblem(ProblemKind::kInserted, entries[e].seq, table, row_id,
+                                              "second chain entry for one row"));
+          out_.duplicates_reported.insert(entries[e].seq);
+        }
+      } else {
+        out_.orphans.push_back({table, row_id});  // unreachable: the run's ids are consecutive
+      }
+      auto step = rows->Step();
+      if (!step) return step.error();
+      have_row = *step;
+    }
+    return {};
+  }
+
+  Database& db_;
+  const std::vector<bool>& exists_;
+  WorkerOut& out_;
+  crypto::Sha256 sha_;
+  std::string scratch_;
+  store::CanonicalRow canonical_;
+  crypto::Digest prev_{};
+  int64_t prev_seq_ = 0;
+  bool skip_link_ = false;
+  std::optional<crypto::Digest> prev_expected_;  // set when the previous link failed
+  std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> last_of_table_;  // seq, row
+  std::vector<std::vector<Entry>> by_table_;
+  std::map<std::string, std::optional<Statement>> row_stmts_;
+};
 
 // Splits [lo, hi] into `parts` ranges of equal width; the outer ranges extend to the ends of
-// int64 so rows or entries outside [lo, hi] are still seen by someone.
+// int64 so entries outside [lo, hi] are still seen by someone.
 std::vector<Range> Split(int64_t lo, int64_t hi, unsigned parts) {
   std::vector<Range> out(parts);
   if (hi < lo) hi = lo;
-  // Unsigned: a forged id near INT64_MAX must not overflow the arithmetic.
+  // Unsigned: a forged seq near INT64_MAX must not overflow the arithmetic.
   const uint64_t step = (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) / parts + 1;
   for (unsigned j = 0; j < parts; ++j) {
     out[j].lo = j == 0 ? INT64_MIN : static_cast<int64_t>(static_cast<uint64_t>(lo) + step * j);
@@ -474,6 +509,82 @@ Status CheckCheckpoints(Coordinator& c) {
   return {};
 }
 
+// Rows no chunk looked at: ids outside every chunk's [min, max] of its table, which only a
+// forger's insert produces. And entries of two chunks claiming one row: only a forged entry
+// makes chunk ranges overlap. Both checks cost a query per gap or overlap, none in a clean store.
+Status FindUnclaimedRows(Coordinator& c, const std::vector<bool>& table_exists,
+                         std::vector<WorkerOut>& outs) {
+  const auto& tables = store::ChainedTables();
+  std::set<int64_t> reported;
+  for (const WorkerOut& o : outs)
+    reported.insert(o.duplicates_reported.begin(), o.duplicates_reported.end());
+  WorkerOut& sink = outs.front();
+  for (size_t t = 0; t < tables.size(); ++t) {
+    if (!table_exists[t]) continue;
+    const std::string name = tables[t].name;
+    std::vector<std::pair<int64_t, int64_t>> covered;
+    for (const WorkerOut& o : outs)
+      covered.insert(covered.end(), o.covered[t].begin(), o.covered[t].end());
+    std::sort(covered.begin(), covered.end());
+    std::vector<std::pair<int64_t, int64_t>> gaps;
+    std::vector<std::pair<int64_t, int64_t>> overlaps;
+    int64_t next = INT64_MIN;  // first id not yet covered
+    bool done = false;
+    for (const auto& [lo, hi] : covered) {
+      if (lo > next) gaps.emplace_back(next, lo - 1);
+      if (lo < next) overlaps.emplace_back(lo, std::min(hi, next - 1));
+      if (hi == INT64_MAX) {
+        done = true;
+        break;
+      }
+      next = std::max(next, hi + 1);
+    }
+    if (!done) gaps.emplace_back(next, INT64_MAX);
+
+    auto ids = c.db.Prepare("SELECT id FROM " + name + " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+                            "find unsealed rows");
+    if (!ids) return ids.error();
+    for (const auto& [lo, hi] : gaps) {
+      ids->Reset();
+      Status s = ids->BindInteger(1, lo);
+      if (s.ok()) s = ids->BindInteger(2, hi);
+      if (!s.ok()) return s;
+      for (;;) {
+        auto row = ids->Step();
+        if (!row) return row.error();
+        if (!*row) break;
+        ++sink.rows;
+        sink.orphans.push_back({name, ids->ColumnInteger(0)});
+      }
+    }
+    auto dup = c.db.Prepare(
+        "SELECT seq, row_id FROM chain WHERE tbl = ?1 AND row_id BETWEEN ?2 "
+        "AND ?3 ORDER BY row_id, seq",
+        "find repeated entries");
+    if (!dup) return dup.error();
+    for (const auto& [lo, hi] : overlaps) {
+      dup->Reset();
+      Status s = dup->BindText(1, name);
+      if (s.ok()) s = dup->BindInteger(2, lo);
+      if (s.ok()) s = dup->BindInteger(3, hi);
+      if (!s.ok()) return s;
+      std::optional<int64_t> last_row;
+      for (;;) {
+        auto row = dup->Step();
+        if (!row) return row.error();
+        if (!*row) break;
+        const int64_t seq = dup->ColumnInteger(0), row_id = dup->ColumnInteger(1);
+        if (last_row == row_id && reported.insert(seq).second) {
+          sink.problems.push_back(MakeProblem(ProblemKind::kInserted, seq, name, row_id,
+                                              "second chain entry for one row"));
+        }
+        last_row = row_id;
+      }
+    }
+  }
+  return {};
+}
+
 // Step 3: turn the workers' raw findings into classified problems.
 Status Classify(Coordinator& c, std::vector<WorkerOut>& outs) {
   std::set<int64_t> out_of_order;
@@ -586,27 +697,16 @@ Result<Summary> Run(const Options& options) {
   jobs = std::clamp(jobs, 1u, 64u);
   c.summary.jobs = jobs;
 
-  std::vector<TablePlan> tables;
+  std::vector<bool> table_exists;
   for (const TableDef& def : store::ChainedTables()) {
-    TablePlan plan;
-    plan.def = &def;
-    auto exists =
-        c.db.QueryInteger("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" +
-                              std::string(def.name) + "'",
-                          "look for table");
-    if (!exists) return exists.error();
-    plan.exists = *exists != 0;
-    int64_t lo = 0, hi = 0;
-    if (plan.exists) {
-      auto lo_r = c.db.QueryInteger("SELECT min(id) FROM " + std::string(def.name), "id range");
-      auto hi_r = c.db.QueryInteger("SELECT max(id) FROM " + std::string(def.name), "id range");
-      if (!lo_r) return lo_r.error();
-      if (!hi_r) return hi_r.error();
-      lo = *lo_r;
-      hi = *hi_r;
-    }
-    plan.ranges = Split(lo, hi, jobs);
-    tables.push_back(std::move(plan));
+    auto stmt = c.db.Prepare(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1", "look for table");
+    if (!stmt) return stmt.error();
+    s = stmt->BindText(1, def.name);
+    if (!s.ok()) return s.error();
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    table_exists.push_back(*row && stmt->ColumnInteger(0) != 0);
   }
   const std::vector<Range> seq_ranges = Split(1, c.summary.head_seq, jobs);
 
@@ -624,11 +724,13 @@ Result<Summary> Run(const Options& options) {
         out.status = conn.error();
         return;
       }
-      out.status = SweepChain(*conn, seq_ranges[j], out);
-      for (const TablePlan& plan : tables) {
-        if (!out.status.ok()) break;
-        out.status = SweepTable(*conn, plan, plan.ranges[j], out);
+      auto sha = crypto::Sha256::Create();
+      if (!sha) {
+        out.status = sha.error();
+        return;
       }
+      RangeSweep sweep(*conn, table_exists, out, std::move(*sha));
+      out.status = sweep.Run(seq_ranges[j]);
     });
   }
   pinned.wait();
@@ -639,6 +741,8 @@ Result<Summary> Run(const Options& options) {
   }
 
   // Step 3.
+  s = FindUnclaimedRows(c, table_exists, outs);
+  if (!s.ok()) return s.error();
   s = Classify(c, outs);
   if (!s.ok()) return s.error();
   // sqlite_sequence remembers the highest seq ever given, so a cut tail shows even when no
