@@ -132,6 +132,28 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     auto* init = app.add_subcommand("init", "Create a store, or migrate one to this version");
     init->footer("Example:\n  vigil init --db cases/acme.db");
 
+    IngestOptions ingest_options;
+    auto* ingest = app.add_subcommand(
+        "ingest", "Read logs (files, - for stdin, .gz) into the store; bad records quarantined");
+    ingest->add_option("inputs", ingest_options.inputs, "Log files; - or none reads stdin");
+    ingest
+        ->add_option("--input-format", ingest_options.input_format,
+                     "auto, or one of: ndjson, json-array, bundle, single, syslog, zeek, "
+                     "zeek-tsv, suricata, windows, cloudtrail")
+        ->capture_default_str();
+    ingest
+        ->add_option("--year", ingest_options.year,
+                     "Year of RFC 3164 syslog lines (default: from the file's mtime)")
+        ->check(CLI::Range(1970, 2200));
+    ingest->add_flag("--detect", ingest_options.detect,
+                     "Only report each input's format and how sure; store nothing");
+    ingest->add_option("--errors", ingest_options.errors,
+                       "Also write every rejected record as NDJSON to this file");
+    ingest->footer(
+        "Examples:\n  vigil ingest --db cases/acme.db /var/log/auth.log eve.json.gz\n"
+        "  tail -n +1 -f /var/log/auth.log | vigil ingest --db cases/acme.db -\n"
+        "  vigil ingest --detect samples/*");
+
     VerifyOptions verify_options;
     auto* verify = app.add_subcommand(
         "verify", "Recompute the hash chain and answer VERIFIED (exit 0) or TAMPERED (exit 1)");
@@ -181,7 +203,6 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
       const char* issue;
     };
     const Pending pending[] = {
-        {"ingest", "Read logs into the store (not in this build yet)", "issue 3"},
         {"correlate", "Group events into incidents (not in this build yet)", "issue 4"},
         {"score", "Score incidents (not in this build yet)", "issue 5"},
         {"report", "Draft incident reports (not in this build yet)", "issue 6"},
@@ -221,7 +242,9 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     Context ctx{global, out, err, chosen->get_name().c_str()};
     const std::string command = chosen->get_name();
     Status status;
-    if (chosen == init) {
+    if (chosen == ingest) {
+      status = RunIngest(ctx, ingest_options);
+    } else if (chosen == init) {
       status = RunInit(ctx, init_options);
     } else if (chosen == verify) {
       status = RunVerify(ctx, verify_options);

@@ -35,6 +35,15 @@ void Note(const Context& ctx, const std::string& message);
 struct InitOptions {};
 Status RunInit(const Context& ctx, const InitOptions& options);
 
+struct IngestOptions {
+  std::vector<std::string> inputs;
+  std::string input_format = "auto";
+  int year = 0;  // 0: from each file's modification time
+  bool detect = false;
+  std::string errors;  // NDJSON of rejected records
+};
+Status RunIngest(const Context& ctx, const IngestOptions& options);
+
 struct VerifyOptions {
   std::vector<std::string> pubkeys;
   std::vector<std::string> checkpoints;

@@ -42,15 +42,17 @@ Result<ChainWriter> ChainWriter::Begin(Database& db) {
 ChainWriter::ChainWriter(Database& db, crypto::Sha256 sha, Statement chain_insert, ChainHead head)
     : db_(&db), sha_(std::move(sha)), chain_insert_(std::move(chain_insert)), head_(head) {}
 
-Result<Statement*> ChainWriter::InsertFor(std::string_view table) {
-  auto it = inserts_.find(table);
+Result<Statement*> ChainWriter::InsertFor(std::string_view table, bool or_ignore) {
+  const std::string key = std::string(or_ignore ? "+" : "") + std::string(table);
+  auto it = inserts_.find(key);
   if (it != inserts_.end()) return &it->second;
   const TableDef* def = FindChainedTable(table);
   if (def == nullptr) {
     return MakeError(ErrorCode::kInternal, "not a chained table: " + std::string(table));
   }
   // Identifiers come from our own TableDef, never from input; values are bound.
-  std::string sql = "INSERT INTO " + std::string(def->name) + "(";
+  std::string sql =
+      std::string(or_ignore ? "INSERT OR IGNORE INTO " : "INSERT INTO ") + def->name + "(";
   std::string params;
   for (size_t i = 0; i < def->columns.size(); ++i) {
     if (i > 0) {
@@ -63,11 +65,25 @@ Result<Statement*> ChainWriter::InsertFor(std::string_view table) {
   sql += ") VALUES (" + params + ")";
   auto stmt = db_->Prepare(sql, std::string("insert into ") + def->name);
   if (!stmt) return stmt.error();
-  auto [pos, inserted] = inserts_.emplace(std::string(table), std::move(*stmt));
+  auto [pos, inserted] = inserts_.emplace(key, std::move(*stmt));
   return &pos->second;
 }
 
 Result<int64_t> ChainWriter::Append(std::string_view table, const std::vector<Value>& values) {
+  auto id = Insert(table, values, /*or_ignore=*/false);
+  if (!id) return id.error();
+  if (!*id) return MakeError(ErrorCode::kInternal, "row was not inserted");
+  return **id;
+}
+
+Result<std::optional<int64_t>> ChainWriter::AppendIfNew(std::string_view table,
+                                                        const std::vector<Value>& values) {
+  return Insert(table, values, /*or_ignore=*/true);
+}
+
+Result<std::optional<int64_t>> ChainWriter::Insert(std::string_view table,
+                                                   const std::vector<Value>& values,
+                                                   bool or_ignore) {
   const TableDef* def = FindChainedTable(table);
   if (def == nullptr) {
     return MakeError(ErrorCode::kInternal, "not a chained table: " + std::string(table));
@@ -77,7 +93,7 @@ Result<int64_t> ChainWriter::Append(std::string_view table, const std::vector<Va
                                                std::to_string(def->columns.size()) +
                                                " values, not " + std::to_string(values.size()));
   }
-  auto stmt = InsertFor(table);
+  auto stmt = InsertFor(table, or_ignore);
   if (!stmt) return stmt.error();
   Statement& insert = **stmt;
   insert.Reset();
@@ -108,6 +124,8 @@ Result<int64_t> ChainWriter::Append(std::string_view table, const std::vector<Va
   }
   auto done = insert.Step();
   if (!done) return done.error();
+  // NOT NULL and types were checked above, so an ignored insert can only be a UNIQUE repeat.
+  if (or_ignore && db_->Changes() == 0) return std::optional<int64_t>();
   int64_t row_id = db_->LastInsertRowid();
 
   crypto::Digest record = sha_.Hash(canonical_.Bytes());
@@ -126,7 +144,7 @@ Result<int64_t> ChainWriter::Append(std::string_view table, const std::vector<Va
   if (!appended) return appended.error();
   head_.seq = seq;
   head_.hash = link;
-  return row_id;
+  return std::optional<int64_t>(row_id);
 }
 
 }  // namespace vigil::store

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,11 +44,18 @@ class ChainWriter {
   // Returns the new row's id.
   Result<int64_t> Append(std::string_view table, const std::vector<Value>& values);
 
+  // As Append, but a row that collides with an existing one on a UNIQUE column (such as
+  // events.record_key) is skipped: nullopt, no row and no chain entry.
+  Result<std::optional<int64_t>> AppendIfNew(std::string_view table,
+                                             const std::vector<Value>& values);
+
   const ChainHead& head() const { return head_; }
 
  private:
   ChainWriter(Database& db, crypto::Sha256 sha, Statement chain_insert, ChainHead head);
-  Result<Statement*> InsertFor(std::string_view table);
+  Result<Statement*> InsertFor(std::string_view table, bool or_ignore);
+  Result<std::optional<int64_t>> Insert(std::string_view table, const std::vector<Value>& values,
+                                        bool or_ignore);
 
   Database* db_;
   crypto::Sha256 sha_;

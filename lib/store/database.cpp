@@ -215,6 +215,8 @@ Result<int64_t> Database::QueryInteger(std::string_view sql, std::string_view pu
 
 int64_t Database::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 
+int64_t Database::Changes() const { return sqlite3_changes64(db_.get()); }
+
 // ---- Transaction -----------------------------------------------------------------------
 
 Result<Transaction> Transaction::Begin(Database& db, Kind kind) {

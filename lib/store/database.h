@@ -76,6 +76,8 @@ class Database {
                                int64_t fallback = 0);
 
   int64_t LastInsertRowid() const;
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int64_t Changes() const;
   const std::string& path() const { return path_; }
   sqlite3* handle() const { return db_.get(); }
 

@@ -178,9 +178,10 @@ TEST_CASE("keygen, seal and verify --pubkey --checkpoint work together", "[cli]"
 }
 
 TEST_CASE("Subcommands of later issues say they are not implemented, exit 5", "[cli]") {
-  auto r = RunCli({"ingest", "x.log"});
+  auto r = RunCli({"correlate", "--rules", "x"});
   CHECK(r.code == 5);
-  CHECK(r.err == "vigil ingest: error: 'ingest' is not implemented in this build yet (issue 3)\n");
+  CHECK(r.err ==
+        "vigil correlate: error: 'correlate' is not implemented in this build yet (issue 4)\n");
 }
 
 TEST_CASE("vigil init creates a store and reports its id as JSON", "[cli]") {

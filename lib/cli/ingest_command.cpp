@@ -1,0 +1,142 @@
+// vigil ingest: read logs into the store.
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/json.h"
+#include "core/time.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+namespace vigil::cli {
+namespace {
+
+constexpr int64_t kShownRejections = 20;
+
+void PrintDetect(const Context& ctx, const std::vector<ingest::InputSummary>& inputs) {
+  if (ctx.global.format == OutputFormat::kJson) {
+    JsonWriter w;
+    w.BeginArray();
+    for (const auto& i : inputs) {
+      w.BeginObject().Key("input").String(i.name).Key("format").String(i.format);
+      w.Key("confidence").String(i.confidence).Key("reason").String(i.reason).EndObject();
+    }
+    w.EndArray();
+    ctx.out << w.str() << "\n";
+    return;
+  }
+  for (const auto& i : inputs) {
+    ctx.out << i.name << ": " << i.format << " (" << i.confidence << ": " << i.reason << ")\n";
+  }
+}
+
+void PrintSummary(const Context& ctx, const ingest::Summary& s) {
+  if (ctx.global.format == OutputFormat::kJson) {
+    JsonWriter w;
+    w.BeginObject()
+        .Key("read")
+        .Int(s.read)
+        .Key("stored")
+        .Int(s.stored)
+        .Key("duplicates")
+        .Int(s.duplicates)
+        .Key("rejected")
+        .Int(s.rejected)
+        .Key("formats")
+        .BeginObject();
+    for (const auto& [name, n] : s.formats) w.Key(name).Int(n);
+    w.EndObject().Key("batch").Int(s.batch_id).Key("inputs").BeginArray();
+    for (const auto& i : s.inputs) {
+      w.BeginObject().Key("input").String(i.name).Key("format").String(i.format);
+      w.Key("confidence").String(i.confidence).Key("read").Int(i.read);
+      w.Key("stored").Int(i.stored).Key("duplicates").Int(i.duplicates);
+      w.Key("rejected").Int(i.rejected).EndObject();
+    }
+    w.EndArray().EndObject();
+    ctx.out << w.str() << "\n";
+    return;
+  }
+  if (ctx.global.quiet) return;
+  for (const auto& i : s.inputs) {
+    if (s.inputs.size() == 1 && !ctx.global.verbose) break;
+    ctx.out << i.name << ": " << i.format << " (" << i.confidence << "), read " << i.read
+            << ", stored " << i.stored << ", duplicates " << i.duplicates << ", rejected "
+            << i.rejected << "\n";
+  }
+  ctx.out << "read " << s.read << " records: stored " << s.stored << " events, " << s.duplicates
+          << " already in the store, " << s.rejected << " rejected";
+  std::string formats;
+  for (const auto& [name, n] : s.formats) {
+    formats += (formats.empty() ? "" : ", ") + name + " " + std::to_string(n);
+  }
+  if (!formats.empty()) ctx.out << " (" << formats << ")";
+  ctx.out << "\n";
+}
+
+}  // namespace
+
+Status RunIngest(const Context& ctx, const IngestOptions& options) {
+  if (options.detect) {
+    auto detected = ingest::DetectInputs(options.inputs);
+    if (!detected) return detected.error();
+    PrintDetect(ctx, *detected);
+    for (const auto& i : *detected) {
+      if (i.format == "unknown") {
+        return MakeError(ErrorCode::kBadInput, "cannot tell the format", i.name);
+      }
+    }
+    return {};
+  }
+  ingest::Options io;
+  io.inputs = options.inputs;
+  if (options.input_format != "auto") {
+    io.format = ingest::FormatFromName(options.input_format);
+    if (!io.format)
+      return MakeError(ErrorCode::kUsage, "unknown --input-format " + options.input_format);
+  }
+  if (options.year != 0) io.year = options.year;
+  io.now_us = NowMicros();
+  io.command = "ingest";
+
+  std::ofstream errors;
+  if (!options.errors.empty()) {
+    errors.open(options.errors, std::ios::binary | std::ios::trunc);
+    if (!errors) return MakeError(ErrorCode::kIo, "cannot write", options.errors);
+  }
+  int64_t rejected = 0;
+  auto sink = [&](const ingest::Rejection& r) {
+    ++rejected;
+    const std::string where =
+        (r.input == "-" ? std::string("<stdin>") : r.input) + ":" + std::to_string(r.line);
+    if (rejected <= kShownRejections) {
+      ctx.err << "vigil ingest: " << where << ": " << r.reason << "\n";
+    }
+    if (errors.is_open()) {
+      JsonWriter w;
+      w.BeginObject().Key("input").String(r.input).Key("line").Int(r.line);
+      w.Key("offset").Int(r.offset).Key("reason").String(r.reason);
+      w.Key("raw").String(r.raw.substr(0, 4096)).EndObject();
+      errors << w.str() << "\n";
+    }
+  };
+  auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kCreate);
+  if (!db) return db.error();
+  auto summary = ingest::Run(io, *db, sink);
+  if (!summary) return summary.error();
+  if (errors.is_open()) {
+    errors.close();
+    if (!errors) return MakeError(ErrorCode::kIo, "cannot write", options.errors);
+  }
+  if (rejected > kShownRejections) {
+    ctx.err << "vigil ingest: ... and " << rejected - kShownRejections << " more rejected records"
+            << (options.errors.empty() ? " (list them all with --errors FILE)" : "") << "\n";
+  }
+  PrintSummary(ctx, *summary);
+  if (summary->rejected > 0) {
+    return MakeError(ErrorCode::kBadInput,
+                     std::to_string(summary->rejected) + " records rejected (kept in quarantine)");
+  }
+  return {};
+}
+
+}  // namespace vigil::cli

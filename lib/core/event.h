@@ -1,0 +1,43 @@
+#pragma once
+// The normalised event: one per input record (vigil-store(5), table events). Field names
+// follow the Elastic Common Schema with dots as underscores. Every parser fills what its
+// format has; the rest stays empty (stored as NULL).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace vigil {
+
+struct Event {
+  int64_t ts_us = 0;          // event time, UTC microseconds since the epoch
+  std::string source_format;  // "ndjson", "syslog", "suricata", ... (the parser's name)
+
+  std::optional<std::string> event_kind;      // ECS event.kind: event, alert, ...
+  std::optional<std::string> event_category;  // ECS event.category: authentication, network...
+  std::optional<std::string> event_type;      // ECS event.type: start, connection, denied...
+  std::optional<std::string> event_outcome;   // success, failure, unknown
+  std::optional<std::string> event_action;    // source-specific action (login_failure, ...)
+  std::optional<std::string> event_severity;  // severity as the source gave it
+  std::optional<std::string> user_name;
+  std::optional<std::string> source_ip;  // IP address, or a host name when that is all
+  std::optional<int64_t> source_port;
+  std::optional<std::string> destination_ip;
+  std::optional<int64_t> destination_port;
+  std::optional<std::string> network_protocol;
+  std::optional<std::string> host_name;      // the host that logged the event
+  std::optional<int64_t> source_bytes;       // bytes sent by the source (out)
+  std::optional<int64_t> destination_bytes;  // bytes sent by the destination (in)
+  std::optional<std::string> url;
+  std::optional<std::string> domain;
+  std::optional<std::string> email_from;
+  std::optional<std::string> email_subject;
+  std::optional<std::string> process_name;
+  std::optional<std::string> message;
+  // The original fields by their original names, as a JSON object, for formats whose raw
+  // record is not JSON (syslog key=value pairs, CEF extensions, CSV columns). NULL for JSON
+  // inputs: their raw record already keeps every field under its name.
+  std::optional<std::string> fields;
+};
+
+}  // namespace vigil

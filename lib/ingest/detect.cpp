@@ -1,0 +1,127 @@
+#include "ingest/detect.h"
+
+#include <cctype>
+
+namespace vigil::ingest {
+namespace {
+
+struct Named {
+  Format format;
+  const char* name;
+};
+constexpr Named kNames[] = {
+    {Format::kNdjson, "ndjson"},    {Format::kJsonArray, "json-array"},
+    {Format::kBundle, "bundle"},    {Format::kSingle, "single"},
+    {Format::kSyslog, "syslog"},    {Format::kZeekJson, "zeek"},
+    {Format::kZeekTsv, "zeek-tsv"}, {Format::kSuricata, "suricata"},
+    {Format::kWindows, "windows"},  {Format::kCloudTrail, "cloudtrail"},
+};
+
+bool Has(std::string_view s, std::string_view key) { return s.find(key) != std::string_view::npos; }
+
+std::string_view FirstLine(std::string_view s) {
+  // Skip blank lines and a byte order mark.
+  if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+  while (!s.empty()) {
+    size_t nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    bool blank = line.find_first_not_of(" \t\r") == std::string_view::npos;
+    if (!blank) return line;
+    if (nl == std::string_view::npos) break;
+    s.remove_prefix(nl + 1);
+  }
+  return {};
+}
+
+bool LooksLikeSyslog(std::string_view line) {
+  if (!line.empty() && line[0] == '<') {
+    size_t close = line.find('>');
+    return close != std::string_view::npos && close > 1 && close <= 4;
+  }
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (line.size() < 16) return false;
+  bool month = false;
+  for (const char* m : kMonths) month = month || line.substr(0, 3) == m;
+  return month && line[3] == ' ' && line[9] == ':' && line[12] == ':';
+}
+
+Detection Json(Format f, const char* confidence, const std::string& reason) {
+  return Detection{f, confidence, reason};
+}
+
+}  // namespace
+
+std::optional<Detection> Detect(std::string_view head) {
+  std::string_view line = FirstLine(head);
+  if (line.empty()) return std::nullopt;
+  const char first = line[line.find_first_not_of(" \t")];
+  if (first == '[') {
+    Detection d = Json(Format::kJsonArray, "high", "starts with a JSON array");
+    d.document = true;
+    return d;
+  }
+  if (first == '{') {
+    // Whole-document shapes first: they may span many lines.
+    if (Has(head.substr(0, 4096), "\"Records\"")) {
+      Detection d = Json(Format::kCloudTrail, "high", "a JSON object with \"Records\"");
+      d.document = true;
+      return d;
+    }
+    if (Has(head, "\"firewall_logs\"") || Has(head, "\"auth_logs\"") ||
+        Has(head, "\"phishing_alerts\"")) {
+      Detection d = Json(Format::kBundle, "high", "bundle keys (firewall_logs, auth_logs, ...)");
+      d.document = true;
+      return d;
+    }
+    if (Has(line, "\"event_type\"") &&
+        (Has(line, "\"flow_id\"") || Has(line, "\"in_iface\"") || Has(line, "\"dest_ip\""))) {
+      return Json(Format::kSuricata, "high", "keys event_type and flow_id/dest_ip");
+    }
+    if (Has(line, "\"EventID\"") || Has(line, "\"EventId\"") || Has(line, "\"winlog\"")) {
+      return Json(Format::kWindows, "high", "key EventID or winlog");
+    }
+    if (Has(line, "\"eventVersion\"") ||
+        (Has(line, "\"eventSource\"") && Has(line, "\"eventName\""))) {
+      return Json(Format::kCloudTrail, "high", "keys eventSource and eventName");
+    }
+    if ((Has(line, "\"uid\"") && (Has(line, "\"id.orig_h\"") || Has(line, "\"id_orig_h\""))) ||
+        Has(line, "\"_path\"") || Has(line, "\"@stream\"")) {
+      return Json(Format::kZeekJson, "high", "keys uid and id.orig_h (or _path / @stream)");
+    }
+    if (Has(line, "\"user_id\"") && Has(line, "\"hour\"")) {
+      return Json(Format::kSingle, "high", "keys user_id and hour");
+    }
+    return Json(Format::kNdjson, "medium", "JSON objects, one per line");
+  }
+  if (line.substr(0, 10) == "#separator" || line.substr(0, 7) == "#fields") {
+    return Detection{Format::kZeekTsv, "high", "a Zeek #separator / #fields header"};
+  }
+  if (LooksLikeSyslog(line)) {
+    return Detection{Format::kSyslog, line[0] == '<' ? "high" : "medium",
+                     line[0] == '<' ? "a <PRI> header" : "a \"Mmm dd hh:mm:ss\" timestamp"};
+  }
+  return std::nullopt;
+}
+
+const char* FormatName(Format format) {
+  for (const Named& n : kNames) {
+    if (n.format == format) return n.name;
+  }
+  return "ndjson";
+}
+
+std::optional<Format> FormatFromName(std::string_view name) {
+  for (const Named& n : kNames) {
+    if (name == n.name) return n.format;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> FormatNames() {
+  std::vector<std::string> out;
+  for (const Named& n : kNames) out.emplace_back(n.name);
+  return out;
+}
+
+}  // namespace vigil::ingest

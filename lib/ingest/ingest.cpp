@@ -1,0 +1,458 @@
+// The ingest driver: per input, detect the format, read records (lines, or the elements of one
+// JSON document), parse each into events, and hand them to the Writer, which keys them, drops
+// repeats and appends the rest, with the rejected records, under the chain in batches.
+#include "ingest/ingest.h"
+
+#include <deque>
+#include <unordered_map>
+
+#include "core/encoding.h"
+#include "core/time.h"
+#include "core/time_parse.h"
+#include "crypto/sha256.h"
+#include "ingest/input.h"
+#include "ingest/json_event.h"
+#include "ingest/json_split.h"
+#include "ingest/syslog_parser.h"
+#include "ingest/zeek_tsv.h"
+#include "store/chain.h"
+
+#ifndef VIGIL_VERSION
+#define VIGIL_VERSION "0.0.0"
+#endif
+
+namespace vigil::ingest {
+namespace {
+
+using store::Value;
+
+constexpr uint64_t kMaxDocument = 1ull << 30;
+constexpr size_t kRepeatWindow = 65536;
+
+Value Opt(const std::optional<std::string>& v) { return v ? Value::Text(*v) : Value::Null(); }
+Value Opt(const std::optional<int64_t>& v) { return v ? Value::Integer(*v) : Value::Null(); }
+
+struct Origin {
+  const std::string* input;
+  int64_t line;
+  int64_t offset;
+};
+
+// Gives each record its key: the first occurrence of a raw record hashes to K, its n-th repeat
+// within the window to SHA-256(K || n), so identical lines (say, five "Failed password" lines
+// from one "message repeated 5 times") stay five events, and a re-read maps onto the same keys.
+class Keyer {
+ public:
+  explicit Keyer(crypto::Sha256 sha) : sha_(std::move(sha)) {}
+
+  std::string Key(std::string_view format, std::string_view raw) {
+    buf_.assign("vigil-event-key-v1", 18);
+    buf_.push_back('\0');
+    buf_.append(format);
+    buf_.push_back('\0');
+    buf_.append(raw);
+    crypto::Digest k = sha_.Hash(buf_);
+    uint64_t prefix = 0;
+    for (int i = 0; i < 8; ++i) prefix = (prefix << 8) | k[static_cast<size_t>(i)];
+    uint32_t n = counts_[prefix]++;
+    window_.push_back(prefix);
+    if (window_.size() > kRepeatWindow) {
+      auto it = counts_.find(window_.front());
+      if (--it->second == 0) counts_.erase(it);
+      window_.pop_front();
+    }
+    if (n > 0) {
+      buf_.assign(crypto::DigestBytes(k));
+      AppendU32Be(buf_, n);
+      k = sha_.Hash(buf_);
+    }
+    return std::string(crypto::DigestBytes(k));
+  }
+  bool ok() const { return sha_.ok(); }
+
+ private:
+  crypto::Sha256 sha_;
+  std::string buf_;
+  std::unordered_map<uint64_t, uint32_t> counts_;
+  std::deque<uint64_t> window_;
+};
+
+// Collects rows and writes them in batches, each in one write transaction under the chain.
+class Writer {
+ public:
+  Writer(store::Database& db, int64_t batch_id, int64_t now_us, size_t batch_size, Keyer keyer)
+      : db_(db),
+        batch_id_(batch_id),
+        now_us_(now_us),
+        batch_size_(batch_size),
+        keyer_(std::move(keyer)) {}
+
+  Status AddEvent(Event& ev, std::string_view raw, const Origin& origin, InputSummary& sum) {
+    std::vector<Value> row = {Value::Integer(batch_id_),
+                              Value::Integer(ev.ts_us),
+                              Value::Text(ev.source_format),
+                              Value::Text(*origin.input),
+                              Value::Integer(origin.line),
+                              Value::Integer(origin.offset),
+                              Value::Blob(keyer_.Key(ev.source_format, raw)),
+                              Opt(ev.event_kind),
+                              Opt(ev.event_category),
+                              Opt(ev.event_type),
+                              Opt(ev.event_outcome),
+                              Opt(ev.event_action),
+                              Opt(ev.event_severity),
+                              Opt(ev.user_name),
+                              Opt(ev.source_ip),
+                              Opt(ev.source_port),
+                              Opt(ev.destination_ip),
+                              Opt(ev.destination_port),
+                              Opt(ev.network_protocol),
+                              Opt(ev.host_name),
+                              Opt(ev.source_bytes),
+                              Opt(ev.destination_bytes),
+                              Opt(ev.url),
+                              Opt(ev.domain),
+                              Opt(ev.email_from),
+                              Opt(ev.email_subject),
+                              Opt(ev.process_name),
+                              Opt(ev.message),
+                              Opt(ev.fields),
+                              Value::Blob(std::string(raw))};
+    pending_.push_back({true, std::move(row), &sum, ev.source_format});
+    return MaybeFlush();
+  }
+
+  Status AddRejected(std::string_view format, std::string_view raw, const Origin& origin,
+                     const std::string& reason, InputSummary& sum) {
+    std::vector<Value> row = {
+        Value::Integer(batch_id_),  Value::Integer(now_us_),      Value::Text(std::string(format)),
+        Value::Text(*origin.input), Value::Integer(origin.line),  Value::Integer(origin.offset),
+        Value::Text(reason),        Value::Blob(std::string(raw))};
+    pending_.push_back({false, std::move(row), &sum, std::string(format)});
+    return MaybeFlush();
+  }
+
+  Status Flush() {
+    if (pending_.empty()) return {};
+    if (!keyer_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed while keying records");
+    auto tx = store::Transaction::Begin(db_, store::Transaction::Kind::kImmediate);
+    if (!tx) return tx.error();
+    auto writer = store::ChainWriter::Begin(db_);
+    if (!writer) return writer.error();
+    std::vector<int> outcome(pending_.size());  // 1 stored, 2 duplicate, 3 rejected
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      Pending& p = pending_[i];
+      if (p.is_event) {
+        auto id = writer->AppendIfNew("events", p.row);
+        if (!id) return id.error();
+        outcome[i] = *id ? 1 : 2;
+      } else {
+        auto id = writer->Append("quarantine", p.row);
+        if (!id) return id.error();
+        outcome[i] = 3;
+      }
+    }
+    Status s = tx->Commit();
+    if (!s.ok()) return s;
+    // Count only what was committed.
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      InputSummary& sum = *pending_[i].summary;
+      if (outcome[i] == 1) ++sum.stored;
+      if (outcome[i] == 2) ++sum.duplicates;
+      if (outcome[i] == 3) ++sum.rejected;
+      if (outcome[i] != 3) ++formats_[pending_[i].format];
+    }
+    pending_.clear();
+    return {};
+  }
+
+  const std::map<std::string, int64_t>& formats() const { return formats_; }
+
+ private:
+  struct Pending {
+    bool is_event;
+    std::vector<Value> row;
+    InputSummary* summary;
+    std::string format;
+  };
+  Status MaybeFlush() { return pending_.size() >= batch_size_ ? Flush() : Status(); }
+
+  store::Database& db_;
+  int64_t batch_id_;
+  int64_t now_us_;
+  size_t batch_size_;
+  Keyer keyer_;
+  std::vector<Pending> pending_;
+  std::map<std::string, int64_t> formats_;
+};
+
+std::string_view StripCr(std::string_view s) {
+  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  return s;
+}
+
+bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
+
+JsonFlavor LineFlavor(Format f) {
+  switch (f) {
+    case Format::kSingle:
+      return JsonFlavor::kSingle;
+    case Format::kSuricata:
+      return JsonFlavor::kSuricata;
+    case Format::kWindows:
+      return JsonFlavor::kWindows;
+    case Format::kCloudTrail:
+      return JsonFlavor::kCloudTrail;
+    case Format::kZeekJson:
+    case Format::kZeekTsv:
+      return JsonFlavor::kZeek;
+    default:
+      return JsonFlavor::kGeneric;
+  }
+}
+
+JsonFlavor ItemFlavor(Format f, std::string_view key) {
+  if (f == Format::kCloudTrail) return JsonFlavor::kCloudTrail;
+  if (key == "firewall_logs") return JsonFlavor::kFirewall;
+  if (key == "auth_logs") return JsonFlavor::kAuth;
+  if (key == "phishing_alerts") return JsonFlavor::kPhishing;
+  return LineFlavor(f);
+}
+
+// The year of the first RFC 3164 line: the file was last written at its end, so a first line
+// whose month comes after the modification month was written the year before.
+int SyslogYear(std::string_view first_line, int64_t mtime_us) {
+  const int64_t days = mtime_us / 86400000000;
+  int64_t y = 1970 + days / 366;
+  while (DaysFromCivil(y + 1, 1, 1) <= days) ++y;
+  const int64_t day_of_year = days - DaysFromCivil(y, 1, 1);
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr int kStart[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  int mtime_month = 1;
+  for (int m = 0; m < 12; ++m) {
+    if (day_of_year >= kStart[m]) mtime_month = m + 1;
+  }
+  int line_month = 0;
+  for (int m = 0; m < 12; ++m) {
+    if (first_line.substr(0, 3) == kMonths[m]) line_month = m + 1;
+  }
+  return static_cast<int>(line_month > mtime_month ? y - 1 : y);
+}
+
+class Runner {
+ public:
+  Runner(const Options& o, Writer& w, const RejectionSink& sink)
+      : options_(o), writer_(w), sink_(sink) {}
+
+  Status Reject(std::string_view format, std::string_view raw, const Origin& origin,
+                const std::string& reason, InputSummary& sum) {
+    if (sink_) sink_(Rejection{*origin.input, origin.line, origin.offset, reason, raw});
+    return writer_.AddRejected(format, raw, origin, reason, sum);
+  }
+
+  Status Lines(Input& in, Format format, InputSummary& sum) {
+    const JsonFlavor flavor = LineFlavor(format);
+    const char* format_name = format == Format::kSyslog ? "syslog" : FlavorName(flavor);
+    std::optional<SyslogParser> syslog;
+    ZeekTsv zeek;
+    std::vector<Event> events;
+    Event ev;
+    Input::Line line;
+    for (;;) {
+      auto more = in.NextLine(line);
+      if (!more) return more.error();
+      if (!*more) return {};
+      std::string_view text = StripCr(line.text);
+      if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+      const Origin origin{&in.name(), line.number, line.offset};
+      if (format == Format::kZeekTsv && zeek.Header(text)) continue;
+      ++sum.read;
+      Status parsed;
+      events.clear();
+      if (line.cut) {
+        parsed = MakeError(ErrorCode::kBadInput, "line longer than 256 MiB (kept: its start)");
+      } else if (IsBlank(text)) {
+        parsed = MakeError(ErrorCode::kBadInput, "blank line");
+      } else if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+        parsed = MakeError(ErrorCode::kBadInput, "byte order mark inside the input");
+      } else if (format == Format::kSyslog) {
+        if (!syslog) {
+          SyslogOptions so;
+          so.year = options_.year.value_or(SyslogYear(text, in.mtime_us()));
+          syslog.emplace(so);
+        }
+        parsed = syslog->Parse(text, events);
+      } else if (format == Format::kZeekTsv) {
+        auto json = zeek.ToJson(text);
+        if (!json) {
+          parsed = json.error();
+        } else {
+          parsed = json_.Parse(*json, flavor, options_.now_us, ev);
+          ev.source_format = "zeek";
+          ev.fields = *json;
+          if (parsed.ok()) events.push_back(std::move(ev));
+        }
+      } else {
+        parsed = json_.Parse(text, flavor, options_.now_us, ev);
+        if (parsed.ok()) events.push_back(std::move(ev));
+      }
+      if (!parsed.ok()) {
+        Status s = Reject(format_name, line.text, origin, parsed.error().message, sum);
+        if (!s.ok()) return s;
+        continue;
+      }
+      for (Event& e : events) {
+        Status s = writer_.AddEvent(e, line.text, origin, sum);
+        if (!s.ok()) return s;
+      }
+    }
+  }
+
+  Status Document(Input& in, Format format, InputSummary& sum) {
+    auto doc = in.ReadRest(kMaxDocument);
+    if (!doc) return doc.error();
+    SplitResult split = SplitJsonDocument(*doc);
+    Event ev;
+    for (const JsonItem& item : split.items) {
+      ++sum.read;
+      const Origin origin{&in.name(), item.line, item.offset};
+      const JsonFlavor flavor = ItemFlavor(format, item.key);
+      Status parsed = json_.Parse(item.text, flavor, options_.now_us, ev);
+      if (!parsed.ok()) {
+        std::string reason = parsed.error().message;
+        if (!item.key.empty()) reason = item.key + ": " + reason;
+        Status s = Reject(FlavorName(flavor), item.text, origin, reason, sum);
+        if (!s.ok()) return s;
+        continue;
+      }
+      Status s = writer_.AddEvent(ev, item.text, origin, sum);
+      if (!s.ok()) return s;
+    }
+    if (!split.error.empty()) {
+      ++sum.read;
+      const Origin origin{&in.name(), split.error_line, split.error_offset};
+      const std::string_view rest =
+          std::string_view(*doc).substr(static_cast<size_t>(split.error_offset));
+      return Reject(FormatName(format), rest, origin,
+                    split.error + " (the rest of the input from here is kept as one record)", sum);
+    }
+    return {};
+  }
+
+ private:
+  const Options& options_;
+  Writer& writer_;
+  const RejectionSink& sink_;
+  JsonEventParser json_;
+};
+
+Result<std::pair<Input, Detection>> OpenAndDetect(const std::string& path,
+                                                  const std::optional<Format>& forced) {
+  auto in = Input::Open(path);
+  if (!in) return in.error();
+  auto head = in->Peek(65536);
+  if (!head) return head.error();
+  auto detected = Detect(*head);
+  if (forced) {
+    Detection d{*forced, "forced", "--input-format", false};
+    // A forced JSON format still reads a whole document when the input is one.
+    if (detected && detected->document &&
+        (*forced == Format::kCloudTrail || *forced == Format::kBundle ||
+         *forced == Format::kJsonArray || *forced == Format::kNdjson)) {
+      d.document = true;
+    }
+    return std::make_pair(std::move(*in), d);
+  }
+  if (!detected) {
+    return MakeError(ErrorCode::kBadInput,
+                     head->empty() ? "empty input" : "cannot tell the format (use --input-format)",
+                     path);
+  }
+  return std::make_pair(std::move(*in), *detected);
+}
+
+}  // namespace
+
+Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& inputs) {
+  std::vector<InputSummary> out;
+  for (const std::string& path : inputs.empty() ? std::vector<std::string>{"-"} : inputs) {
+    InputSummary s;
+    s.name = path;
+    auto opened = OpenAndDetect(path, std::nullopt);
+    if (!opened) {
+      if (opened.error().code != ErrorCode::kBadInput) return opened.error();
+      s.format = "unknown";
+      s.confidence = "none";
+      s.reason = opened.error().message;
+    } else {
+      s.format = FormatName(opened->second.format);
+      s.confidence = opened->second.confidence;
+      s.reason = opened->second.reason;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<Summary> Run(const Options& options, store::Database& db, const RejectionSink& on_reject) {
+  Summary summary;
+  std::vector<std::string> inputs = options.inputs;
+  if (inputs.empty()) inputs.push_back("-");
+  {
+    auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
+    if (!tx) return tx.error();
+    auto writer = store::ChainWriter::Begin(db);
+    if (!writer) return writer.error();
+    std::string sources;
+    for (const std::string& i : inputs) sources += (sources.empty() ? "" : " ") + i;
+    auto id = writer->Append("batches",
+                             {Value::Integer(options.now_us),
+                              Value::Text(options.command.empty() ? "ingest" : options.command),
+                              Value::Text(sources), Value::Text(VIGIL_VERSION)});
+    if (!id) return id.error();
+    Status s = tx->Commit();
+    if (!s.ok()) return s.error();
+    summary.batch_id = *id;
+  }
+  auto sha = crypto::Sha256::Create();
+  if (!sha) return sha.error();
+  Writer writer(db, summary.batch_id, options.now_us, options.batch_size, Keyer(std::move(*sha)));
+  Runner runner(options, writer, on_reject);
+  summary.inputs.reserve(inputs.size());
+  Status failed;
+  for (const std::string& path : inputs) {
+    summary.inputs.push_back(InputSummary{});
+    InputSummary& sum = summary.inputs.back();
+    sum.name = path;
+    auto opened = OpenAndDetect(path, options.format);
+    if (!opened) {
+      failed = opened.error();
+      sum.format = "unknown";
+      break;
+    }
+    auto& [in, det] = *opened;
+    sum.format = FormatName(det.format);
+    sum.confidence = det.confidence;
+    sum.reason = det.reason;
+    Status s =
+        det.document ? runner.Document(in, det.format, sum) : runner.Lines(in, det.format, sum);
+    if (s.ok()) s = writer.Flush();
+    if (!s.ok()) {
+      failed = s;
+      break;
+    }
+  }
+  if (failed.ok()) failed = writer.Flush();
+  for (const InputSummary& s : summary.inputs) {
+    summary.read += s.read;
+    summary.stored += s.stored;
+    summary.duplicates += s.duplicates;
+    summary.rejected += s.rejected;
+  }
+  summary.formats = writer.formats();
+  if (!failed.ok()) return failed.error();
+  return summary;
+}
+
+}  // namespace vigil::ingest

@@ -1,0 +1,73 @@
+#pragma once
+// `vigil ingest`: reads logs in any supported format, normalises each record into an Event and
+// appends them to the store under the hash chain; bad records go to quarantine, verbatim.
+// See vigil-ingest(1) for formats and mapping, vigil-store(5) for the tables.
+//
+// Records are keyed (events.record_key) by their content: SHA-256 over the format and the raw
+// record, and for the n-th identical record within 65,536 records of one input, over that hash
+// and n. Re-reading a file, or a file that has grown, stores only what is new; a crash loses at
+// most the uncommitted batch, and running again stores it exactly once.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "ingest/detect.h"
+#include "store/database.h"
+
+namespace vigil::ingest {
+
+struct Options {
+  std::vector<std::string> inputs;  // paths; "-" is standard input; none means "-"
+  std::optional<Format> format;     // forced by --input-format; else detected per input
+  std::optional<int> year;          // year of RFC 3164 syslog lines; else from the file's mtime
+  int64_t now_us = 0;               // when the batch runs (recorded; dates single events)
+  std::string command;              // recorded in batches.command
+  size_t batch_size = 5000;         // records per transaction
+};
+
+struct InputSummary {
+  std::string name;
+  std::string format;      // FormatName, or "unknown"
+  std::string confidence;  // "forced" with --input-format
+  std::string reason;
+  int64_t read = 0;        // records read (lines, or elements of a JSON document)
+  int64_t stored = 0;      // events stored
+  int64_t duplicates = 0;  // events already in the store
+  int64_t rejected = 0;    // records quarantined
+};
+
+struct Summary {
+  int64_t read = 0;
+  int64_t stored = 0;
+  int64_t duplicates = 0;
+  int64_t rejected = 0;
+  std::map<std::string, int64_t> formats;  // events stored or already present, per format
+  std::vector<InputSummary> inputs;
+  int64_t batch_id = 0;
+};
+
+// A record that was rejected (and quarantined). `raw` lives only during the call.
+struct Rejection {
+  std::string input;
+  int64_t line = 0;
+  int64_t offset = 0;
+  std::string reason;
+  std::string_view raw;
+};
+using RejectionSink = std::function<void(const Rejection&)>;
+
+// Reports each input's format without reading further (vigil ingest --detect).
+Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& inputs);
+
+// Ingests every input into `db` (opened for writing). An input that cannot be opened or whose
+// format cannot be told is an error (kNotFound / kIo / kBadInput) after the earlier inputs were
+// stored. Bad records are not errors: they are counted, quarantined and passed to `on_reject`.
+Result<Summary> Run(const Options& options, store::Database& db, const RejectionSink& on_reject);
+
+}  // namespace vigil::ingest
