@@ -139,7 +139,7 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     ingest
         ->add_option("--input-format", ingest_options.input_format,
                      "auto, or one of: ndjson, json-array, bundle, single, syslog, zeek, "
-                     "zeek-tsv, suricata, windows, cloudtrail")
+                     "zeek-tsv, suricata, windows, cloudtrail, cef, csv")
         ->capture_default_str();
     ingest
         ->add_option("--year", ingest_options.year,

@@ -1,5 +1,6 @@
 #include "ingest/detect.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace vigil::ingest {
@@ -15,6 +16,7 @@ constexpr Named kNames[] = {
     {Format::kSyslog, "syslog"},    {Format::kZeekJson, "zeek"},
     {Format::kZeekTsv, "zeek-tsv"}, {Format::kSuricata, "suricata"},
     {Format::kWindows, "windows"},  {Format::kCloudTrail, "cloudtrail"},
+    {Format::kCef, "cef"},          {Format::kCsv, "csv"},
 };
 
 bool Has(std::string_view s, std::string_view key) { return s.find(key) != std::string_view::npos; }
@@ -97,9 +99,23 @@ std::optional<Detection> Detect(std::string_view head) {
   if (line.substr(0, 10) == "#separator" || line.substr(0, 7) == "#fields") {
     return Detection{Format::kZeekTsv, "high", "a Zeek #separator / #fields header"};
   }
+  if (const size_t cef = line.find("CEF:");
+      cef != std::string_view::npos && (cef == 0 || LooksLikeSyslog(line))) {
+    return Detection{Format::kCef, "high", "a \"CEF:\" header"};
+  }
   if (LooksLikeSyslog(line)) {
     return Detection{Format::kSyslog, line[0] == '<' ? "high" : "medium",
                      line[0] == '<' ? "a <PRI> header" : "a \"Mmm dd hh:mm:ss\" timestamp"};
+  }
+  // CSV last: a header row of names, and a second row with as many commas.
+  const size_t commas = static_cast<size_t>(std::count(line.begin(), line.end(), ','));
+  if (commas > 0) {
+    std::string_view rest = head.substr(head.find(line) + line.size());
+    std::string_view second = FirstLine(rest);
+    if (second.empty() ||
+        static_cast<size_t>(std::count(second.begin(), second.end(), ',')) >= commas) {
+      return Detection{Format::kCsv, "low", "comma-separated rows under a header row"};
+    }
   }
   return std::nullopt;
 }

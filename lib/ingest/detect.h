@@ -19,6 +19,8 @@ enum class Format {
   kSuricata,    // Suricata EVE JSON
   kWindows,     // Windows Security events as JSON lines
   kCloudTrail,  // CloudTrail, one record per line or a {"Records": [...]} document
+  kCef,         // ArcSight Common Event Format lines (with or without a syslog header)
+  kCsv,         // CSV with a header row
 };
 
 struct Detection {

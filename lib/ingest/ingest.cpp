@@ -14,6 +14,7 @@
 #include "ingest/json_event.h"
 #include "ingest/json_split.h"
 #include "ingest/syslog_parser.h"
+#include "ingest/text_records.h"
 #include "ingest/zeek_tsv.h"
 #include "store/chain.h"
 
@@ -206,6 +207,10 @@ JsonFlavor LineFlavor(Format f) {
     case Format::kZeekJson:
     case Format::kZeekTsv:
       return JsonFlavor::kZeek;
+    case Format::kCef:
+      return JsonFlavor::kCef;
+    case Format::kCsv:
+      return JsonFlavor::kCsv;
     default:
       return JsonFlavor::kGeneric;
   }
@@ -256,17 +261,46 @@ class Runner {
     const char* format_name = format == Format::kSyslog ? "syslog" : FlavorName(flavor);
     std::optional<SyslogParser> syslog;
     ZeekTsv zeek;
+    CsvRecords csv;
+    std::string csv_raw;  // a CSV record may span lines
+    Origin csv_origin{&in.name(), 0, 0};
     std::vector<Event> events;
     Event ev;
     Input::Line line;
     for (;;) {
       auto more = in.NextLine(line);
       if (!more) return more.error();
-      if (!*more) return {};
+      if (!*more) {
+        if (format == Format::kCsv && csv.open()) {
+          ++sum.read;
+          return Reject(format_name, csv_raw, csv_origin, "CSV quoted field never closed", sum);
+        }
+        return {};
+      }
       std::string_view text = StripCr(line.text);
       if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-      const Origin origin{&in.name(), line.number, line.offset};
+      Origin origin{&in.name(), line.number, line.offset};
       if (format == Format::kZeekTsv && zeek.Header(text)) continue;
+      std::string_view raw = line.text;
+      if (format == Format::kCsv) {
+        if (!csv.open()) {
+          csv_raw.clear();
+          csv_origin = origin;
+        } else {
+          csv_raw.push_back('\n');
+        }
+        csv_raw.append(line.text);
+        auto complete = csv.Add(text);
+        if (complete && !*complete) continue;  // the header, or a record still open
+        origin = csv_origin;
+        raw = csv_raw;
+        if (!complete) {
+          ++sum.read;
+          Status s = Reject(format_name, raw, origin, complete.error().message, sum);
+          if (!s.ok()) return s;
+          continue;
+        }
+      }
       ++sum.read;
       Status parsed;
       events.clear();
@@ -283,6 +317,19 @@ class Runner {
           syslog.emplace(so);
         }
         parsed = syslog->Parse(text, events);
+      } else if (format == Format::kCsv) {
+        parsed = json_.Parse(csv.TakeNormalised(), flavor, options_.now_us, ev);
+        ev.fields = csv.TakeOriginal();
+        if (parsed.ok()) events.push_back(std::move(ev));
+      } else if (format == Format::kCef) {
+        auto json = CefToJson(text);
+        if (!json) {
+          parsed = json.error();
+        } else {
+          parsed = json_.Parse(*json, flavor, options_.now_us, ev);
+          ev.fields = *json;
+          if (parsed.ok()) events.push_back(std::move(ev));
+        }
       } else if (format == Format::kZeekTsv) {
         auto json = zeek.ToJson(text);
         if (!json) {
@@ -298,12 +345,12 @@ class Runner {
         if (parsed.ok()) events.push_back(std::move(ev));
       }
       if (!parsed.ok()) {
-        Status s = Reject(format_name, line.text, origin, parsed.error().message, sum);
+        Status s = Reject(format_name, raw, origin, parsed.error().message, sum);
         if (!s.ok()) return s;
         continue;
       }
       for (Event& e : events) {
-        Status s = writer_.AddEvent(e, line.text, origin, sum);
+        Status s = writer_.AddEvent(e, raw, origin, sum);
         if (!s.ok()) return s;
       }
     }

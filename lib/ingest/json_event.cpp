@@ -94,8 +94,12 @@ class Fields {
     }
   }
 
+  // Text formats (CEF, CSV) write every number as text.
+  void set_numbers_as_text(bool v) { numbers_as_text_ = v; }
+
   // An integer in [lo, hi]; with `digit_strings`, "389" counts too (nxlog writes ports so).
   std::optional<int64_t> Int(Names names, int64_t lo, int64_t hi, bool digit_strings = false) {
+    digit_strings = digit_strings || numbers_as_text_;
     auto f = Find(names);
     if (!f) return std::nullopt;
     element e = f->second;
@@ -191,6 +195,7 @@ class Fields {
 
   object obj_;
   std::string error_;
+  bool numbers_as_text_ = false;
 };
 
 std::string Lower(std::string_view s) {
@@ -483,6 +488,45 @@ void MapZeek(Fields& f, Event& ev) {
   }
 }
 
+void MapCef(Fields& f, Event& ev) {
+  // rt / end / start: milliseconds since the epoch, or an ISO 8601 time.
+  if (auto rt = f.Find({"rt", "end", "start", "deviceReceiptTime"})) {
+    std::string_view v;
+    if (rt->second.get_string().get(v) == simdjson::SUCCESS && IsDigits(v) && v.size() <= 15) {
+      int64_t ms = 0;
+      std::from_chars(v.data(), v.data() + v.size(), ms);
+      ev.ts_us = ms * 1000;
+    } else if (auto t = f.Time({rt->first}, false)) {
+      ev.ts_us = *t;
+    }
+  } else {
+    f.Fail("time", "missing (expected rt, end or start)");
+  }
+  ev.event_kind = "alert";
+  ev.event_action = f.Str({"act", "name"});
+  ev.message = f.Str({"msg", "name"});
+  ev.event_severity = f.Str({"severity"});
+  ev.event_category = f.Str({"cat"});
+  ev.source_ip = f.Str({"src", "shost"});
+  ev.source_port = f.Port({"spt"});
+  ev.destination_ip = f.Str({"dst", "dhost"});
+  ev.destination_port = f.Port({"dpt"});
+  ev.user_name = f.Str({"suser", "duser"});
+  ev.network_protocol = f.Str({"proto", "app"});
+  ev.host_name = f.Str({"dvchost", "dvc", "deviceProduct"});
+  ev.url = f.Str({"request"});
+  ev.domain = f.Str({"destinationDnsDomain", "sourceDnsDomain"});
+  ev.process_name = f.Str({"sproc", "dproc"});
+  ev.source_bytes = f.Bytes({"out"});
+  ev.destination_bytes = f.Bytes({"in"});
+  ev.event_outcome = f.Str({"outcome"});
+  if (ev.event_outcome) {
+    ev.event_outcome = OutcomeFromWords(ev.event_outcome).value_or(Lower(*ev.event_outcome));
+  } else {
+    ev.event_outcome = OutcomeFromWords(ev.event_action);
+  }
+}
+
 // Keys of one object, checked for repeats: JSON leaves their meaning open, and two readers
 // would see two different records.
 Status CheckDuplicateKeys(object obj) {
@@ -518,6 +562,10 @@ const char* FlavorName(JsonFlavor flavor) {
       return "cloudtrail";
     case JsonFlavor::kZeek:
       return "zeek";
+    case JsonFlavor::kCef:
+      return "cef";
+    case JsonFlavor::kCsv:
+      return "csv";
   }
   return "ndjson";
 }
@@ -548,14 +596,21 @@ Status JsonEventParser::Parse(std::string_view text, JsonFlavor flavor, int64_t 
   out = Event{};
   out.source_format = FlavorName(flavor);
   Fields f(obj);
+  f.set_numbers_as_text(flavor == JsonFlavor::kCef || flavor == JsonFlavor::kCsv);
   switch (flavor) {
     case JsonFlavor::kGeneric:
+    case JsonFlavor::kCsv:
       if (auto t = f.Time({"@timestamp", "ts", "timestamp", "time", "event_time", "eventTime",
-                           "datetime", "date", "created_at"},
+                           "datetime", "date", "created_at", "event_datetime", "eventtime"},
                           false)) {
         out.ts_us = *t;
       }
       MapGeneric(f, out, std::nullopt);
+      // An exported audit trail's "Event Name" (ListObjects) says more than its "Event Type".
+      if (auto name = f.Str({"event_name", "eventname"})) out.event_action = name;
+      break;
+    case JsonFlavor::kCef:
+      MapCef(f, out);
       break;
     case JsonFlavor::kFirewall:
     case JsonFlavor::kAuth:

@@ -23,6 +23,8 @@ enum class JsonFlavor {
   kWindows,     // Windows Security events (winlogbeat, nxlog, OTRF)
   kCloudTrail,  // AWS CloudTrail records
   kZeek,        // Zeek JSON logs, including RockNSM names (id_orig_h, @stream)
+  kCef,         // a CEF line turned into JSON (text_records.h)
+  kCsv,         // a CSV row turned into JSON with normalised header names
 };
 
 // The format name stored in events.source_format for each flavour.
