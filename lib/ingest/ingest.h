@@ -28,7 +28,7 @@ struct Options {
   std::optional<int> year;          // year of RFC 3164 syslog lines; else from the file's mtime
   int64_t now_us = 0;               // when the batch runs (recorded; dates single events)
   std::string command;              // recorded in batches.command
-  size_t batch_size = 5000;         // records per transaction
+  size_t batch_size = 20000;        // records per transaction
 };
 
 struct InputSummary {

@@ -118,7 +118,9 @@ Result<std::optional<int64_t>> ChainWriter::Insert(std::string_view table,
       normal = Value::Real(0.0);
       bound = &normal;
     }
-    Status s = insert.Bind(static_cast<int>(i + 1), *bound);
+    // The values outlive the Step below: no need for SQLite to copy them.
+    Status s = bound == &v ? insert.BindNoCopy(static_cast<int>(i + 1), v)
+                           : insert.Bind(static_cast<int>(i + 1), *bound);
     if (!s.ok()) return s.error();
     canonical_.Add(*bound);
   }

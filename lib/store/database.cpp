@@ -61,6 +61,22 @@ Status Statement::Bind(int index, const Value& value) {
   return BindNull(index);
 }
 
+Status Statement::BindNoCopy(int index, const Value& value) {
+  static const char kEmpty = 0;
+  const char* data = value.bytes.empty() ? &kEmpty : value.bytes.data();
+  switch (value.type) {
+    case ValueType::kText:
+      return BindResult(sqlite3_bind_text64(stmt_.get(), index, data, value.bytes.size(),
+                                            SQLITE_STATIC, SQLITE_UTF8),
+                        index);
+    case ValueType::kBlob:
+      return BindResult(
+          sqlite3_bind_blob64(stmt_.get(), index, data, value.bytes.size(), SQLITE_STATIC), index);
+    default:
+      return Bind(index, value);
+  }
+}
+
 Status Statement::BindInteger(int index, int64_t v) {
   return BindResult(sqlite3_bind_int64(stmt_.get(), index, v), index);
 }

@@ -29,6 +29,9 @@ class Statement {
   Statement() = default;
 
   Status Bind(int index, const Value& value);  // 1-based, as in SQLite
+  // As Bind, but SQLite keeps a pointer to the bytes instead of copying them: `value` must
+  // outlive the next Step (and Reset). For hot loops.
+  Status BindNoCopy(int index, const Value& value);
   Status BindInteger(int index, int64_t v);
   Status BindText(int index, std::string_view v);
   Status BindBlob(int index, std::string_view v);
