@@ -1,4 +1,7 @@
 // vigil ingest: read logs into the store.
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -104,12 +107,14 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
     if (!errors) return MakeError(ErrorCode::kIo, "cannot write", options.errors);
   }
   int64_t rejected = 0;
+  bool shown_progress = false;
   auto sink = [&](const ingest::Rejection& r) {
     ++rejected;
     const std::string where =
         (r.input == "-" ? std::string("<stdin>") : r.input) + ":" + std::to_string(r.line);
     if (rejected <= kShownRejections) {
-      ctx.err << "vigil ingest: " << where << ": " << r.reason << "\n";
+      ctx.err << (shown_progress ? "\r\033[K" : "") << "vigil ingest: " << where << ": " << r.reason
+              << "\n";
     }
     if (errors.is_open()) {
       JsonWriter w;
@@ -119,9 +124,29 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
       errors << w.str() << "\n";
     }
   };
+  // Progress only for a person watching a terminal: never under cron or in a pipe.
+  const bool progress = !ctx.global.quiet && ::isatty(STDERR_FILENO) == 1 && &ctx.err == &std::cerr;
+  const int64_t started = NowMicros();
+  int64_t last_shown = 0;
+  if (progress) {
+    io.on_progress = [&](const std::string& input, int64_t records, int64_t bytes) {
+      const int64_t now = NowMicros();
+      if (now - last_shown < 250000) return;
+      last_shown = now;
+      shown_progress = true;
+      const double secs = static_cast<double>(now - started) / 1e6;
+      char line[256];
+      std::snprintf(line, sizeof line, "\rvigil ingest: %s: %lld records, %.1f MB, %.0f records/s ",
+                    input == "-" ? "<stdin>" : input.c_str(), static_cast<long long>(records),
+                    static_cast<double>(bytes) / 1e6,
+                    secs > 0 ? static_cast<double>(records) / secs : 0.0);
+      ctx.err << line << std::flush;
+    };
+  }
   auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kCreate);
   if (!db) return db.error();
   auto summary = ingest::Run(io, *db, sink);
+  if (progress && last_shown != 0) ctx.err << "\r\033[K" << std::flush;
   if (!summary) return summary.error();
   if (errors.is_open()) {
     errors.close();

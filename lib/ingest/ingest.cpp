@@ -280,6 +280,9 @@ class Runner {
       std::string_view text = StripCr(line.text);
       if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
       Origin origin{&in.name(), line.number, line.offset};
+      if (options_.on_progress && (line.number & 8191) == 0) {
+        options_.on_progress(in.name(), line.number, line.offset);
+      }
       if (format == Format::kZeekTsv && zeek.Header(text)) continue;
       std::string_view raw = line.text;
       if (format == Format::kCsv) {

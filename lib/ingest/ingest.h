@@ -29,6 +29,9 @@ struct Options {
   int64_t now_us = 0;               // when the batch runs (recorded; dates single events)
   std::string command;              // recorded in batches.command
   size_t batch_size = 20000;        // records per transaction
+  // Called every few thousand records with the input's name, records read so far and bytes
+  // consumed; for a progress display. May be empty.
+  std::function<void(const std::string& input, int64_t records, int64_t bytes)> on_progress;
 };
 
 struct InputSummary {
