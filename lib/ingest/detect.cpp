@@ -48,6 +48,23 @@ bool LooksLikeSyslog(std::string_view line) {
   return month && line[3] == ' ' && line[9] == ':' && line[12] == ':';
 }
 
+// The first key of a JSON object at the start of `s` when its value is an array ("key": [);
+// empty otherwise.
+std::string_view FirstKey(std::string_view s) {
+  if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+  size_t i = s.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos || s[i] != '{') return {};
+  i = s.find_first_not_of(" \t\r\n", i + 1);
+  if (i == std::string_view::npos || s[i] != '"') return {};
+  const size_t end = s.find('"', i + 1);
+  if (end == std::string_view::npos) return {};
+  size_t j = s.find_first_not_of(" \t\r\n", end + 1);
+  if (j == std::string_view::npos || s[j] != ':') return {};
+  j = s.find_first_not_of(" \t\r\n", j + 1);
+  if (j == std::string_view::npos || s[j] != '[') return {};
+  return s.substr(i + 1, end - i - 1);
+}
+
 Detection Json(Format f, const char* confidence, const std::string& reason) {
   return Detection{f, confidence, reason};
 }
@@ -64,15 +81,17 @@ std::optional<Detection> Detect(std::string_view head) {
     return d;
   }
   if (first == '{') {
-    // Whole-document shapes first: they may span many lines.
-    if (Has(head.substr(0, 4096), "\"Records\"")) {
-      Detection d = Json(Format::kCloudTrail, "high", "a JSON object with \"Records\"");
+    // Whole-document shapes: decided by the document's first key, never by a word that
+    // merely appears in a record ({"index": "auth_logs"} is an NDJSON line).
+    const std::string_view key = FirstKey(head);
+    if (key == "Records") {
+      Detection d = Json(Format::kCloudTrail, "high", "a JSON object whose first key is Records");
       d.document = true;
       return d;
     }
-    if (Has(head, "\"firewall_logs\"") || Has(head, "\"auth_logs\"") ||
-        Has(head, "\"phishing_alerts\"")) {
-      Detection d = Json(Format::kBundle, "high", "bundle keys (firewall_logs, auth_logs, ...)");
+    if (key == "firewall_logs" || key == "auth_logs" || key == "phishing_alerts") {
+      Detection d =
+          Json(Format::kBundle, "high", "a JSON object whose first key is " + std::string(key));
       d.document = true;
       return d;
     }

@@ -70,6 +70,11 @@ class Keyer {
     return std::string(crypto::DigestBytes(k));
   }
   bool ok() const { return sha_.ok(); }
+  // Repeats are counted within one input: a new input starts a new window.
+  void NewInput() {
+    counts_.clear();
+    window_.clear();
+  }
 
  private:
   crypto::Sha256 sha_;
@@ -125,10 +130,17 @@ class Writer {
 
   Status AddRejected(std::string_view format, std::string_view raw, const Origin& origin,
                      const std::string& reason, InputSummary& sum) {
-    std::vector<Value> row = {
-        Value::Integer(batch_id_),  Value::Integer(now_us_),      Value::Text(std::string(format)),
-        Value::Text(*origin.input), Value::Integer(origin.line),  Value::Integer(origin.offset),
-        Value::Text(reason),        Value::Blob(std::string(raw))};
+    // Keyed like events, so reading the same file again does not quarantine its bad records
+    // twice (they are still reported and counted as rejected).
+    std::vector<Value> row = {Value::Integer(batch_id_),
+                              Value::Integer(now_us_),
+                              Value::Text(std::string(format)),
+                              Value::Text(*origin.input),
+                              Value::Integer(origin.line),
+                              Value::Integer(origin.offset),
+                              Value::Text(reason),
+                              Value::Blob(std::string(raw)),
+                              Value::Blob(keyer_.Key("quarantine:" + std::string(format), raw))};
     pending_.push_back({false, std::move(row), &sum, std::string(format)});
     return MaybeFlush();
   }
@@ -148,7 +160,7 @@ class Writer {
         if (!id) return id.error();
         outcome[i] = *id ? 1 : 2;
       } else {
-        auto id = writer->Append("quarantine", p.row);
+        auto id = writer->AppendIfNew("quarantine", p.row);
         if (!id) return id.error();
         outcome[i] = 3;
       }
@@ -168,6 +180,7 @@ class Writer {
   }
 
   const std::map<std::string, int64_t>& formats() const { return formats_; }
+  void NewInput() { keyer_.NewInput(); }
 
  private:
   struct Pending {
@@ -414,10 +427,12 @@ Result<std::pair<Input, Detection>> OpenAndDetect(const std::string& path,
     }
     return std::make_pair(std::move(*in), d);
   }
+  if (head->empty()) {
+    // A log that was just rotated is empty: nothing to read, nothing wrong.
+    return std::make_pair(std::move(*in), Detection{Format::kNdjson, "empty", "no bytes", false});
+  }
   if (!detected) {
-    return MakeError(ErrorCode::kBadInput,
-                     head->empty() ? "empty input" : "cannot tell the format (use --input-format)",
-                     path);
+    return MakeError(ErrorCode::kBadInput, "cannot tell the format (use --input-format)", path);
   }
   return std::make_pair(std::move(*in), *detected);
 }
@@ -435,6 +450,10 @@ Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& i
       s.format = "unknown";
       s.confidence = "none";
       s.reason = opened.error().message;
+    } else if (opened->second.confidence == "empty") {
+      s.format = "empty";
+      s.confidence = "empty";
+      s.reason = "no bytes";
     } else {
       s.format = FormatName(opened->second.format);
       s.confidence = opened->second.confidence;
@@ -482,6 +501,13 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
       break;
     }
     auto& [in, det] = *opened;
+    writer.NewInput();
+    if (det.confidence == "empty") {
+      sum.format = "empty";
+      sum.confidence = "empty";
+      sum.reason = "no bytes";
+      continue;
+    }
     sum.format = FormatName(det.format);
     sum.confidence = det.confidence;
     sum.reason = det.reason;

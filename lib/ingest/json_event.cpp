@@ -405,8 +405,19 @@ void MapWindows(Fields& f, Event& ev) {
   }
   ev.user_name = WinValue(f, "TargetUserName");
   if (!ev.user_name) ev.user_name = WinValue(f, "SubjectUserName");
+  // Kerberos events name users "user@REALM" and hosts "::ffff:a.b.c.d": store the forms the
+  // logon events use, so one user and one address correlate across event IDs.
+  if (ev.user_name) {
+    if (size_t at = ev.user_name->find('@'); at != std::string::npos && at > 0) {
+      ev.user_name = ev.user_name->substr(0, at);
+    }
+  }
   ev.source_ip = WinValue(f, "IpAddress");
   if (!ev.source_ip) ev.source_ip = WinValue(f, "SourceAddress");
+  if (ev.source_ip && ev.source_ip->rfind("::ffff:", 0) == 0 &&
+      ev.source_ip->find('.') != std::string::npos) {
+    ev.source_ip = ev.source_ip->substr(7);
+  }
   ev.source_port = f.Port({"IpPort", "winlog.event_data.IpPort", "SourcePort"}, true);
   ev.destination_ip = WinValue(f, "DestAddress");
   ev.destination_port = f.Port({"DestPort", "winlog.event_data.DestPort"}, true);
@@ -470,7 +481,11 @@ void MapZeek(Fields& f, Event& ev) {
   } else if (path == "ntlm" || path == "kerberos" || path == "ssh" || path == "rdp" ||
              path == "ftp") {
     ev.event_category = "authentication";
-    ev.user_name = f.Text({"username", "user", "client", "cookie"});
+    // The user field differs per log; ssh.log has none ("client" there is the SSH banner).
+    if (path == "ntlm") ev.user_name = f.Text({"username"});
+    if (path == "kerberos") ev.user_name = f.Text({"client"});
+    if (path == "ftp") ev.user_name = f.Text({"user"});
+    if (path == "rdp") ev.user_name = f.Text({"cookie"});
     if (auto ok = f.Bool({"success", "auth_success"}))
       ev.event_outcome = *ok ? "success" : "failure";
     if (path == "rdp") ev.event_outcome = f.Str({"result"});
@@ -527,11 +542,24 @@ void MapCef(Fields& f, Event& ev) {
   }
 }
 
-// Keys of one object, checked for repeats: JSON leaves their meaning open, and two readers
-// would see two different records.
-Status CheckDuplicateKeys(object obj) {
+// Keys of every object in the record, checked for repeats: JSON leaves their meaning open,
+// and two readers would see two different records.
+Status CheckDuplicateKeys(element e) {
   std::vector<std::string_view> keys;
-  for (auto field : obj) keys.push_back(field.key);
+  object obj;
+  simdjson::dom::array arr;
+  if (e.get_object().get(obj) == simdjson::SUCCESS) {
+    for (auto field : obj) {
+      keys.push_back(field.key);
+      Status inner = CheckDuplicateKeys(field.value);
+      if (!inner.ok()) return inner;
+    }
+  } else if (e.get_array().get(arr) == simdjson::SUCCESS) {
+    for (element item : arr) {
+      Status inner = CheckDuplicateKeys(item);
+      if (!inner.ok()) return inner;
+    }
+  }
   if (keys.size() < 2) return {};
   std::sort(keys.begin(), keys.end());
   for (size_t i = 1; i < keys.size(); ++i) {
@@ -590,7 +618,7 @@ Status JsonEventParser::Parse(std::string_view text, JsonFlavor flavor, int64_t 
     return MakeError(ErrorCode::kBadInput,
                      std::string("not a JSON object but ") + TypeName(doc.type()));
   }
-  Status dup = CheckDuplicateKeys(obj);
+  Status dup = CheckDuplicateKeys(doc);
   if (!dup.ok()) return dup;
 
   out = Event{};

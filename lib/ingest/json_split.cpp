@@ -100,7 +100,12 @@ bool SplitArray(Scanner& s, const std::string& key, SplitResult& out) {
     s.SkipSpace();
     const size_t start = s.pos();
     const int64_t line = s.line();
-    if (!s.SkipValue() || s.pos() == start) return false;
+    if (!s.SkipValue() || s.pos() == start) {
+      // Keep the broken element with the rest: it starts here, not where scanning stopped.
+      out.error_offset = static_cast<int64_t>(start);
+      out.error_line = line;
+      return false;
+    }
     out.items.push_back(
         {s.doc().substr(start, s.pos() - start), key, line, static_cast<int64_t>(start)});
     if (s.Eat(',')) continue;
@@ -147,8 +152,11 @@ SplitResult SplitJsonDocument(std::string_view doc) {
   if (ok && !s.End()) ok = false;  // something after the document
   if (!ok) {
     out.error = "malformed JSON document";
-    out.error_line = s.line();
-    out.error_offset = static_cast<int64_t>(s.pos() + bom);
+    if (out.error_line == 0) {
+      out.error_line = s.line();
+      out.error_offset = static_cast<int64_t>(s.pos());
+    }
+    out.error_offset += static_cast<int64_t>(bom);
   }
   for (JsonItem& item : out.items) item.offset += static_cast<int64_t>(bom);
   return out;

@@ -151,12 +151,20 @@ CREATE TABLE checkpoints(
 ) STRICT;
 )sql";
 
+// Version 2: quarantined records get a key like events, so re-reading a file does not
+// quarantine its bad records twice. A nullable column appended at the end leaves every
+// existing row's hash valid (vigil-store(5): trailing NULLs are not encoded).
+constexpr std::string_view kMigrationV2 = R"sql(
+ALTER TABLE quarantine ADD COLUMN record_key BLOB;
+CREATE UNIQUE INDEX quarantine_by_key ON quarantine(record_key);
+)sql";
+
 struct Migration {
   int to_version;
   std::string_view sql;
 };
 
-constexpr Migration kMigrations[] = {{1, kMigrationV1}};
+constexpr Migration kMigrations[] = {{1, kMigrationV1}, {2, kMigrationV2}};
 
 }  // namespace
 
@@ -206,7 +214,8 @@ const std::vector<TableDef>& ChainedTables() {
         {"source_line", T::kInteger, false},
         {"source_offset", T::kInteger, false},
         {"reason", T::kText, true},
-        {"raw", T::kBlob, true}}},
+        {"raw", T::kBlob, true},
+        {"record_key", T::kBlob, false}}},
       {"incidents",
        {{"created_us", T::kInteger, true},
         {"rule_id", T::kText, true},
@@ -270,7 +279,9 @@ Result<int> SchemaVersionOf(Database& db) {
   return static_cast<int>(*v);
 }
 
-Status Migrate(Database& db) {
+Status Migrate(Database& db) { return MigrateTo(db, kSchemaVersion); }
+
+Status MigrateTo(Database& db, int target) {
   for (;;) {
     auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
     if (!tx) return tx.error();
@@ -284,7 +295,7 @@ Status Migrate(Database& db) {
                            std::to_string(kSchemaVersion) + "); use a newer vigil",
                        db.path());
     }
-    if (*version == kSchemaVersion) return tx->Commit();
+    if (*version >= target) return tx->Commit();
     const Migration* step = nullptr;
     for (const Migration& m : kMigrations) {
       if (m.to_version == *version + 1) step = &m;

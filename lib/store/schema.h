@@ -11,7 +11,7 @@
 
 namespace vigil::store {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 struct ColumnDef {
   const char* name;
@@ -34,6 +34,9 @@ const TableDef* FindChainedTable(std::string_view name);
 // Creates the schema in an empty store or upgrades an older one, each step in its own
 // transaction. kStore if the store's version is newer than kSchemaVersion.
 Status Migrate(Database& db);
+
+// Migrates only up to `version` (for tests of the migration path).
+Status MigrateTo(Database& db, int version);
 
 // PRAGMA user_version.
 Result<int> SchemaVersionOf(Database& db);

@@ -57,7 +57,7 @@ TEST_CASE("OpenStore refuses a store from a newer vigil with a clear message", "
     REQUIRE_FALSE(db.has_value());
     CHECK(db.error().code == ErrorCode::kStore);
     CHECK(db.error().message ==
-          "store schema version 99 is newer than this vigil understands (1); use a newer vigil");
+          "store schema version 99 is newer than this vigil understands (2); use a newer vigil");
   }
 }
 
@@ -200,4 +200,41 @@ TEST_CASE("ChainWriter stores -0.0 as 0.0 and refuses NaN, so REAL hashes verify
   REQUIRE(w->Append("scores", score(2.0)).has_value());  // integral: kept as integer on disk
   REQUIRE(tx->Commit().ok());
   CHECK(RawQueryInt(path, "SELECT count(*) FROM scores WHERE anomaly = 0.0") == 1);
+}
+
+TEST_CASE("OpenStore migrates a version 1 store to version 2 and its chain still verifies",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  {
+    // A store as vigil 0.1 (schema 1) left it: one sealed batch row.
+    testing::WriteText(path, "");
+    auto db = Database::Open(path, Database::Mode::kReadWrite);
+    REQUIRE(db.has_value());
+    REQUIRE(MigrateTo(*db, 1).ok());
+    REQUIRE(*SchemaVersionOf(*db) == 1);
+    RawSql(path, "INSERT INTO meta VALUES ('store_id', '00112233445566778899aabbccddeeff')");
+  }
+  {
+    auto db = OpenStore(path, StoreAccess::kWrite);
+    REQUIRE(db.has_value());
+    CHECK(*SchemaVersionOf(*db) == 2);
+    auto tx = Transaction::Begin(*db, Transaction::Kind::kImmediate);
+    REQUIRE(tx.has_value());
+    auto w = ChainWriter::Begin(*db);
+    REQUIRE(w.has_value());
+    auto batch = w->Append("batches",
+                           {Value::Integer(1), Value::Text("t"), Value::Null(), Value::Text("0")});
+    REQUIRE(batch.has_value());
+    REQUIRE(w->Append("quarantine", {Value::Integer(*batch), Value::Integer(2), Value::Null(),
+                                     Value::Null(), Value::Null(), Value::Null(),
+                                     Value::Text("bad"), Value::Blob("x"), Value::Blob("k")})
+                .has_value());
+    REQUIRE(tx->Commit().ok());
+  }
+  CHECK(RawQueryInt(path,
+                    "SELECT count(*) FROM pragma_table_info('quarantine') "
+                    "WHERE name = 'record_key'") == 1);
+  auto verified = testing::RunCli({"--db", path, "verify", "--quiet"});
+  CHECK(verified.code == 0);
 }
