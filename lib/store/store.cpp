@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <openssl/rand.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "core/c_handle.h"
 #include "core/encoding.h"
@@ -61,12 +64,30 @@ Status EnsureIdentity(Database& db) {
 
 }  // namespace
 
+// Switching to WAL needs a moment alone with the file, and SQLite answers "database is locked"
+// at once instead of calling the busy handler, so two vigil processes opening a new store
+// together must retry here, for as long as the busy timeout would have waited.
+Status EnableWal(Database& db) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    const int rc =
+        sqlite3_exec(db.handle(), "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return {};
+    const int primary = rc & 0xff;
+    if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
+        std::chrono::steady_clock::now() > deadline) {
+      return db.StoreError(rc, "enable WAL");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 Status ConfigureConnection(Database& db, StoreAccess access) {
   // Two writers (cron and an analyst) wait for each other instead of failing.
   Status s = db.Exec("PRAGMA busy_timeout = 30000", "set busy timeout");
   if (s.ok()) s = db.Exec("PRAGMA foreign_keys = ON", "enable foreign keys");
   if (s.ok() && access != StoreAccess::kRead) {
-    s = db.Exec("PRAGMA journal_mode = WAL", "enable WAL");
+    s = EnableWal(db);
     // FULL: a committed batch survives power loss, not only a crash of vigil.
     if (s.ok()) s = db.Exec("PRAGMA synchronous = FULL", "set synchronous");
     // 64 MiB of page cache: the events.record_key index takes random keys, and a 2 MiB default
@@ -86,8 +107,12 @@ Result<Database> OpenStore(const std::string& path, StoreAccess access) {
   if (!db) return db.error();
   Status s = ConfigureConnection(*db, access);
   if (!s.ok()) {
-    // The most common cause: a file that is not an SQLite database at all.
-    return MakeError(ErrorCode::kStore, "not a vigil store: " + s.error().message, path);
+    // A file that is not an SQLite database at all says so here; anything else (a lock held
+    // too long, a read-only directory) is reported as it is.
+    if ((sqlite3_errcode(db->handle()) & 0xff) == SQLITE_NOTADB) {
+      return MakeError(ErrorCode::kStore, "not a vigil store: " + s.error().message, path);
+    }
+    return s.error();
   }
   auto version = SchemaVersionOf(*db);
   if (!version) {
