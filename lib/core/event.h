@@ -10,8 +10,9 @@
 namespace vigil {
 
 struct Event {
-  int64_t ts_us = 0;          // event time, UTC microseconds since the epoch
-  std::string source_format;  // "ndjson", "syslog", "suricata", ... (the parser's name)
+  int64_t ts_us = 0;           // event time, UTC microseconds since the epoch
+  std::string source_format;   // "ndjson", "syslog", "suricata", ... (the parser's name)
+  bool ts_from_record = true;  // false when the time was not in the record (single events)
 
   std::optional<std::string> event_kind;      // ECS event.kind: event, alert, ...
   std::optional<std::string> event_category;  // ECS event.category: authentication, network...

@@ -3,10 +3,11 @@
 // appends them to the store under the hash chain; bad records go to quarantine, verbatim.
 // See vigil-ingest(1) for formats and mapping, vigil-store(5) for the tables.
 //
-// Records are keyed (events.record_key) by their content: SHA-256 over the format and the raw
-// record, and for the n-th identical record within 65,536 records of one input, over that hash
-// and n. Re-reading a file, or a file that has grown, stores only what is new; a crash loses at
-// most the uncommitted batch, and running again stores it exactly once.
+// Records are keyed (events.record_key) by their time and content: the event time, then a
+// SHA-256 over the format and the raw record (for the n-th identical record within 65,536
+// records of one input, over that hash and n). Re-reading a file, or a file that has grown, stores
+// only what is new; a crash loses at most the uncommitted batch, and running again stores it
+// exactly once.
 
 #include <cstdint>
 #include <functional>
@@ -28,7 +29,7 @@ struct Options {
   std::optional<int> year;          // year of RFC 3164 syslog lines; else from the file's mtime
   int64_t now_us = 0;               // when the batch runs (recorded; dates single events)
   std::string command;              // recorded in batches.command
-  size_t batch_size = 20000;        // records per transaction
+  size_t batch_size = 10000;        // records per transaction
   // Called every few thousand records with the input's name, records read so far and bytes
   // consumed; for a progress display. May be empty.
   std::function<void(const std::string& input, int64_t records, int64_t bytes)> on_progress;

@@ -292,6 +292,7 @@ void MapSingle(Fields& f, Event& ev, int64_t received_us) {
     // Single events carry only an hour: date them on the day they are received.
     const int64_t day = received_us / 86400000000 * 86400000000;
     ev.ts_us = day + *hour * 3600000000;
+    ev.ts_from_record = false;
   } else if (f.ok()) {
     f.Fail("time", "missing (expected ts, timestamp or hour)");
   }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark for `vigil ingest` (issue 3). Not a test: run by hand on an idle machine and put the
+# figures in the issue note. Times vigil on gen_events.py's 1M-event file (311 MB) into a
+# durable store with the chain, against the sqlite3 CLI's own load of the same file measured
+# in the same run (the staging-table load of ../shared/bench/peers.sh, variant b), and reports
+# peak RSS at two sizes (it should not grow with the input).
+#   tests/bench/ingest_bench.sh [--events 1000000] [--work /tmp/vigil-bench]
+set -euo pipefail
+events=1000000 work=/tmp/vigil-bench
+while [ $# -gt 0 ]; do
+  case $1 in
+    --events) events=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    *) echo "usage: $0 [--events N] [--work DIR]" >&2; exit 2 ;;
+  esac
+done
+root=$(cd "$(dirname "$0")/../.." && pwd)
+shared=$root/../shared
+build=$work/build
+mkdir -p "$work"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j"$(nproc)" --target vigil >/dev/null
+vigil=$build/apps/vigil
+file=$work/events_$events.ndjson
+[ -f "$file" ] || python3 "$shared/bench/gen_events.py" --events "$events" --out "$file" --quiet
+small=$work/events_small.ndjson
+head -n $((events / 5)) "$file" > "$small"
+
+secs() { local s; s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
+
+cols="ts,source,event_type,user,src_ip,dst_ip,dst_port,protocol,action,bytes_out,host,message"
+extract=""
+for c in ${cols//,/ }; do extract+="json_extract(line,'\$.$c'),"; done
+cat > "$work/sqlite_load.sql" <<SQL
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=NORMAL;
+CREATE TABLE events(id INTEGER PRIMARY KEY, ts TEXT, source TEXT, event_type TEXT,
+  user TEXT, src_ip TEXT, dst_ip TEXT, dst_port INTEGER, protocol TEXT, action TEXT,
+  bytes_out INTEGER, host TEXT, message TEXT);
+PRAGMA temp_store=MEMORY;
+BEGIN;
+CREATE TEMP TABLE raw(line TEXT);
+.mode ascii
+.separator "\\037" "\\n"
+.import "$file" raw
+INSERT INTO events($cols) SELECT ${extract%,} FROM raw;
+COMMIT;
+SQL
+rm -f "$work/sqlite.db"*
+t_sqlite=$(secs sh -c "sqlite3 '$work/sqlite.db' < '$work/sqlite_load.sql'")
+rm -f "$work/vigil.db"*
+t_vigil=$(secs "$vigil" --db "$work/vigil.db" ingest --quiet "$file")
+rss_big=$(/usr/bin/time -f %M "$vigil" --db "$work/rss1.db" ingest --quiet "$file" 2>&1 >/dev/null | tail -1)
+rss_small=$(/usr/bin/time -f %M "$vigil" --db "$work/rss2.db" ingest --quiet "$small" 2>&1 >/dev/null | tail -1)
+rm -f "$work/rss1.db"* "$work/rss2.db"*
+"$vigil" --db "$work/vigil.db" verify --quiet
+echo "sqlite3 CLI load: $t_sqlite s = $(echo "$events / $t_sqlite" | bc) rows/s"
+echo "vigil ingest:     $t_vigil s = $(echo "$events / $t_vigil" | bc) events/s (durable, chained, verified after)"
+echo "ratio vigil/sqlite3: $(echo "scale=2; $t_sqlite / $t_vigil" | bc) (target >= 2.5)"
+echo "peak RSS: ${rss_small} KiB at $((events / 5)) events, ${rss_big} KiB at $events events"
