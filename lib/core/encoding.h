@@ -18,6 +18,10 @@ std::string ToBase64(std::string_view bytes);
 // Strict: padding required, no whitespace, canonical trailing bits; nullopt otherwise.
 std::optional<std::string> FromBase64(std::string_view text);
 
+// Decodes the UTF-8 sequence at s[i]: its length (1-4) with the code point in `cp`, or 0 when
+// it is not valid UTF-8 (truncated, overlong, a surrogate, above U+10FFFF).
+size_t DecodeUtf8(std::string_view s, size_t i, uint32_t& cp);
+
 void AppendU32Be(std::string& out, uint32_t v);
 void AppendU64Be(std::string& out, uint64_t v);
 

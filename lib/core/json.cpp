@@ -2,30 +2,9 @@
 
 #include <cstdio>
 
+#include "core/encoding.h"
+
 namespace vigil {
-namespace {
-
-// Length of a valid UTF-8 sequence at s[i], or 0.
-size_t Utf8Length(std::string_view s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t c = b(i);
-  size_t len = c < 0x80             ? 1
-               : (c & 0xE0) == 0xC0 ? 2
-               : (c & 0xF0) == 0xE0 ? 3
-               : (c & 0xF8) == 0xF0 ? 4
-                                    : 0;
-  if (len <= 1 || i + len > s.size()) return len == 1 ? 1 : 0;
-  uint32_t cp = c & (0x7Fu >> len);
-  for (size_t k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3Fu);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
-}  // namespace
 
 void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
@@ -54,7 +33,8 @@ void AppendJsonString(std::string& out, std::string_view s) {
       }
       ++i;
     } else {
-      size_t n = Utf8Length(s, i);
+      uint32_t cp = 0;
+      const size_t n = DecodeUtf8(s, i, cp);
       if (n == 0) {
         out += "\\ufffd";
         ++i;

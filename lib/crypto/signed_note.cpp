@@ -18,36 +18,6 @@ constexpr std::string_view kSigPrefix = "\xE2\x80\x94 ";  // U+2014 EM DASH, spa
 constexpr uint8_t kAlgEd25519 = 0x01;
 constexpr size_t kMaxSignatures = 100;
 
-// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 if invalid. Sets `cp`.
-size_t DecodeUtf8(std::string_view s, size_t i, uint32_t& cp) {
-  auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
-  uint8_t c = b(i);
-  size_t len = 0;
-  if (c < 0x80) {
-    cp = c;
-    return 1;
-  } else if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1Fu;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0Fu;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    cp = c & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3Fu);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
-
 // Valid UTF-8 with no control character other than '\n'.
 bool IsValidNoteText(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
