@@ -3,7 +3,10 @@
 // repeats and appends the rest, with the rejected records, under the chain in batches.
 #include "ingest/ingest.h"
 
+#include <condition_variable>
 #include <deque>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "core/encoding.h"
@@ -152,39 +155,34 @@ class Writer {
     return MaybeFlush();
   }
 
+  // Hands the collected rows to the writing thread (without waiting for their commit).
+  // Returns the writing thread's error, if it has failed.
   Status Flush() {
-    if (pending_.empty()) return {};
     if (!keyer_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed while keying records");
-    auto tx = store::Transaction::Begin(db_, store::Transaction::Kind::kImmediate);
-    if (!tx) return tx.error();
-    auto writer = store::ChainWriter::Begin(db_);
-    if (!writer) return writer.error();
-    std::vector<int> outcome(pending_.size());  // 1 stored, 2 duplicate, 3 rejected
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      Pending& p = pending_[i];
-      if (p.is_event) {
-        auto id = writer->AppendIfNew("events", p.row);
-        if (!id) return id.error();
-        outcome[i] = *id ? 1 : 2;
-      } else {
-        auto id = writer->AppendIfNew("quarantine", p.row);
-        if (!id) return id.error();
-        outcome[i] = 3;
-      }
-    }
-    Status s = tx->Commit();
-    if (!s.ok()) return s;
-    // Count only what was committed.
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      InputSummary& sum = *pending_[i].summary;
-      if (outcome[i] == 1) ++sum.stored;
-      if (outcome[i] == 2) ++sum.duplicates;
-      if (outcome[i] == 3) ++sum.rejected;
-      if (outcome[i] != 3) ++formats_[pending_[i].format];
-    }
+    std::unique_lock<std::mutex> lock(mu_);
+    // At most one batch waits: parsing may run ahead of writing, but not without bound.
+    cv_.wait(lock, [&] { return queue_.empty() || !error_.ok(); });
+    if (!error_.ok()) return error_;
+    if (pending_.empty()) return {};
+    queue_.push_back(std::move(pending_));
     pending_.clear();
+    cv_.notify_all();
     return {};
   }
+
+  // Writes what is left and waits for the writing thread. Counts are final after this.
+  Status Finish() {
+    Status s = Flush();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    return s.ok() ? error_ : s;
+  }
+
+  ~Writer() { (void)Finish(); }
 
   const std::map<std::string, int64_t>& formats() const { return formats_; }
   void NewInput() { keyer_.NewInput(); }
@@ -198,13 +196,67 @@ class Writer {
   };
   Status MaybeFlush() { return pending_.size() >= batch_size_ ? Flush() : Status(); }
 
+  // The writing thread: SQLite and the chain get one core while parsing has the other.
+  void WriteLoop() {
+    for (;;) {
+      std::vector<Pending> batch;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      cv_.notify_all();
+      Status s = WriteBatch(batch);
+      if (!s.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        error_ = s;
+        queue_.clear();
+        cv_.notify_all();
+        return;
+      }
+    }
+  }
+
+  // One batch in one write transaction under the chain; counts only what was committed.
+  Status WriteBatch(std::vector<Pending>& batch) {
+    auto tx = store::Transaction::Begin(db_, store::Transaction::Kind::kImmediate);
+    if (!tx) return tx.error();
+    auto writer = store::ChainWriter::Begin(db_);
+    if (!writer) return writer.error();
+    std::vector<int> outcome(batch.size());  // 1 stored, 2 duplicate, 3 rejected
+    for (size_t i = 0; i < batch.size(); ++i) {
+      auto id = writer->AppendIfNew(batch[i].is_event ? "events" : "quarantine", batch[i].row);
+      if (!id) return id.error();
+      outcome[i] = !batch[i].is_event ? 3 : *id ? 1 : 2;
+    }
+    Status s = tx->Commit();
+    if (!s.ok()) return s;
+    // The parsing thread only touches `read` of an InputSummary; these fields are ours.
+    for (size_t i = 0; i < batch.size(); ++i) {
+      InputSummary& sum = *batch[i].summary;
+      if (outcome[i] == 1) ++sum.stored;
+      if (outcome[i] == 2) ++sum.duplicates;
+      if (outcome[i] == 3) ++sum.rejected;
+      if (outcome[i] != 3) ++formats_[batch[i].format];
+    }
+    return {};
+  }
+
   store::Database& db_;
   int64_t batch_id_;
   int64_t now_us_;
   size_t batch_size_;
   Keyer keyer_;
   std::vector<Pending> pending_;
-  std::map<std::string, int64_t> formats_;
+  std::map<std::string, int64_t> formats_;  // written by the writing thread only
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<Pending>> queue_;
+  bool done_ = false;
+  Status error_;
+  std::thread thread_{[this] { WriteLoop(); }};  // last member: starts when all others exist
 };
 
 std::string_view StripCr(std::string_view s) {
@@ -526,7 +578,8 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
       break;
     }
   }
-  if (failed.ok()) failed = writer.Flush();
+  Status finished = writer.Finish();
+  if (failed.ok()) failed = finished;
   for (const InputSummary& s : summary.inputs) {
     summary.read += s.read;
     summary.stored += s.stored;

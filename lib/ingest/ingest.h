@@ -29,7 +29,7 @@ struct Options {
   std::optional<int> year;          // year of RFC 3164 syslog lines; else from the file's mtime
   int64_t now_us = 0;               // when the batch runs (recorded; dates single events)
   std::string command;              // recorded in batches.command
-  size_t batch_size = 10000;        // records per transaction
+  size_t batch_size = 5000;         // records per transaction
   // Called every few thousand records with the input's name, records read so far and bytes
   // consumed; for a progress display. May be empty.
   std::function<void(const std::string& input, int64_t records, int64_t bytes)> on_progress;
