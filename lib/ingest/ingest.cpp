@@ -95,8 +95,10 @@ class Keyer {
 // Collects rows and writes them in batches, each in one write transaction under the chain.
 class Writer {
  public:
-  Writer(store::Database& db, int64_t batch_id, int64_t now_us, size_t batch_size, Keyer keyer)
-      : db_(db),
+  Writer(store::Database& db, int64_t batch_id, int64_t now_us, size_t batch_size, Keyer keyer,
+         crypto::Sha256 record_sha)
+      : record_sha_(std::move(record_sha)),
+        db_(db),
         batch_id_(batch_id),
         now_us_(now_us),
         batch_size_(batch_size),
@@ -134,7 +136,10 @@ class Writer {
         Opt(ev.message),
         Opt(ev.fields),
         Value::Blob(std::string(raw))};
-    pending_.push_back({true, std::move(row), &sum, ev.source_format});
+    // The record hash is computed here, on the parsing thread, to lighten the writing one.
+    auto record = store::RecordHashOf("events", row, record_sha_, canonical_);
+    if (!record) return record.error();
+    pending_.push_back({true, std::move(row), &sum, ev.source_format, *record});
     return MaybeFlush();
   }
 
@@ -151,7 +156,9 @@ class Writer {
                               Value::Text(reason),
                               Value::Blob(std::string(raw)),
                               Value::Blob(keyer_.Key("quarantine:" + std::string(format), raw, 0))};
-    pending_.push_back({false, std::move(row), &sum, std::string(format)});
+    auto record = store::RecordHashOf("quarantine", row, record_sha_, canonical_);
+    if (!record) return record.error();
+    pending_.push_back({false, std::move(row), &sum, std::string(format), *record});
     return MaybeFlush();
   }
 
@@ -193,6 +200,7 @@ class Writer {
     std::vector<Value> row;
     InputSummary* summary;
     std::string format;
+    crypto::Digest record_hash;
   };
   Status MaybeFlush() { return pending_.size() >= batch_size_ ? Flush() : Status(); }
 
@@ -227,7 +235,8 @@ class Writer {
     if (!writer) return writer.error();
     std::vector<int> outcome(batch.size());  // 1 stored, 2 duplicate, 3 rejected
     for (size_t i = 0; i < batch.size(); ++i) {
-      auto id = writer->AppendIfNew(batch[i].is_event ? "events" : "quarantine", batch[i].row);
+      auto id = writer->AppendIfNew(batch[i].is_event ? "events" : "quarantine", batch[i].row,
+                                    &batch[i].record_hash);
       if (!id) return id.error();
       outcome[i] = !batch[i].is_event ? 3 : *id ? 1 : 2;
     }
@@ -244,6 +253,8 @@ class Writer {
     return {};
   }
 
+  crypto::Sha256 record_sha_;  // the parsing thread's
+  store::CanonicalRow canonical_;
   store::Database& db_;
   int64_t batch_id_;
   int64_t now_us_;
@@ -545,7 +556,10 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
   }
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();
-  Writer writer(db, summary.batch_id, options.now_us, options.batch_size, Keyer(std::move(*sha)));
+  auto record_sha = crypto::Sha256::Create();
+  if (!record_sha) return record_sha.error();
+  Writer writer(db, summary.batch_id, options.now_us, options.batch_size, Keyer(std::move(*sha)),
+                std::move(*record_sha));
   Runner runner(options, writer, on_reject);
   summary.inputs.reserve(inputs.size());
   Status failed;

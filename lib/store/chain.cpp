@@ -27,6 +27,64 @@ Result<ChainHead> ReadHead(Database& db) {
   return head;
 }
 
+namespace {
+
+// Checks one row against its table (column count, types, NOT NULL, no NaN).
+Status CheckRow(const TableDef& def, const std::vector<Value>& values) {
+  if (values.size() != def.columns.size()) {
+    return MakeError(ErrorCode::kInternal, std::string(def.name) + " takes " +
+                                               std::to_string(def.columns.size()) +
+                                               " values, not " + std::to_string(values.size()));
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    const ColumnDef& col = def.columns[i];
+    const Value& v = values[i];
+    if (v.type != col.type && !(v.type == ValueType::kNull && !col.not_null)) {
+      return MakeError(ErrorCode::kInternal, std::string(def.name) + "." + col.name + " is " +
+                                                 ValueTypeName(col.type) + ", not " +
+                                                 ValueTypeName(v.type));
+    }
+    if (v.type == ValueType::kReal && std::isnan(v.real)) {
+      // SQLite stores NaN as NULL: the hash of what was bound would never verify.
+      return MakeError(ErrorCode::kInternal,
+                       std::string(def.name) + "." + col.name + " cannot be NaN");
+    }
+  }
+  return {};
+}
+
+// SQLite may keep an integral REAL as an integer and read -0.0 back as 0.0: bind and hash 0.0.
+bool IsNegativeZero(const Value& v) {
+  return v.type == ValueType::kReal && v.real == 0.0 && std::signbit(v.real);
+}
+
+void Encode(const std::vector<Value>& values, CanonicalRow& out) {
+  out.Clear();
+  for (const Value& v : values) {
+    if (IsNegativeZero(v)) {
+      out.AddReal(0.0);
+    } else {
+      out.Add(v);
+    }
+  }
+}
+
+}  // namespace
+
+Result<crypto::Digest> RecordHashOf(std::string_view table, const std::vector<Value>& values,
+                                    crypto::Sha256& sha, CanonicalRow& scratch) {
+  const TableDef* def = FindChainedTable(table);
+  if (def == nullptr) {
+    return MakeError(ErrorCode::kInternal, "not a chained table: " + std::string(table));
+  }
+  Status s = CheckRow(*def, values);
+  if (!s.ok()) return s.error();
+  Encode(values, scratch);
+  crypto::Digest d = sha.Hash(scratch.Bytes());
+  if (!sha.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed while sealing a record");
+  return d;
+}
+
 Result<ChainWriter> ChainWriter::Begin(Database& db) {
   auto head = ReadHead(db);
   if (!head) return head.error();
@@ -70,59 +128,37 @@ Result<Statement*> ChainWriter::InsertFor(std::string_view table, bool or_ignore
 }
 
 Result<int64_t> ChainWriter::Append(std::string_view table, const std::vector<Value>& values) {
-  auto id = Insert(table, values, /*or_ignore=*/false);
+  auto id = Insert(table, values, /*or_ignore=*/false, nullptr);
   if (!id) return id.error();
   if (!*id) return MakeError(ErrorCode::kInternal, "row was not inserted");
   return **id;
 }
 
 Result<std::optional<int64_t>> ChainWriter::AppendIfNew(std::string_view table,
-                                                        const std::vector<Value>& values) {
-  return Insert(table, values, /*or_ignore=*/true);
+                                                        const std::vector<Value>& values,
+                                                        const crypto::Digest* record_hash) {
+  return Insert(table, values, /*or_ignore=*/true, record_hash);
 }
 
 Result<std::optional<int64_t>> ChainWriter::Insert(std::string_view table,
-                                                   const std::vector<Value>& values,
-                                                   bool or_ignore) {
+                                                   const std::vector<Value>& values, bool or_ignore,
+                                                   const crypto::Digest* record_hash) {
   const TableDef* def = FindChainedTable(table);
   if (def == nullptr) {
     return MakeError(ErrorCode::kInternal, "not a chained table: " + std::string(table));
   }
-  if (values.size() != def->columns.size()) {
-    return MakeError(ErrorCode::kInternal, std::string(def->name) + " takes " +
-                                               std::to_string(def->columns.size()) +
-                                               " values, not " + std::to_string(values.size()));
-  }
+  Status checked = CheckRow(*def, values);
+  if (!checked.ok()) return checked.error();
   auto stmt = InsertFor(table, or_ignore);
   if (!stmt) return stmt.error();
   Statement& insert = **stmt;
   insert.Reset();
-  canonical_.Clear();
+  static const Value kZero = Value::Real(0.0);
   for (size_t i = 0; i < values.size(); ++i) {
-    const ColumnDef& col = def->columns[i];
-    const Value& v = values[i];
-    if (v.type != col.type && !(v.type == ValueType::kNull && !col.not_null)) {
-      return MakeError(ErrorCode::kInternal, std::string(def->name) + "." + col.name + " is " +
-                                                 ValueTypeName(col.type) + ", not " +
-                                                 ValueTypeName(v.type));
-    }
-    if (v.type == ValueType::kReal && std::isnan(v.real)) {
-      // SQLite stores NaN as NULL: the hash of what was bound would never verify.
-      return MakeError(ErrorCode::kInternal,
-                       std::string(def->name) + "." + col.name + " cannot be NaN");
-    }
-    Value normal;
-    const Value* bound = &v;
-    if (v.type == ValueType::kReal && v.real == 0.0 && std::signbit(v.real)) {
-      // SQLite may keep an integral REAL as an integer and read -0.0 back as 0.0.
-      normal = Value::Real(0.0);
-      bound = &normal;
-    }
     // The values outlive the Step below: no need for SQLite to copy them.
-    Status s = bound == &v ? insert.BindNoCopy(static_cast<int>(i + 1), v)
-                           : insert.Bind(static_cast<int>(i + 1), *bound);
+    const Value& bound = IsNegativeZero(values[i]) ? kZero : values[i];
+    Status s = insert.BindNoCopy(static_cast<int>(i + 1), bound);
     if (!s.ok()) return s.error();
-    canonical_.Add(*bound);
   }
   auto done = insert.Step();
   if (!done) return done.error();
@@ -130,7 +166,13 @@ Result<std::optional<int64_t>> ChainWriter::Insert(std::string_view table,
   if (or_ignore && db_->Changes() == 0) return std::optional<int64_t>();
   int64_t row_id = db_->LastInsertRowid();
 
-  crypto::Digest record = sha_.Hash(canonical_.Bytes());
+  crypto::Digest record{};
+  if (record_hash != nullptr) {
+    record = *record_hash;
+  } else {
+    Encode(values, canonical_);
+    record = sha_.Hash(canonical_.Bytes());
+  }
   int64_t seq = head_.seq + 1;
   crypto::Digest link = ChainLinkHash(sha_, scratch_, head_.hash, seq, def->name, row_id, record);
   if (!sha_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed while sealing a record");

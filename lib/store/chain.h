@@ -33,6 +33,12 @@ struct ChainHead {
 // The newest entry of the chain as stored (not verified).
 Result<ChainHead> ReadHead(Database& db);
 
+// The record hash ChainWriter seals for `values` in `table` (the same checks, the same
+// encoding), for callers that compute it on another thread. kInternal for a row Append would
+// refuse. `sha` and `scratch` are reused by the caller.
+Result<crypto::Digest> RecordHashOf(std::string_view table, const std::vector<Value>& values,
+                                    crypto::Sha256& sha, CanonicalRow& scratch);
+
 class ChainWriter {
  public:
   // Must be called inside an immediate (write) transaction on `db`.
@@ -45,9 +51,11 @@ class ChainWriter {
   Result<int64_t> Append(std::string_view table, const std::vector<Value>& values);
 
   // As Append, but a row that collides with an existing one on a UNIQUE column (such as
-  // events.record_key) is skipped: nullopt, no row and no chain entry.
+  // events.record_key) is skipped: nullopt, no row and no chain entry. `record_hash`, when
+  // given, must be RecordHashOf(table, values): it lets another thread do that work.
   Result<std::optional<int64_t>> AppendIfNew(std::string_view table,
-                                             const std::vector<Value>& values);
+                                             const std::vector<Value>& values,
+                                             const crypto::Digest* record_hash = nullptr);
 
   const ChainHead& head() const { return head_; }
 
@@ -55,7 +63,7 @@ class ChainWriter {
   ChainWriter(Database& db, crypto::Sha256 sha, Statement chain_insert, ChainHead head);
   Result<Statement*> InsertFor(std::string_view table, bool or_ignore);
   Result<std::optional<int64_t>> Insert(std::string_view table, const std::vector<Value>& values,
-                                        bool or_ignore);
+                                        bool or_ignore, const crypto::Digest* record_hash);
 
   Database* db_;
   crypto::Sha256 sha_;

@@ -238,3 +238,32 @@ TEST_CASE("OpenStore migrates a version 1 store to version 2 and its chain still
   auto verified = testing::RunCli({"--db", path, "verify", "--quiet"});
   CHECK(verified.code == 0);
 }
+
+TEST_CASE("RecordHashOf gives the hash ChainWriter seals, so another thread can compute it",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  auto db = OpenStore(path, StoreAccess::kCreate);
+  REQUIRE(db.has_value());
+  auto tx = Transaction::Begin(*db, Transaction::Kind::kImmediate);
+  REQUIRE(tx.has_value());
+  auto w = ChainWriter::Begin(*db);
+  REQUIRE(w.has_value());
+  const std::vector<Value> row = {Value::Integer(7), Value::Text("ingest"),
+                                  Value::Text("h\xc3\xa9"), Value::Text("0.1")};
+  REQUIRE(w->Append("batches", row).has_value());
+  REQUIRE(tx->Commit().ok());
+  auto sha = crypto::Sha256::Create();
+  REQUIRE(sha.has_value());
+  CanonicalRow scratch;
+  auto hash = RecordHashOf("batches", row, *sha, scratch);
+  REQUIRE(hash.has_value());
+  auto stored = db->Prepare("SELECT record_hash FROM chain WHERE seq = 1", "test");
+  REQUIRE(stored.has_value());
+  REQUIRE(*stored->Step());
+  CHECK(stored->ColumnBlob(0) == crypto::DigestBytes(*hash));
+  // And it refuses what Append refuses.
+  auto bad = RecordHashOf("batches", {Value::Text("x")}, *sha, scratch);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().message == "batches takes 4 values, not 1");
+}
