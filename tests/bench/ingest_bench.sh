@@ -54,7 +54,8 @@ rss_big=$(/usr/bin/time -f %M "$vigil" --db "$work/rss1.db" ingest --quiet "$fil
 rss_small=$(/usr/bin/time -f %M "$vigil" --db "$work/rss2.db" ingest --quiet "$small" 2>&1 >/dev/null | tail -1)
 rm -f "$work/rss1.db"* "$work/rss2.db"*
 "$vigil" --db "$work/vigil.db" verify --quiet
-echo "sqlite3 CLI load: $t_sqlite s = $(echo "$events / $t_sqlite" | bc) rows/s"
-echo "vigil ingest:     $t_vigil s = $(echo "$events / $t_vigil" | bc) events/s (durable, chained, verified after)"
-echo "ratio vigil/sqlite3: $(echo "scale=2; $t_sqlite / $t_vigil" | bc) (target >= 2.5)"
+printf 'sqlite3 CLI load: %.1f s = %.0f rows/s\n' "$t_sqlite" "$(echo "$events / $t_sqlite" | bc -l)"
+printf 'vigil ingest:     %.1f s = %.0f events/s (durable, chained, verified after)\n' \
+  "$t_vigil" "$(echo "$events / $t_vigil" | bc -l)"
+printf 'speed vigil/sqlite3: %.2f (target >= 2.5)\n' "$(echo "$t_sqlite / $t_vigil" | bc -l)"
 echo "peak RSS: ${rss_small} KiB at $((events / 5)) events, ${rss_big} KiB at $events events"
