@@ -3,6 +3,8 @@
 // repeats and appends the rest, with the rejected records, under the chain in batches.
 #include "ingest/ingest.h"
 
+#include <pthread.h>
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -206,6 +208,7 @@ class Writer {
 
   // The writing thread: SQLite and the chain get one core while parsing has the other.
   void WriteLoop() {
+    pthread_setname_np(pthread_self(), "vigil-writer");  // tells the threads apart in perf, top
     for (;;) {
       std::vector<Pending> batch;
       {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <mutex>
 #include <utility>
 
 namespace vigil::store {
@@ -168,7 +169,17 @@ Value Statement::ColumnValue(int index) const {
 
 Database::Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
+namespace {
+// Once per process, before SQLite initialises: no memory statistics, which otherwise take a
+// global mutex on every allocation (measurable in bulk ingest). Later calls are harmless.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+}  // namespace
+
 Result<Database> Database::Open(const std::string& path, Mode mode) {
+  ConfigureSqliteOnce();
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return MakeError(ErrorCode::kNotFound, "no store here", path);
