@@ -35,7 +35,8 @@ using store::Value;
 constexpr uint64_t kMaxDocument = 1ull << 30;
 constexpr size_t kRepeatWindow = 65536;
 
-Value Opt(const std::optional<std::string>& v) { return v ? Value::Text(*v) : Value::Null(); }
+// Moves the string out: the event is not used after its row is built.
+Value Opt(std::optional<std::string>&& v) { return v ? Value::Text(std::move(*v)) : Value::Null(); }
 Value Opt(const std::optional<int64_t>& v) { return v ? Value::Integer(*v) : Value::Null(); }
 
 struct Origin {
@@ -115,28 +116,28 @@ class Writer {
         Value::Integer(origin.line),
         Value::Integer(origin.offset),
         Value::Blob(keyer_.Key(ev.source_format, raw, ev.ts_from_record ? ev.ts_us : 0)),
-        Opt(ev.event_kind),
-        Opt(ev.event_category),
-        Opt(ev.event_type),
-        Opt(ev.event_outcome),
-        Opt(ev.event_action),
-        Opt(ev.event_severity),
-        Opt(ev.user_name),
-        Opt(ev.source_ip),
+        Opt(std::move(ev.event_kind)),
+        Opt(std::move(ev.event_category)),
+        Opt(std::move(ev.event_type)),
+        Opt(std::move(ev.event_outcome)),
+        Opt(std::move(ev.event_action)),
+        Opt(std::move(ev.event_severity)),
+        Opt(std::move(ev.user_name)),
+        Opt(std::move(ev.source_ip)),
         Opt(ev.source_port),
-        Opt(ev.destination_ip),
+        Opt(std::move(ev.destination_ip)),
         Opt(ev.destination_port),
-        Opt(ev.network_protocol),
-        Opt(ev.host_name),
+        Opt(std::move(ev.network_protocol)),
+        Opt(std::move(ev.host_name)),
         Opt(ev.source_bytes),
         Opt(ev.destination_bytes),
-        Opt(ev.url),
-        Opt(ev.domain),
-        Opt(ev.email_from),
-        Opt(ev.email_subject),
-        Opt(ev.process_name),
-        Opt(ev.message),
-        Opt(ev.fields),
+        Opt(std::move(ev.url)),
+        Opt(std::move(ev.domain)),
+        Opt(std::move(ev.email_from)),
+        Opt(std::move(ev.email_subject)),
+        Opt(std::move(ev.process_name)),
+        Opt(std::move(ev.message)),
+        Opt(std::move(ev.fields)),
         Value::Blob(std::string(raw))};
     // The record hash is computed here, on the parsing thread, to lighten the writing one.
     auto record = store::RecordHashOf("events", row, record_sha_, canonical_);
