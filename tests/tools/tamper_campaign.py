@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Tamper campaign (issue 8): random single tamperings of a sealed store, each of which
+`vigil verify --pubkey` must report with the right kind and first broken sequence number,
+plus untouched copies that must verify.
+
+Usage: tamper_campaign.py VIGIL MAKE_STORE WORKDIR [ROUNDS] [SEED]
+Prints one line per failure and a closing "N passed, M failed".
+The attacker's recomputation uses the encoding of independent_verify.py (vigil-store(5)).
+"""
+import importlib.util, json, os, random, shutil, sqlite3, struct, subprocess, sys, hashlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("iv", os.path.join(HERE, "independent_verify.py"))
+iv = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(iv)
+
+CHAINED = ("batches", "events", "quarantine", "incidents", "incident_events", "scores",
+           "reviews", "alerts", "reports", "checkpoints")
+
+
+def connect(path):
+    con = sqlite3.connect(path, isolation_level=None)
+    con.text_factory = iv.Text if hasattr(iv, "Text") else bytes
+    return con
+
+
+def entries(con):
+    return con.execute("SELECT seq, tbl, row_id FROM chain ORDER BY seq").fetchall()
+
+
+def as_str(v):
+    return bytes(v).decode() if isinstance(v, (bytes, bytearray)) else v
+
+
+def recompute_chain(con):
+    """The forger: recompute every record and link hash from the spec."""
+    prev = b"\0" * 32
+    for seq, tbl, row_id in entries(con):
+        tbl = as_str(tbl)
+        row = con.execute(f"SELECT * FROM {tbl} WHERE id = ?", (row_id,)).fetchone()
+        values = list(row[1:])
+        while values and values[-1] is None:
+            values.pop()
+        record = hashlib.sha256(b"vigil-record-v1\0" + b"".join(iv.enc(v) for v in values)).digest()
+        t = tbl.encode()
+        link = hashlib.sha256(b"vigil-chain-v1\0" + prev + struct.pack(">Q", seq) +
+                              struct.pack(">I", len(t)) + t + struct.pack(">q", row_id) +
+                              record).digest()
+        con.execute("UPDATE chain SET record_hash = ?, chain_hash = ? WHERE seq = ?",
+                    (record, link, seq))
+        prev = link
+
+
+def tamper(kind, con, rng, ctx):
+    """Applies one tampering; returns (expected kind, expected first broken seq) or None."""
+    ents = entries(con)
+    head = ents[-1][0]
+    sealed = ctx["sealed_size"]
+    by_row = {(as_str(t), r): s for s, t, r in ents}
+    if kind == "modify":
+        seq, tbl, row_id = rng.choice(ents)
+        tbl = as_str(tbl)
+        cols = [as_str(c[1]) for c in con.execute(f"PRAGMA table_info({tbl})")][1:]
+        row = con.execute(f"SELECT * FROM {tbl} WHERE id = ?", (row_id,)).fetchone()[1:]
+        choices = [(c, v) for c, v in zip(cols, row) if v is not None and c != "record_key"]
+        col, value = rng.choice(choices)
+        if isinstance(value, int):
+            new = value + rng.choice([1, -1, 1 << 20])
+        elif isinstance(value, float):
+            new = value + 0.5
+        else:
+            b = bytearray(bytes(value))
+            if not b:
+                return None
+            i = rng.randrange(len(b))
+            b[i] = ord("A") + (b[i] + 1 - ord("A")) % 26 if 0x20 <= b[i] < 0x7f else ord("A")
+            new = bytes(b).decode("utf-8", "replace") if isinstance(value, iv.Text) else bytes(b)
+            if isinstance(value, iv.Text) and new.encode() == bytes(value):
+                return None
+        con.execute(f"UPDATE {tbl} SET {col} = ? WHERE id = ?", (new, row_id))
+        return ("modified", seq)
+    if kind == "delete_row":
+        seq, tbl, row_id = rng.choice(ents)
+        con.execute(f"DELETE FROM {as_str(tbl)} WHERE id = ?", (row_id,))
+        return ("deleted", seq)
+    if kind == "delete_row_and_entry":
+        seq, tbl, row_id = rng.choice(ents)
+        con.execute(f"DELETE FROM {as_str(tbl)} WHERE id = ?", (row_id,))
+        con.execute("DELETE FROM chain WHERE seq = ?", (seq,))
+        return ("truncated" if seq == head else "deleted", seq)
+    if kind == "insert_row":
+        seq, tbl, row_id = rng.choice([e for e in ents if as_str(e[1]) == "events"])
+        cols = [as_str(c[1]) for c in con.execute("PRAGMA table_info(events)")][1:]
+        new_id = con.execute("SELECT max(id) FROM events").fetchone()[0] + rng.randint(1, 5)
+        sel = ", ".join("randomblob(32)" if c == "record_key" else c for c in cols)
+        con.execute(f"INSERT INTO events(id, {', '.join(cols)}) SELECT ?, {sel} FROM events "
+                    "WHERE id = ?", (new_id, row_id))
+        return ("inserted", head + 1)
+    if kind == "swap_rows":
+        tbl = rng.choice(["events", "incidents", "scores", "incident_events"])
+        ids = [r for (t, r) in by_row if t == tbl]
+        a, b = rng.sample(ids, 2)
+        ra = con.execute(f"SELECT * FROM {tbl} WHERE id = ?", (a,)).fetchone()[1:]
+        rb = con.execute(f"SELECT * FROM {tbl} WHERE id = ?", (b,)).fetchone()[1:]
+        if ra == rb:
+            return None
+        con.execute(f"UPDATE {tbl} SET id = -1 WHERE id = ?", (a,))
+        con.execute(f"UPDATE {tbl} SET id = ? WHERE id = ?", (a, b))
+        con.execute(f"UPDATE {tbl} SET id = ? WHERE id = -1", (b,))
+        return ("reordered", min(by_row[(tbl, a)], by_row[(tbl, b)]))
+    if kind == "truncate":
+        k = rng.randint(1, 8)
+        for seq, tbl, row_id in ents[-k:]:
+            con.execute(f"DELETE FROM {as_str(tbl)} WHERE id = ?", (row_id,))
+        con.execute("DELETE FROM chain WHERE seq > ?", (head - k,))
+        return ("truncated", head - k + 1)
+    if kind == "rewrite":
+        seq, tbl, row_id = rng.choice([e for e in ents if e[0] <= sealed])
+        tbl = as_str(tbl)
+        if tbl == "checkpoints":
+            return None
+        con.execute(f"UPDATE {tbl} SET rowid = rowid WHERE id = ?", (row_id,))
+        cols = [as_str(c[1]) for c in con.execute(f"PRAGMA table_info({tbl})")
+                if as_str(c[2]) == "INTEGER" and as_str(c[1]) != "id"]
+        con.execute(f"UPDATE {tbl} SET {cols[-1]} = {cols[-1]} + 1 WHERE id = ?", (row_id,))
+        recompute_chain(con)
+        return ("rewritten", 1)
+    if kind == "replace_checkpoint":
+        # Drop the real checkpoint (row and entry, counter lowered) and re-seal with a forged key.
+        cp_seq = by_row[("checkpoints", 1)]
+        con.execute("DELETE FROM checkpoints")
+        con.execute("DELETE FROM chain WHERE seq = ?", (cp_seq,))
+        con.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'chain'", (cp_seq - 1,))
+        con.execute("UPDATE sqlite_sequence SET seq = 0 WHERE name = 'checkpoints'")
+        return ("bad_signature", "forge")
+    raise ValueError(kind)
+
+
+KINDS = ["modify", "delete_row", "delete_row_and_entry", "insert_row", "swap_rows", "truncate",
+         "rewrite", "replace_checkpoint", "untouched"]
+
+
+def main():
+    vigil, make_store, work = sys.argv[1:4]
+    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
+    rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    base = os.path.join(work, "base.db")
+    subprocess.run([make_store, base, "200", "3"], check=True)
+    for name in ("real", "forger"):
+        subprocess.run([vigil, "keygen", "--quiet", "--name", "soc", "--out",
+                        os.path.join(work, name)], check=True)
+    subprocess.run([vigil, "--db", base, "seal", "--quiet", "--key",
+                    os.path.join(work, "real.key"), "--out", os.path.join(work, "cp")],
+                   check=True, stdout=subprocess.DEVNULL)
+    con = sqlite3.connect(base)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    sealed = con.execute("SELECT size FROM checkpoints").fetchone()[0]
+    con.close()
+    ctx = {"sealed_size": sealed}
+    passed = failed = skipped = 0
+    counts = {}
+    db = os.path.join(work, "t.db")
+    for n in range(rounds):
+        kind = KINDS[n % len(KINDS)]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+        shutil.copyfile(base, db)
+        want = ("VERIFIED", None)
+        if kind != "untouched":
+            c = connect(db)
+            want = tamper(kind, c, rng, ctx)
+            c.close()
+            if want is None:
+                skipped += 1
+                continue
+            if want[1] == "forge":
+                subprocess.run([vigil, "--db", db, "seal", "--quiet", "--key",
+                                os.path.join(work, "forger.key")], check=True,
+                               stdout=subprocess.DEVNULL)
+                c = sqlite3.connect(db)
+                want = ("bad_signature", c.execute("SELECT max(seq) FROM chain").fetchone()[0])
+                c.close()
+        p = subprocess.run([vigil, "--db", db, "verify", "--format", "json", "--pubkey",
+                            os.path.join(work, "real.pub")], capture_output=True, text=True)
+        try:
+            got = json.loads(p.stdout)
+        except json.JSONDecodeError:
+            failed += 1
+            print(f"FAIL round {n} {kind}: exit {p.returncode}: {p.stderr.strip()}")
+            continue
+        if want[0] == "VERIFIED":
+            ok = got["status"] == "VERIFIED" and p.returncode == 0
+        else:
+            first = got["problems"][0] if got["problems"] else {}
+            ok = (got["status"] == "TAMPERED" and p.returncode == 1 and
+                  got["first_broken_seq"] == want[1] and first.get("kind") == want[0] and
+                  first.get("seq") == want[1])
+        counts[kind] = counts.get(kind, 0) + 1
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            first = got["problems"][0] if got.get("problems") else None
+            print(f"FAIL round {n} {kind}: wanted {want}, got first_broken_seq "
+                  f"{got.get('first_broken_seq')} first problem {first}")
+    print("rounds per kind:", json.dumps(counts, sort_keys=True), f"(skipped {skipped})")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
