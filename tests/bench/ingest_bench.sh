@@ -26,7 +26,7 @@ file=$work/events_$events.ndjson
 small=$work/events_small.ndjson
 head -n $((events / 5)) "$file" > "$small"
 
-secs() { local s; s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
+secs() { local s; s=$(date +%s.%N); "$@" >/dev/null; echo "$(date +%s.%N) - $s" | bc; }
 
 cols="ts,source,event_type,user,src_ip,dst_ip,dst_port,protocol,action,bytes_out,host,message"
 extract=""
