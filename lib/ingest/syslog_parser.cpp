@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "core/json.h"
+#include "core/time_parse.h"
 
 namespace vigil::ingest {
 namespace {
@@ -121,16 +122,6 @@ std::optional<int64_t> ToInt(std::string_view s) {
   return v;
 }
 
-// Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  if (m <= 2) --y;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 int DaysInMonth(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -182,7 +173,8 @@ std::optional<int64_t> TakeIsoTime(std::string_view& s) {
     }
     offset = sign * (oh * 3600 + om * 60);
   }
-  int64_t seconds = DaysFromCivil(y, mo, d) * 86400 + secs - offset;
+  int64_t seconds =
+      DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + secs - offset;
   return seconds * kMicrosPerSecond + micros;
 }
 
@@ -487,7 +479,10 @@ Status SyslogParser::Parse(std::string_view line, std::vector<Event>& out) {
   if (h.month != 0) {
     GuessYear(h.month, year, last_month);
     if (h.day > DaysInMonth(year, h.month)) return NotSyslog("day out of range");
-    h.ts_us = (DaysFromCivil(year, h.month, h.day) * 86400 + h.seconds_of_day) * kMicrosPerSecond;
+    h.ts_us =
+        (DaysFromCivil(year, static_cast<unsigned>(h.month), static_cast<unsigned>(h.day)) * 86400 +
+         h.seconds_of_day) *
+        kMicrosPerSecond;
   }
   int64_t count = 1;
   std::string_view message = h.message;
