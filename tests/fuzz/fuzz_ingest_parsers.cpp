@@ -42,10 +42,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Event ev;
   switch (selector % 6) {
     case 0: {
-      // Every JSON flavour on the same record.
-      for (int f = 0; f <= static_cast<int>(JsonFlavor::kCsv); ++f) {
-        (void)json.Parse(input, static_cast<JsonFlavor>(f), 1794700800000000, ev);
-      }
+      // One JSON flavour, chosen by the next byte (one parse per run keeps runs fast).
+      if (input.empty()) break;
+      const int flavors = static_cast<int>(JsonFlavor::kCsv) + 1;
+      const auto flavor = static_cast<JsonFlavor>(static_cast<uint8_t>(input[0]) % flavors);
+      (void)json.Parse(input.substr(1), flavor, 1794700800000000, ev);
       break;
     }
     case 1: {
