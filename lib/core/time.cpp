@@ -4,7 +4,6 @@
 #include <cstdio>
 
 namespace vigil {
-namespace {
 
 // Howard Hinnant's days_from_civil inverse: days since 1970-01-01 -> y/m/d (proleptic Gregorian).
 void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
@@ -19,8 +18,6 @@ void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
   m = mp < 10 ? mp + 3 : mp - 9;
   if (m <= 2) ++y;
 }
-
-}  // namespace
 
 std::string FormatUtc(int64_t micros) {
   int64_t secs = micros / 1000000;

@@ -314,22 +314,16 @@ JsonFlavor ItemFlavor(Format f, std::string_view key) {
 // The year of the first RFC 3164 line: the file was last written at its end, so a first line
 // whose month comes after the modification month was written the year before.
 int SyslogYear(std::string_view first_line, int64_t mtime_us) {
-  const int64_t days = mtime_us / 86400000000;
-  int64_t y = 1970 + days / 366;
-  while (DaysFromCivil(y + 1, 1, 1) <= days) ++y;
-  const int64_t day_of_year = days - DaysFromCivil(y, 1, 1);
+  int64_t year = 0;
+  unsigned mtime_month = 0, day = 0;
+  CivilFromDays(mtime_us / 86400000000, year, mtime_month, day);
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  static constexpr int kStart[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-  int mtime_month = 1;
-  for (int m = 0; m < 12; ++m) {
-    if (day_of_year >= kStart[m]) mtime_month = m + 1;
-  }
-  int line_month = 0;
-  for (int m = 0; m < 12; ++m) {
+  unsigned line_month = 0;
+  for (unsigned m = 0; m < 12; ++m) {
     if (first_line.substr(0, 3) == kMonths[m]) line_month = m + 1;
   }
-  return static_cast<int>(line_month > mtime_month ? y - 1 : y);
+  return static_cast<int>(line_month > mtime_month ? year - 1 : year);
 }
 
 class Runner {

@@ -101,9 +101,9 @@ ChainWriter::ChainWriter(Database& db, crypto::Sha256 sha, Statement chain_inser
     : db_(&db), sha_(std::move(sha)), chain_insert_(std::move(chain_insert)), head_(head) {}
 
 Result<Statement*> ChainWriter::InsertFor(std::string_view table, bool or_ignore) {
-  const std::string key = std::string(or_ignore ? "+" : "") + std::string(table);
-  auto it = inserts_.find(key);
-  if (it != inserts_.end()) return &it->second;
+  auto& inserts = inserts_[or_ignore ? 1 : 0];
+  auto it = inserts.find(table);
+  if (it != inserts.end()) return &it->second;
   const TableDef* def = FindChainedTable(table);
   if (def == nullptr) {
     return MakeError(ErrorCode::kInternal, "not a chained table: " + std::string(table));
@@ -123,7 +123,7 @@ Result<Statement*> ChainWriter::InsertFor(std::string_view table, bool or_ignore
   sql += ") VALUES (" + params + ")";
   auto stmt = db_->Prepare(sql, std::string("insert into ") + def->name);
   if (!stmt) return stmt.error();
-  auto [pos, inserted] = inserts_.emplace(key, std::move(*stmt));
+  auto [pos, inserted] = inserts.emplace(std::string(table), std::move(*stmt));
   return &pos->second;
 }
 

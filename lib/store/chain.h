@@ -68,7 +68,7 @@ class ChainWriter {
   Database* db_;
   crypto::Sha256 sha_;
   Statement chain_insert_;
-  std::map<std::string, Statement, std::less<>> inserts_;
+  std::map<std::string, Statement, std::less<>> inserts_[2];  // [or_ignore]: plain, OR IGNORE
   ChainHead head_;
   CanonicalRow canonical_;
   std::string scratch_;

@@ -3,8 +3,10 @@
 // and the command through cli::Main for its output, messages and exit codes.
 #include "ingest/ingest.h"
 
+#include <fcntl.h>
 #include <simdjson.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <string>
@@ -707,4 +709,21 @@ TEST_CASE("vigil ingest --errors writes one NDJSON line per rejected record", "[
     CHECK(again.err.find("vigil ingest: ... and 5 more rejected records (list them all with "
                          "--errors FILE)\n") != std::string::npos);
   }
+}
+
+TEST_CASE(
+    "ingest dates a syslog file modified on Feb 29 whose first line is in March a year "
+    "earlier",
+    "[ingest]") {
+  TempDir dir;
+  const std::string log = dir.File("auth.log");
+  WriteText(log, "Mar 10 12:00:00 host sshd[1]: Invalid user bob from 192.0.2.1\n");
+  // 2028-02-29T12:00:00Z: a March line cannot come from the same year as this mtime.
+  const struct timespec times[2] = {{1835438400, 0}, {1835438400, 0}};
+  REQUIRE(::utimensat(AT_FDCWD, log.c_str(), times, 0) == 0);
+  const std::string db = dir.File("store.db");
+  auto r = RunCli({"--db", db, "ingest", "--quiet", log});
+  REQUIRE(r.code == 0);
+  // 2027-03-10T12:00:00Z
+  CHECK(RawQueryInt(db, "SELECT ts_us FROM events") == 1804680000LL * 1000000);
 }
