@@ -197,13 +197,31 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     seal->footer(
         "Example:\n  vigil --db cases/acme.db seal --key soc.key > acme-2026-11-21.checkpoint");
 
+    CorrelateOptions correlate_options;
+    auto* correlate = app.add_subcommand(
+        "correlate", "Group new events into incidents with Sigma rules (built-in pack + --rules)");
+    correlate->add_option("--rules", correlate_options.rules,
+                          "Sigma rule file or directory (repeatable; adds to the built-in pack)");
+    correlate->add_flag("--no-builtin", correlate_options.no_builtin,
+                        "Do not load the built-in rule pack");
+    correlate->add_flag("--dry-run", correlate_options.dry_run,
+                        "Evaluate the rules on every stored event and write nothing");
+    correlate->add_flag("--rescan", correlate_options.rescan,
+                        "Re-read every event (after the rules changed); incidents merge");
+    correlate->add_flag("--list-rules", correlate_options.list_rules,
+                        "Load the rules, list them and any refused, and stop");
+    correlate->add_option("--max-groups", correlate_options.max_groups,
+                          "State cap per correlation rule (default 200000 groups)");
+    correlate->footer(
+        "Examples:\n  vigil correlate\n  vigil correlate --rules ~/sigma/rules --dry-run\n"
+        "  vigil correlate --list-rules --format json");
+
     struct Pending {
       const char* name;
       const char* description;
       const char* issue;
     };
     const Pending pending[] = {
-        {"correlate", "Group events into incidents (not in this build yet)", "issue 4"},
         {"score", "Score incidents (not in this build yet)", "issue 5"},
         {"report", "Draft incident reports (not in this build yet)", "issue 6"},
         {"export", "Export incidents and reports (not in this build yet)", "issue 6"},
@@ -252,6 +270,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
       status = RunKeygen(ctx, keygen_options);
     } else if (chosen == seal) {
       status = RunSeal(ctx, seal_options);
+    } else if (chosen == correlate) {
+      status = RunCorrelate(ctx, correlate_options);
     } else {
       const char* issue = "a later issue";
       for (const Pending& p : pending) {

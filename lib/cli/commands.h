@@ -65,6 +65,16 @@ struct SealOptions {
 };
 Status RunSeal(const Context& ctx, const SealOptions& options);
 
+struct CorrelateOptions {
+  std::vector<std::string> rules;  // --rules FILE|DIR
+  bool no_builtin = false;
+  bool dry_run = false;
+  bool rescan = false;
+  bool list_rules = false;
+  size_t max_groups = 0;  // 0: the engine's default
+};
+Status RunCorrelate(const Context& ctx, const CorrelateOptions& options);
+
 // Subcommands whose stage has not landed yet say so (kInternal, exit 5) instead of
 // pretending to work.
 Status RunNotYetImplemented(const Context& ctx, const std::string& issue);

@@ -25,6 +25,8 @@ class JsonWriter {
   JsonWriter& Int(int64_t v);
   JsonWriter& Bool(bool v);
   JsonWriter& Null();
+  // A value that is already JSON (written by vigil itself, never taken from input).
+  JsonWriter& Raw(std::string_view json);
   JsonWriter& OptionalInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
 
   const std::string& str() const { return out_; }

@@ -159,12 +159,54 @@ ALTER TABLE quarantine ADD COLUMN record_key BLOB;
 CREATE UNIQUE INDEX quarantine_by_key ON quarantine(record_key);
 )sql";
 
+// Version 3: correlation (vigil-correlate(1)). Incidents are append-only evidence: an incident
+// that grows in a later run gets new incident_events rows and an incident_updates row, never
+// an UPDATE. correlate_runs records what each run read (its watermark for the next run);
+// first_seen keeps the values first_seen rules have seen, so later runs need not re-read
+// the whole history.
+constexpr std::string_view kMigrationV3 = R"sql(
+CREATE TABLE correlate_runs(
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_us        INTEGER NOT NULL,
+  rules_digest      TEXT NOT NULL,
+  last_event_id     INTEGER NOT NULL,
+  last_ts_us        INTEGER NOT NULL,
+  events_read       INTEGER NOT NULL,
+  incidents_new     INTEGER NOT NULL,
+  incidents_updated INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE incident_updates(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  run_id      INTEGER NOT NULL REFERENCES correlate_runs(id),
+  last_ts_us  INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  details     TEXT
+) STRICT;
+CREATE INDEX incident_updates_by_incident ON incident_updates(incident_id);
+
+CREATE TABLE first_seen(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  rule_id     TEXT NOT NULL,
+  group_key   TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  first_ts_us INTEGER NOT NULL,
+  event_id    INTEGER
+) STRICT;
+
+CREATE UNIQUE INDEX first_seen_unique ON first_seen(rule_id, group_key, value);
+CREATE INDEX incidents_by_rule_group ON incidents(rule_id, group_key);
+CREATE UNIQUE INDEX incident_events_unique ON incident_events(incident_id, event_id);
+CREATE INDEX incident_events_by_event ON incident_events(event_id);
+)sql";
+
 struct Migration {
   int to_version;
   std::string_view sql;
 };
 
-constexpr Migration kMigrations[] = {{1, kMigrationV1}, {2, kMigrationV2}};
+constexpr Migration kMigrations[] = {{1, kMigrationV1}, {2, kMigrationV2}, {3, kMigrationV3}};
 
 }  // namespace
 
@@ -262,6 +304,26 @@ const std::vector<TableDef>& ChainedTables() {
         {"head", T::kBlob, true},
         {"key", T::kText, true},
         {"note", T::kText, true}}},
+      {"correlate_runs",
+       {{"started_us", T::kInteger, true},
+        {"rules_digest", T::kText, true},
+        {"last_event_id", T::kInteger, true},
+        {"last_ts_us", T::kInteger, true},
+        {"events_read", T::kInteger, true},
+        {"incidents_new", T::kInteger, true},
+        {"incidents_updated", T::kInteger, true}}},
+      {"incident_updates",
+       {{"incident_id", T::kInteger, true},
+        {"run_id", T::kInteger, true},
+        {"last_ts_us", T::kInteger, true},
+        {"event_count", T::kInteger, true},
+        {"details", T::kText, false}}},
+      {"first_seen",
+       {{"rule_id", T::kText, true},
+        {"group_key", T::kText, true},
+        {"value", T::kText, true},
+        {"first_ts_us", T::kInteger, true},
+        {"event_id", T::kInteger, false}}},
   };
   return kTables;
 }

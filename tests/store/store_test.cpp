@@ -57,7 +57,7 @@ TEST_CASE("OpenStore refuses a store from a newer vigil with a clear message", "
     REQUIRE_FALSE(db.has_value());
     CHECK(db.error().code == ErrorCode::kStore);
     CHECK(db.error().message ==
-          "store schema version 99 is newer than this vigil understands (2); use a newer vigil");
+          "store schema version 99 is newer than this vigil understands (3); use a newer vigil");
   }
 }
 
@@ -218,7 +218,7 @@ TEST_CASE("OpenStore migrates a version 1 store to version 2 and its chain still
   {
     auto db = OpenStore(path, StoreAccess::kWrite);
     REQUIRE(db.has_value());
-    CHECK(*SchemaVersionOf(*db) == 2);
+    CHECK(*SchemaVersionOf(*db) == kSchemaVersion);
     auto tx = Transaction::Begin(*db, Transaction::Kind::kImmediate);
     REQUIRE(tx.has_value());
     auto w = ChainWriter::Begin(*db);

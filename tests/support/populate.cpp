@@ -121,10 +121,12 @@ Status AppendIncidents(store::Database& db, int64_t count, int64_t events, Rng& 
                                      Value::Integer(t - 300000000), Value::Integer(t),
                                      Value::Text("10.0.0.9"), Value::Text("{\"failures\":12}")});
     if (!incident) return incident.error();
-    for (int k = 0; k < 3 && events > 0; ++k) {
-      auto link = writer->Append("incident_events",
-                                 {Value::Integer(*incident), Value::Integer(1 + rng.Below(events)),
-                                  Value::Text("evidence")});
+    // Three distinct events (incident_events is unique per incident and event).
+    const int64_t base = events > 0 ? rng.Below(events) : 0;
+    for (int64_t k = 0; k < 3 && k < events; ++k) {
+      auto link = writer->Append(
+          "incident_events", {Value::Integer(*incident), Value::Integer(1 + (base + k) % events),
+                              Value::Text("evidence")});
       if (!link) return link.error();
     }
     auto score = writer->Append(

@@ -18,7 +18,8 @@ exits 0 when VERIFIED, 1 when TAMPERED, 2 when the store cannot be read.
 import hashlib, json, sqlite3, struct, sys, urllib.parse
 
 CHAINED = ("batches", "events", "quarantine", "incidents", "incident_events",
-           "scores", "reviews", "alerts", "reports", "checkpoints")
+           "scores", "reviews", "alerts", "reports", "checkpoints",
+           "correlate_runs", "incident_updates", "first_seen")
 ZERO = bytes(32)
 
 

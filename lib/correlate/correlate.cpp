@@ -1,0 +1,463 @@
+#include "correlate/correlate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "core/json.h"
+#include "core/time.h"
+#include "store/chain.h"
+#include "store/database.h"
+
+namespace vigil::correlate {
+namespace {
+
+using store::Database;
+using store::Statement;
+using store::Transaction;
+using store::Value;
+
+struct PreviousRun {
+  int64_t id = 0;
+  int64_t last_event_id = 0;
+  int64_t last_ts_us = INT64_MIN;
+  std::string rules_digest;
+};
+
+Result<PreviousRun> LastRun(Database& db) {
+  PreviousRun prev;
+  auto st = db.Prepare(
+      "SELECT id, last_event_id, last_ts_us, rules_digest FROM correlate_runs "
+      "ORDER BY id DESC LIMIT 1",
+      "read the last correlate run");
+  if (!st) return st.error();
+  auto row = st->Step();
+  if (!row) return row.error();
+  if (*row) {
+    prev.id = st->ColumnInteger(0);
+    prev.last_event_id = st->ColumnInteger(1);
+    prev.last_ts_us = st->ColumnInteger(2);
+    prev.rules_digest = std::string(st->ColumnText(3));
+  }
+  return prev;
+}
+
+// Assigns in place, so a string keeps its buffer from one event to the next.
+void SetText(const Statement& st, int i, std::optional<std::string>* out) {
+  if (st.ColumnType(i) == store::ValueType::kNull) {
+    out->reset();
+  } else if (*out) {
+    (*out)->assign(st.ColumnText(i));
+  } else {
+    out->emplace(st.ColumnText(i));
+  }
+}
+std::optional<int64_t> OptInt(const Statement& st, int i) {
+  if (st.ColumnType(i) == store::ValueType::kNull) return std::nullopt;
+  return st.ColumnInteger(i);
+}
+
+constexpr std::string_view kEventColumns =
+    "id, ts_us, source_format, event_kind, event_category, event_type, event_outcome, "
+    "event_action, event_severity, user_name, source_ip, source_port, destination_ip, "
+    "destination_port, network_protocol, host_name, source_bytes, destination_bytes, url, "
+    "domain, email_from, email_subject, process_name, message, fields, raw";
+
+void ReadEvent(const Statement& st, StoredEvent* out) {
+  out->id = st.ColumnInteger(0);
+  Event& e = out->event;
+  e.ts_us = st.ColumnInteger(1);
+  e.source_format.assign(st.ColumnText(2));
+  SetText(st, 3, &e.event_kind);
+  SetText(st, 4, &e.event_category);
+  SetText(st, 5, &e.event_type);
+  SetText(st, 6, &e.event_outcome);
+  SetText(st, 7, &e.event_action);
+  SetText(st, 8, &e.event_severity);
+  SetText(st, 9, &e.user_name);
+  SetText(st, 10, &e.source_ip);
+  e.source_port = OptInt(st, 11);
+  SetText(st, 12, &e.destination_ip);
+  e.destination_port = OptInt(st, 13);
+  SetText(st, 14, &e.network_protocol);
+  SetText(st, 15, &e.host_name);
+  e.source_bytes = OptInt(st, 16);
+  e.destination_bytes = OptInt(st, 17);
+  SetText(st, 18, &e.url);
+  SetText(st, 19, &e.domain);
+  SetText(st, 20, &e.email_from);
+  SetText(st, 21, &e.email_subject);
+  SetText(st, 22, &e.process_name);
+  SetText(st, 23, &e.message);
+  SetText(st, 24, &e.fields);
+  out->raw.assign(st.ColumnBlob(25));
+}
+
+void AppendRuleJson(std::string& out, const Rule& r) {
+  out += "{\"title\":";
+  AppendJsonString(out, r.title);
+  out += ",\"id\":";
+  AppendJsonString(out, std::string(r.display_id()));
+  out += ",\"author\":";
+  AppendJsonString(out, r.author);
+  out += ",\"level\":";
+  AppendJsonString(out, r.level);
+  out += ",\"type\":";
+  AppendJsonString(out, RuleKindName(r.kind));
+  out += ",\"file\":";
+  AppendJsonString(out, r.file);
+  out += ",\"tags\":[";
+  for (size_t i = 0; i < r.tags.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(out, r.tags[i]);
+  }
+  out += "],\"falsepositives\":[";
+  for (size_t i = 0; i < r.falsepositives.size(); ++i) {
+    if (i) out += ',';
+    AppendJsonString(out, r.falsepositives[i]);
+  }
+  out += "]}";
+}
+
+std::string DetailsJson(const RuleSet& set, const Candidate& c, size_t event_count) {
+  std::string out = "{\"rule\":";
+  AppendRuleJson(out, set.rules[c.rule]);
+  out += ",\"rules\":";
+  out += RuleChainJson(set, c.rule);
+  out += ",\"group\":";
+  out += c.group_key;
+  out += ",\"detail\":";
+  AppendJsonString(out, c.detail);
+  out += ",\"also_matched\":[";
+  for (size_t i = 0; i < c.also_rules.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"rule\":";
+    AppendRuleJson(out, set.rules[c.also_rules[i]]);
+    out += ",\"detail\":";
+    AppendJsonString(out, c.also_details[i]);
+    out += '}';
+  }
+  out += fmt::format("],\"event_count\":{},\"fires\":{}}}", event_count, c.fires);
+  return out;
+}
+
+// Everything one run writes, in one write transaction.
+class Writer {
+ public:
+  Writer(Database& db, const RuleSet& set, int64_t watermark, int64_t prev_last_ts, bool rescan)
+      : db_(db), set_(set), watermark_(watermark), prev_last_ts_(prev_last_ts), rescan_(rescan) {}
+
+  Status Begin() {
+    auto chain = store::ChainWriter::Begin(db_);
+    if (!chain) return chain.error();
+    chain_.emplace(std::move(chain).value());
+    auto find = db_.Prepare(
+        "SELECT i.id, max(i.last_ts_us, coalesce((SELECT max(u.last_ts_us) FROM "
+        "incident_updates u WHERE u.incident_id = i.id), i.last_ts_us)) FROM incidents i "
+        "WHERE i.rule_id = ? AND i.group_key = ? ORDER BY i.id DESC LIMIT 1",
+        "find the incident to extend");
+    if (!find) return find.error();
+    find_ = std::move(find).value();
+    auto count = db_.Prepare("SELECT count(*) FROM incident_events WHERE incident_id = ?",
+                             "count an incident's events");
+    if (!count) return count.error();
+    count_ = std::move(count).value();
+    return {};
+  }
+
+  // The run's row, then the updates of the incidents it extended.
+  Result<int64_t> AddRun(int64_t started, int64_t last_event_id, int64_t last_ts,
+                         int64_t events_read, int64_t created) {
+    auto run_id =
+        chain_->Append("correlate_runs", {Value::Integer(started), Value::Text(set_.digest),
+                                          Value::Integer(last_event_id), Value::Integer(last_ts),
+                                          Value::Integer(events_read), Value::Integer(created),
+                                          Value::Integer(int64_t(updates_.size()))});
+    if (!run_id) return run_id;
+    for (const Update& u : updates_) {
+      auto update = chain_->Append(
+          "incident_updates",
+          {Value::Integer(u.incident_id), Value::Integer(*run_id), Value::Integer(u.last_ts_us),
+           Value::Integer(u.event_count), Value::Text(u.details)});
+      if (!update) return update.error();
+    }
+    return run_id;
+  }
+
+  // Creates an incident or extends the one it continues. nullopt: nothing to write.
+  Result<std::optional<IncidentResult>> Add(const Candidate& c, int64_t now) {
+    const Rule& rule = set_.rules[c.rule];
+    const std::string rule_id(rule.display_id());
+    const int64_t gap =
+        rule.gap_us > 0 ? rule.gap_us : (rule.timespan_us > 0 ? rule.timespan_us : 3'600'000'000LL);
+    find_.Reset();
+    if (Status s = find_.BindText(1, rule_id); !s.ok()) return s.error();
+    if (Status s = find_.BindText(2, c.group_key); !s.ok()) return s.error();
+    auto row = find_.Step();
+    if (!row) return row.error();
+    std::optional<int64_t> existing;
+    if (*row && c.first_us <= find_.ColumnInteger(1) + gap) existing = find_.ColumnInteger(0);
+    find_.Reset();
+
+    const bool has_new = rescan_ || (!c.event_ids.empty() && c.event_ids.back() > watermark_) ||
+                         c.fired_us >= prev_last_ts_;
+    if (!existing && !has_new) return std::optional<IncidentResult>();
+
+    IncidentResult result;
+    result.rule = c.rule;
+    result.group_key = c.group_key;
+    result.first_us = c.first_us;
+    result.last_us = c.last_us;
+    result.detail = c.detail;
+    result.also_rules = c.also_rules;
+    if (!existing) {
+      auto id =
+          chain_->Append("incidents", {Value::Integer(now), Value::Text(rule_id),
+                                       Value::Text(rule.title), Value::Integer(c.first_us),
+                                       Value::Integer(c.last_us), Value::Text(c.group_key),
+                                       Value::Text(DetailsJson(set_, c, c.event_ids.size()))});
+      if (!id) return id.error();
+      result.id = *id;
+      result.created = true;
+    } else {
+      result.id = *existing;
+    }
+    for (int64_t event_id : c.event_ids) {
+      auto added = chain_->AppendIfNew(
+          "incident_events", {Value::Integer(result.id), Value::Integer(event_id), Value::Null()});
+      if (!added) return added.error();
+      if (*added) ++result.events_added;
+    }
+    count_.Reset();
+    if (Status s = count_.BindInteger(1, result.id); !s.ok()) return s.error();
+    auto counted = count_.Step();
+    if (!counted) return counted.error();
+    result.event_count = size_t(count_.ColumnInteger(0));
+    count_.Reset();
+    if (!result.created) {
+      if (result.events_added == 0) return std::optional<IncidentResult>();
+      // Written after the run's own row, which it names.
+      updates_.push_back({result.id, c.last_us, int64_t(result.event_count),
+                          DetailsJson(set_, c, result.event_count)});
+    }
+    return std::optional<IncidentResult>(std::move(result));
+  }
+
+  Status AddSeen(const SeenValue& s) {
+    auto added = chain_->AppendIfNew(
+        "first_seen",
+        {Value::Text(s.rule), Value::Text(s.group_key), Value::Text(s.value),
+         Value::Integer(s.first_us), s.event_id ? Value::Integer(s.event_id) : Value::Null()});
+    if (!added) return added.error();
+    return {};
+  }
+
+ private:
+  Database& db_;
+  const RuleSet& set_;
+  int64_t watermark_, prev_last_ts_;
+  bool rescan_;
+  std::optional<store::ChainWriter> chain_;
+  Statement find_, count_;
+  struct Update {
+    int64_t incident_id, last_ts_us, event_count;
+    std::string details;
+  };
+  std::vector<Update> updates_;
+};
+
+struct ReadResult {
+  PreviousRun prev;
+  int64_t max_id = 0;
+  int64_t max_ts = INT64_MIN;
+  std::vector<Candidate> candidates;
+  std::vector<SeenValue> new_seen;
+  std::vector<std::string> warnings;
+  std::vector<size_t> match_counts;
+  int64_t new_events = 0, events_read = 0;
+  bool nothing_new = false;
+};
+
+// Reads one consistent snapshot and runs the engine over it.
+Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t lookback,
+                            Database& db) {
+  ReadResult rr;
+  auto tx = Transaction::Begin(db, Transaction::Kind::kDeferred);
+  if (!tx) return tx.error();
+  auto prev = LastRun(db);  // the first read fixes the snapshot
+  if (!prev) return prev.error();
+  rr.prev = *prev;
+  const bool all = options.rescan || options.dry_run;
+  const int64_t watermark = all ? 0 : rr.prev.last_event_id;
+  auto max_id = db.QueryInteger("SELECT max(id) FROM events", "find the newest event");
+  if (!max_id) return max_id.error();
+  rr.max_id = *max_id;
+  if (rr.max_id <= watermark) {
+    rr.nothing_new = true;
+    return rr;
+  }
+  auto first = db.Prepare("SELECT min(ts_us), count(*) FROM events WHERE id > ? AND id <= ?",
+                          "find the new events");
+  if (!first) return first.error();
+  if (Status s = first->BindInteger(1, watermark); !s.ok()) return s.error();
+  if (Status s = first->BindInteger(2, rr.max_id); !s.ok()) return s.error();
+  if (auto row = first->Step(); !row) return row.error();
+  const int64_t t0 = first->ColumnInteger(0);
+  rr.new_events = first->ColumnInteger(1);
+
+  Engine engine(set, options.engine);
+  if (!all) {
+    auto seen = db.Prepare("SELECT rule_id, group_key, value, first_ts_us FROM first_seen",
+                           "read first-seen values");
+    if (!seen) return seen.error();
+    std::vector<SeenValue> values;
+    for (;;) {
+      auto row = seen->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      values.push_back(SeenValue{std::string(seen->ColumnText(0)), std::string(seen->ColumnText(1)),
+                                 std::string(seen->ColumnText(2)), seen->ColumnInteger(3), 0});
+    }
+    engine.LoadSeen(values);
+  }
+  const int64_t start = all ? INT64_MIN : (t0 > INT64_MIN + lookback ? t0 - lookback : INT64_MIN);
+  auto events = db.Prepare(fmt::format("SELECT {} FROM events WHERE ts_us >= ? AND id <= ? "
+                                       "ORDER BY ts_us, id",
+                                       kEventColumns),
+                           "read events to correlate");
+  if (!events) return events.error();
+  if (Status s = events->BindInteger(1, start); !s.ok()) return s.error();
+  if (Status s = events->BindInteger(2, rr.max_id); !s.ok()) return s.error();
+  StoredEvent ev;
+  for (;;) {
+    auto row = events->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    ReadEvent(*events, &ev);
+    engine.Feed(ev);
+    rr.max_ts = std::max(rr.max_ts, ev.event.ts_us);
+    if ((++rr.events_read & 0xffff) == 0 && options.progress) options.progress(rr.events_read, -1);
+  }
+  rr.candidates = engine.Finish();
+  MergeOverlapping(set, &rr.candidates);
+  rr.new_seen = engine.new_seen();
+  rr.warnings = engine.warnings();
+  rr.match_counts = engine.match_counts();
+  return rr;
+}
+
+}  // namespace
+
+std::string RuleChainJson(const RuleSet& set, size_t r) {
+  // The rule and everything it reads, depth first, each once.
+  std::vector<size_t> order;
+  std::vector<size_t> stack = {r};
+  std::set<size_t> seen;
+  while (!stack.empty()) {
+    const size_t i = stack.back();
+    stack.pop_back();
+    if (!seen.insert(i).second) continue;
+    order.push_back(i);
+    const auto& inputs = set.rules[i].inputs;
+    for (auto it = inputs.rbegin(); it != inputs.rend(); ++it) stack.push_back(*it);
+  }
+  std::string out = "[";
+  for (size_t k = 0; k < order.size(); ++k) {
+    if (k) out += ',';
+    AppendRuleJson(out, set.rules[order[k]]);
+  }
+  out += ']';
+  return out;
+}
+
+Result<RuleSet> LoadRuleSet(const Options& options) {
+  std::vector<RuleSource> sources;
+  if (options.builtin) sources = BuiltinRuleSources();
+  if (!options.rule_paths.empty()) {
+    auto files = ReadRuleFiles(options.rule_paths);
+    if (!files) return files.error();
+    for (RuleSource& s : *files) sources.push_back(std::move(s));
+  }
+  if (sources.empty()) {
+    return MakeError(ErrorCode::kUsage, "no rules: --no-builtin needs --rules FILE|DIR");
+  }
+  return LoadRules(sources);
+}
+
+Result<Summary> Run(const Options& options, Database& db) {
+  Summary summary;
+  auto set = LoadRuleSet(options);
+  if (!set) return set.error();
+  summary.rules = std::move(set).value();
+  summary.lookback_us = summary.rules.LookbackMicros();
+
+  // Read a snapshot without blocking writers, then write; if another correlate wrote in
+  // between, start again from its watermark.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto read = Evaluate(options, summary.rules, summary.lookback_us, db);
+    if (!read) return read.error();
+    ReadResult& rr = *read;
+    summary.nothing_new = rr.nothing_new;
+    summary.new_events = rr.new_events;
+    summary.events_read = rr.events_read;
+    summary.warnings = rr.warnings;
+    summary.match_counts = rr.match_counts;
+    if (!rr.prev.rules_digest.empty() && rr.prev.rules_digest != summary.rules.digest &&
+        !options.rescan && !options.dry_run) {
+      summary.warnings.push_back(
+          "the rules changed since the last run; events before it were matched with the old "
+          "rules (vigil correlate --rescan applies the new rules to every event)");
+    }
+    if (options.dry_run) {
+      for (const Candidate& c : rr.candidates) {
+        IncidentResult r;
+        r.created = true;
+        r.rule = c.rule;
+        r.group_key = c.group_key;
+        r.first_us = c.first_us;
+        r.last_us = c.last_us;
+        r.event_count = r.events_added = c.event_ids.size();
+        r.detail = c.detail;
+        r.also_rules = c.also_rules;
+        summary.incidents.push_back(std::move(r));
+      }
+      return summary;
+    }
+    if (rr.nothing_new) return summary;
+
+    auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
+    if (!tx) return tx.error();
+    auto current = LastRun(db);
+    if (!current) return current.error();
+    if (current->id != rr.prev.id) continue;  // another run landed meanwhile: redo
+
+    const int64_t watermark = options.rescan ? 0 : rr.prev.last_event_id;
+    Writer writer(db, summary.rules, watermark, rr.prev.last_ts_us, options.rescan);
+    if (Status s = writer.Begin(); !s.ok()) return s.error();
+    const int64_t now = NowMicros();
+    const int64_t last_ts = std::max(rr.prev.last_ts_us, rr.max_ts);
+    summary.incidents.clear();
+    int64_t created = 0;
+    for (const Candidate& c : rr.candidates) {
+      auto added = writer.Add(c, now);
+      if (!added) return added.error();
+      if (!*added) continue;
+      created += (*added)->created ? 1 : 0;
+      summary.incidents.push_back(std::move(**added));
+    }
+    auto run_id = writer.AddRun(now, rr.max_id, last_ts, rr.events_read, created);
+    if (!run_id) return run_id.error();
+    summary.run_id = *run_id;
+    for (const SeenValue& s : rr.new_seen) {
+      if (Status st = writer.AddSeen(s); !st.ok()) return st.error();
+    }
+    if (Status s = tx->Commit(); !s.ok()) return s.error();
+    return summary;
+  }
+  return MakeError(ErrorCode::kStore,
+                   "other correlate runs kept landing while this one read; try again");
+}
+
+}  // namespace vigil::correlate

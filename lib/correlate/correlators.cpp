@@ -1,0 +1,596 @@
+#include "correlate/correlators.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <deque>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "correlate/engine.h"
+
+namespace vigil::correlate {
+namespace {
+
+// One hit kept in a window. Most hits are one event, kept inline (no allocation).
+struct Entry {
+  int64_t ts = 0, first_ts = 0, last_ts = 0;
+  uint64_t seq = 0;
+  int64_t id = 0;
+  std::vector<int64_t> more;  // a firing's events
+  std::string value;
+  double number = 0;
+};
+
+Entry MakeEntry(const Hit& hit, uint64_t seq) {
+  Entry e;
+  e.ts = hit.ts;
+  e.first_ts = hit.first_ts;
+  e.last_ts = hit.last_ts;
+  e.seq = seq;
+  if (hit.ids) {
+    e.more = *hit.ids;
+  } else {
+    e.id = hit.id;
+  }
+  return e;
+}
+
+// A FIFO window over a vector: pushes at the back, pops at the front, reuses its memory.
+class Window {
+ public:
+  bool empty() const { return head_ == items_.size(); }
+  size_t size() const { return items_.size() - head_; }
+  Entry& front() { return items_[head_]; }
+  Entry& back() { return items_.back(); }
+  Entry& operator[](size_t i) { return items_[head_ + i]; }
+  void push_back(Entry&& e) { items_.push_back(std::move(e)); }
+  void pop_front() {
+    ++head_;
+    if (head_ == items_.size()) {
+      items_.clear();
+      head_ = 0;
+    } else if (head_ >= 64 && head_ * 2 >= items_.size()) {
+      items_.erase(items_.begin(), items_.begin() + long(head_));
+      head_ = 0;
+    }
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+  }
+  auto begin() const { return items_.begin() + long(head_); }
+  auto end() const { return items_.end(); }
+
+ private:
+  std::vector<Entry> items_;
+  size_t head_ = 0;
+};
+
+// Adds the entries not reported yet (seq >= *emitted) to `fire`.
+template <typename Range>
+void Collect(const Range& entries, uint64_t emitted, Fire* fire) {
+  for (const Entry& e : entries) {
+    if (e.seq < emitted) continue;
+    const bool first = fire->ids.empty();
+    if (e.more.empty()) {
+      if (e.id) fire->ids.push_back(e.id);
+    } else {
+      fire->ids.insert(fire->ids.end(), e.more.begin(), e.more.end());
+    }
+    fire->first_ts = first ? e.first_ts : std::min(fire->first_ts, e.first_ts);
+    fire->last_ts = std::max(fire->last_ts, e.last_ts);
+  }
+}
+
+Fire StartFire(int64_t ts, const std::string& key, const GroupPairs& pairs, std::string detail) {
+  Fire f;
+  f.ts = ts;
+  f.first_ts = ts;
+  f.last_ts = 0;
+  f.group_key = key;
+  f.group = std::map<std::string, std::string>(pairs.begin(), pairs.end());
+  f.detail = std::move(detail);
+  return f;
+}
+Fire StartFire(int64_t ts, const GroupRef& group, std::string detail) {
+  return StartFire(ts, group.key, group.pairs, std::move(detail));
+}
+
+std::string Num(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{}", int64_t(v));
+  return fmt::format("{:.2f}", v);
+}
+
+std::string Span(int64_t us) {
+  if (us % 86'400'000'000 == 0) return fmt::format("{}d", us / 86'400'000'000);
+  if (us % 3'600'000'000 == 0) return fmt::format("{}h", us / 3'600'000'000);
+  if (us % 60'000'000 == 0) return fmt::format("{}m", us / 60'000'000);
+  return fmt::format("{}s", us / 1'000'000);
+}
+
+// Per-group state with a cap and a sweep of idle groups.
+template <typename Group>
+class Groups {
+ public:
+  explicit Groups(size_t cap) : cap_(cap) {}
+  // nullptr when the cap is reached and the group is new.
+  Group* Find(const std::string& key, int64_t now, bool* capped) {
+    auto it = map_.find(key);
+    if (it != map_.end()) {
+      it->second.last_seen = now;
+      return &it->second;
+    }
+    if (map_.size() >= cap_) {
+      *capped = true;
+      return nullptr;
+    }
+    Group& g = map_[key];
+    g.last_seen = now;
+    return &g;
+  }
+  // Drops groups idle for longer than `idle_us` (unless keep(g) says otherwise).
+  template <typename Keep>
+  void Sweep(int64_t now, int64_t idle_us, Keep keep) {
+    if (map_.size() < next_sweep_) return;
+    for (auto it = map_.begin(); it != map_.end();) {
+      if (it->second.last_seen < now - idle_us && !keep(it->second)) {
+        it = map_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // Sweeping rarely keeps groups that come back soon (no re-creation churn) at the cost
+    // of some memory: at most about twice the live groups, never fewer than 64k.
+    next_sweep_ = std::max<size_t>(65536, map_.size() * 2);
+  }
+  std::unordered_map<std::string, Group>& map() { return map_; }
+
+ private:
+  size_t cap_;
+  size_t next_sweep_ = 65536;
+  std::unordered_map<std::string, Group> map_;
+};
+
+// event_count, value_count, value_sum, value_avg, value_percentile: a sliding window per
+// group, (now - timespan, now], tested on every arrival.
+class WindowCorrelator final : public Correlator {
+ public:
+  WindowCorrelator(const Rule& rule, size_t cap) : rule_(rule), groups_(cap) {}
+  bool needs_value() const override { return rule_.kind != RuleKind::kEventCount; }
+
+  void Add(size_t, const Hit& hit, const GroupRef& group, const std::string* value,
+           std::vector<Fire>* out) override {
+    const RuleKind k = rule_.kind;
+    double number = 0;
+    if (k != RuleKind::kEventCount) {
+      if (value == nullptr) return;  // the field is missing: the hit does not count
+      if (k != RuleKind::kValueCount) {
+        const char* end = value->data() + value->size();
+        auto [p, ec] = std::from_chars(value->data(), end, number);
+        if (ec != std::errc() || p != end || !std::isfinite(number)) return;
+      }
+    }
+    Group* g = groups_.Find(group.key, hit.ts, &capped);
+    if (g == nullptr) return;
+    Evict(g, hit.ts);
+    Entry e = MakeEntry(hit, g->next_seq++);
+    e.number = number;
+    if (k == RuleKind::kValueCount) {
+      e.value = *value;
+      ++g->distinct[e.value];
+    }
+    g->sum += number;
+    g->window.push_back(std::move(e));
+    const double metric = Metric(*g);
+    if (!rule_.threshold.Holds(metric)) return;
+    Fire fire = StartFire(hit.ts, group, Describe(metric));
+    Collect(g->window, g->emitted, &fire);
+    g->emitted = g->next_seq;
+    out->push_back(std::move(fire));
+  }
+
+  void Advance(int64_t now, std::vector<Fire>*) override {
+    groups_.Sweep(now, rule_.timespan_us, [](const Group&) { return false; });
+  }
+  void Flush(std::vector<Fire>*) override {}
+
+ private:
+  struct Group {
+    Window window;
+    uint64_t next_seq = 0, emitted = 0;
+    std::unordered_map<std::string, int> distinct;
+    double sum = 0;
+    int64_t last_seen = 0;
+  };
+
+  void Evict(Group* g, int64_t now) {
+    while (!g->window.empty() && g->window.front().ts <= now - rule_.timespan_us) {
+      Entry& e = g->window.front();
+      g->sum -= e.number;
+      if (rule_.kind == RuleKind::kValueCount) {
+        auto it = g->distinct.find(e.value);
+        if (--it->second == 0) g->distinct.erase(it);
+      }
+      g->window.pop_front();
+    }
+    if (g->window.empty()) g->sum = 0;  // no drift from repeated subtraction
+  }
+
+  double Metric(const Group& g) const {
+    switch (rule_.kind) {
+      case RuleKind::kEventCount:
+        return double(g.window.size());
+      case RuleKind::kValueCount:
+        return double(g.distinct.size());
+      case RuleKind::kValueSum:
+        return g.sum;
+      case RuleKind::kValueAvg:
+        return g.sum / double(g.window.size());
+      case RuleKind::kValuePercentile: {
+        std::vector<double> values;
+        values.reserve(g.window.size());
+        for (const Entry& e : g.window) values.push_back(e.number);
+        const size_t rank =
+            size_t(std::ceil(rule_.threshold.percentile / 100.0 * double(values.size())));
+        const size_t at = rank == 0 ? 0 : rank - 1;
+        std::nth_element(values.begin(), values.begin() + long(at), values.end());
+        return values[at];
+      }
+      default:
+        return 0;
+    }
+  }
+
+  std::string Describe(double metric) const {
+    const std::string cond = rule_.threshold.Describe();
+    const std::string span = Span(rule_.timespan_us);
+    switch (rule_.kind) {
+      case RuleKind::kEventCount:
+        return fmt::format("{} events in {} ({})", Num(metric), span, cond);
+      case RuleKind::kValueCount:
+        return fmt::format("{} distinct {} in {} ({})", Num(metric), rule_.threshold.field, span,
+                           cond);
+      case RuleKind::kValueSum:
+        return fmt::format("sum of {} is {} in {} ({})", rule_.threshold.field, Num(metric), span,
+                           cond);
+      case RuleKind::kValueAvg:
+        return fmt::format("average {} is {} in {} ({})", rule_.threshold.field, Num(metric), span,
+                           cond);
+      default:
+        return fmt::format("percentile {} of {} is {} in {} ({})", Num(rule_.threshold.percentile),
+                           rule_.threshold.field, Num(metric), span, cond);
+    }
+  }
+
+  const Rule& rule_;
+  Groups<Group> groups_;
+};
+
+// temporal (all rules within the timespan, any order) and temporal_ordered (in order).
+class TemporalCorrelator final : public Correlator {
+ public:
+  TemporalCorrelator(const Rule& rule, size_t cap)
+      : rule_(rule), ordered_(rule.kind == RuleKind::kTemporalOrdered), groups_(cap) {}
+
+  void Add(size_t pos, const Hit& hit, const GroupRef& group, const std::string*,
+           std::vector<Fire>* out) override {
+    const size_t n = rule_.inputs.size();
+    Group* g = groups_.Find(group.key, hit.ts, &capped);
+    if (g == nullptr) return;
+    if (g->steps.empty()) {
+      g->steps.resize(n);
+      g->chain.assign(n, std::nullopt);
+    }
+    const int64_t horizon = hit.ts - rule_.timespan_us;
+    for (auto& step : g->steps) {
+      while (!step.empty() && step.front().ts < horizon) step.pop_front();
+    }
+    bool complete = false;
+    if (ordered_) {
+      for (auto& start : g->chain) {
+        if (start && *start < horizon) start.reset();
+      }
+      if (pos == 0) {
+        g->chain[0] = hit.ts;
+      } else if (g->chain[pos - 1]) {
+        g->chain[pos] = std::max(g->chain[pos].value_or(INT64_MIN), *g->chain[pos - 1]);
+      } else {
+        return;  // out of order: cannot be part of a sequence
+      }
+      complete = pos == n - 1;
+    }
+    g->steps[pos].push_back(MakeEntry(hit, g->next_seq++));
+    if (!ordered_) {
+      complete = std::all_of(g->steps.begin(), g->steps.end(),
+                             [](const auto& step) { return !step.empty(); });
+    }
+    if (!complete) return;
+    Fire fire = StartFire(hit.ts, group,
+                          fmt::format("{} rules matched {}within {}", n,
+                                      ordered_ ? "in order " : "", Span(rule_.timespan_us)));
+    for (const auto& step : g->steps) Collect(step, g->emitted, &fire);
+    g->emitted = g->next_seq;
+    out->push_back(std::move(fire));
+  }
+
+  void Advance(int64_t now, std::vector<Fire>*) override {
+    groups_.Sweep(now, rule_.timespan_us, [](const Group&) { return false; });
+  }
+  void Flush(std::vector<Fire>*) override {}
+
+ private:
+  struct Group {
+    std::vector<Window> steps;
+    std::vector<std::optional<int64_t>> chain;  // latest start of an ordered chain to step k
+    uint64_t next_seq = 0, emitted = 0;
+    int64_t last_seen = 0;
+  };
+  const Rule& rule_;
+  const bool ordered_;
+  Groups<Group> groups_;
+};
+
+// vigil: A and then no B in the same group within the timespan. Fires when the time is up,
+// in event time: only once an event later than the deadline has been seen.
+class NotFollowedByCorrelator final : public Correlator {
+ public:
+  NotFollowedByCorrelator(const Rule& rule, size_t cap) : rule_(rule), groups_(cap) {}
+  bool time_driven() const override { return true; }
+
+  void Add(size_t pos, const Hit& hit, const GroupRef& group, const std::string*,
+           std::vector<Fire>*) override {
+    Group* g = groups_.Find(group.key, hit.ts, &capped);
+    if (g == nullptr) return;
+    if (pos == 1) {
+      g->pending.clear();  // every pending A is followed by this B (expired ones already fired)
+      return;
+    }
+    if (g->pending.empty()) g->values = group.pairs;
+    Entry e = MakeEntry(hit, g->next_seq++);
+    deadlines_.emplace(hit.ts + rule_.timespan_us, std::make_pair(group.key, e.seq));
+    g->pending.push_back(std::move(e));
+  }
+
+  void Advance(int64_t now, std::vector<Fire>* out) override {
+    while (!deadlines_.empty() && deadlines_.begin()->first < now) {
+      auto node = deadlines_.extract(deadlines_.begin());
+      const auto& [key, seq] = node.mapped();
+      auto it = groups_.map().find(key);
+      if (it == groups_.map().end()) continue;
+      Group& g = it->second;
+      while (!g.pending.empty() && g.pending.front().seq < seq) g.pending.pop_front();
+      if (g.pending.empty() || g.pending.front().seq != seq) continue;  // B came in between
+      Fire fire = StartFire(
+          node.key(), key, g.values,
+          fmt::format("not followed by the second rule within {}", Span(rule_.timespan_us)));
+      Collect(std::vector<Entry>(1, g.pending.front()), 0, &fire);
+      g.pending.pop_front();
+      out->push_back(std::move(fire));
+    }
+    groups_.Sweep(now, rule_.timespan_us, [](const Group& g) { return !g.pending.empty(); });
+  }
+  void Flush(std::vector<Fire>*) override {}
+
+ private:
+  struct Group {
+    Window pending;
+    GroupPairs values;
+    uint64_t next_seq = 0;
+    int64_t last_seen = 0;
+  };
+  const Rule& rule_;
+  Groups<Group> groups_;
+  std::multimap<int64_t, std::pair<std::string, uint64_t>> deadlines_;
+};
+
+// vigil: beaconing. For each group (typically source and destination), the intervals between
+// connections in the window are scored after RITA: a symmetric interval distribution (Bowley
+// skewness near 0), a small median absolute deviation relative to the median interval, and a
+// rhythm that persists over at least half the window. Score = (skew + 2 dispersion +
+// persistence) / 4, in [0, 1].
+class BeaconCorrelator final : public Correlator {
+ public:
+  BeaconCorrelator(const Rule& rule, size_t cap) : rule_(rule), groups_(cap) {}
+
+  void Add(size_t, const Hit& hit, const GroupRef& group, const std::string*,
+           std::vector<Fire>* out) override {
+    Group* g = groups_.Find(group.key, hit.ts, &capped);
+    if (g == nullptr) return;
+    if (g->window.empty()) g->values = group.pairs;
+    while (!g->window.empty() && g->window.front().ts <= hit.ts - rule_.timespan_us) {
+      g->window.pop_front();
+    }
+    g->window.push_back(MakeEntry(hit, g->next_seq++));
+    const size_t n = g->window.size();
+    if (n < size_t(rule_.beacon.min_connections)) return;
+    if (++g->since_eval < std::max<size_t>(1, n / 16)) return;
+    Evaluate(group.key, g, hit.ts, out);
+  }
+
+  void Advance(int64_t now, std::vector<Fire>*) override {
+    groups_.Sweep(now, rule_.timespan_us, [](const Group&) { return false; });
+  }
+
+  void Flush(std::vector<Fire>* out) override {
+    // Connections since the last evaluation still belong to the beacon if it scores.
+    std::vector<std::string> keys;
+    for (auto& [key, g] : groups_.map()) {
+      if (g.since_eval > 0 && g.window.size() >= size_t(rule_.beacon.min_connections)) {
+        keys.push_back(key);
+      }
+    }
+    std::sort(keys.begin(), keys.end());  // deterministic order
+    for (const std::string& key : keys) {
+      Group& g = groups_.map()[key];
+      Evaluate(key, &g, g.window.back().ts, out);
+    }
+  }
+
+ private:
+  struct Group {
+    Window window;
+    GroupPairs values;
+    uint64_t next_seq = 0, emitted = 0;
+    size_t since_eval = 0;
+    int64_t last_seen = 0;
+  };
+
+  void Evaluate(const std::string& key, Group* g, int64_t now, std::vector<Fire>* out) {
+    g->since_eval = 0;
+    std::vector<double> gaps;
+    gaps.reserve(g->window.size());
+    for (size_t i = 1; i < g->window.size(); ++i) {
+      gaps.push_back(double(g->window[i].ts - g->window[i - 1].ts));
+    }
+    std::sort(gaps.begin(), gaps.end());
+    auto quantile = [](const std::vector<double>& v, double q) {
+      const double pos = q * double(v.size() - 1);
+      const size_t lo = size_t(std::floor(pos));
+      const size_t hi = std::min(v.size() - 1, lo + 1);
+      return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
+    };
+    const double q1 = quantile(gaps, 0.25), q2 = quantile(gaps, 0.5), q3 = quantile(gaps, 0.75);
+    if (q2 < double(rule_.beacon.min_interval_us)) return;
+    const double skew = q3 > q1 ? (q3 + q1 - 2 * q2) / (q3 - q1) : 0.0;
+    std::vector<double> deviations;
+    deviations.reserve(gaps.size());
+    for (double gap : gaps) deviations.push_back(std::fabs(gap - q2));
+    std::sort(deviations.begin(), deviations.end());
+    const double madm = quantile(deviations, 0.5);
+    const double skew_score = 1.0 - std::min(1.0, std::fabs(skew));
+    const double madm_score = std::max(0.0, 1.0 - madm / q2);
+    const double span = double(g->window.back().ts - g->window.front().ts);
+    const double persistence = std::min(1.0, span / (double(rule_.timespan_us) / 2));
+    // Dispersion counts twice: random (Poisson-like) traffic has symmetric-enough intervals
+    // and persists, but its intervals scatter (dispersion score about 0.5).
+    const double score = (skew_score + 2 * madm_score + persistence) / 4.0;
+    if (score < rule_.beacon.min_score) return;
+    Fire fire = StartFire(
+        now, key, g->values,
+        fmt::format("beacon score {:.2f} over {} connections: median interval {:.1f}s, "
+                    "skew score {:.2f}, dispersion score {:.2f}, persistence {:.2f}",
+                    score, g->window.size(), q2 / 1e6, skew_score, madm_score, persistence));
+    Collect(g->window, g->emitted, &fire);
+    g->emitted = g->next_seq;
+    if (!fire.ids.empty()) out->push_back(std::move(fire));
+  }
+
+  const Rule& rule_;
+  Groups<Group> groups_;
+};
+
+// vigil: a value of `field` never seen before in its group, once the group has `learn` of
+// history. The first value of a new group is not "new": there is nothing to compare with.
+// With two rules [history, trigger], the first rule's matches only build the history and
+// only the second rule's matches can fire ("the first privilege this account ever used").
+class FirstSeenCorrelator final : public Correlator {
+ public:
+  FirstSeenCorrelator(const Rule& rule, size_t cap, std::vector<SeenValue>* new_seen)
+      : rule_(rule), cap_(cap), new_seen_(new_seen) {}
+  bool needs_value() const override { return true; }
+
+  void Add(size_t pos, const Hit& hit, const GroupRef& group, const std::string* value,
+           std::vector<Fire>* out) override {
+    if (value == nullptr || value->empty()) return;
+    // With two rules, the first one's matches are history only; the second one's are tested.
+    const bool trigger = rule_.inputs.size() < 2 || pos == rule_.inputs.size() - 1;
+    auto it = groups_.find(group.key);
+    if (it == groups_.end()) {
+      if (groups_.size() >= cap_) {
+        capped = true;
+        return;
+      }
+      Group& g = groups_[group.key];
+      g.first_ts = hit.ts;
+      g.values.insert(*value);
+      Remember(group.key, *value, hit);
+      return;
+    }
+    Group& g = it->second;
+    const int64_t event_id = hit.ids ? 0 : hit.id;
+    if (!g.values.insert(*value).second) {
+      // One event can match both rules: the history rule may have just inserted its value.
+      if (!trigger || event_id == 0 || event_id != g.new_by || *value != g.new_value) return;
+    } else {
+      Remember(group.key, *value, hit);
+      g.new_by = event_id;
+      g.new_value = *value;
+    }
+    if (!trigger || hit.ts - g.first_ts < rule_.first_seen.learn_us) return;
+    Fire fire =
+        StartFire(hit.ts, group,
+                  fmt::format("{} {} not seen before for this {} (history since {})",
+                              rule_.threshold.field, *value, "group", g.first_ts / 1'000'000));
+    fire.group[rule_.threshold.field] = *value;
+    AppendIds(hit, &fire.ids);
+    fire.first_ts = hit.first_ts;
+    fire.last_ts = hit.last_ts;
+    out->push_back(std::move(fire));
+  }
+
+  void Advance(int64_t, std::vector<Fire>*) override {}
+  void Flush(std::vector<Fire>*) override {}
+
+  void Load(const std::string& key, const std::string& value, int64_t first_us) {
+    Group& g = groups_[key];
+    if (g.values.empty() || first_us < g.first_ts) g.first_ts = first_us;
+    g.values.insert(value);
+  }
+
+ private:
+  struct Group {
+    int64_t first_ts = 0;
+    std::unordered_set<std::string> values;
+    int64_t new_by = 0;  // the event that last added a value, and that value
+    std::string new_value;
+  };
+  void Remember(const std::string& key, const std::string& value, const Hit& hit) {
+    new_seen_->push_back(
+        SeenValue{std::string(rule_.display_id()), key, value, hit.ts, hit.ids ? 0 : hit.id});
+  }
+
+  const Rule& rule_;
+  size_t cap_;
+  std::vector<SeenValue>* new_seen_;
+  std::unordered_map<std::string, Group> groups_;
+};
+
+}  // namespace
+
+std::unique_ptr<Correlator> MakeCorrelator(const Rule& rule, size_t max_groups,
+                                           std::vector<SeenValue>* new_seen) {
+  switch (rule.kind) {
+    case RuleKind::kEventCount:
+    case RuleKind::kValueCount:
+    case RuleKind::kValueSum:
+    case RuleKind::kValueAvg:
+    case RuleKind::kValuePercentile:
+      return std::make_unique<WindowCorrelator>(rule, max_groups);
+    case RuleKind::kTemporal:
+    case RuleKind::kTemporalOrdered:
+      return std::make_unique<TemporalCorrelator>(rule, max_groups);
+    case RuleKind::kNotFollowedBy:
+      return std::make_unique<NotFollowedByCorrelator>(rule, max_groups);
+    case RuleKind::kBeaconing:
+      return std::make_unique<BeaconCorrelator>(rule, max_groups);
+    case RuleKind::kFirstSeen:
+      return std::make_unique<FirstSeenCorrelator>(rule, max_groups, new_seen);
+    case RuleKind::kDetection:
+      break;
+  }
+  return nullptr;
+}
+
+void LoadSeenInto(Correlator* correlator, const std::string& group_key, const std::string& value,
+                  int64_t first_us) {
+  if (auto* fs = dynamic_cast<FirstSeenCorrelator*>(correlator)) {
+    fs->Load(group_key, value, first_us);
+  }
+}
+
+}  // namespace vigil::correlate

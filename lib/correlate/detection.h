@@ -1,0 +1,61 @@
+#pragma once
+// The `detection:` section of a Sigma rule (specification v2), compiled once and evaluated
+// against events seen through FieldSource. Value semantics are in correlate/sigma_value.h.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "correlate/field_source.h"
+
+namespace YAML {
+class Node;
+}
+
+namespace vigil::correlate {
+
+// Maps a Sigma field name to the name to look up in the event (log-source specific mapping
+// done by the caller; identity when empty).
+using FieldMapper = std::function<std::string(std::string_view sigma_name)>;
+
+// A compiled detection: search identifiers plus the condition over them. Immutable after
+// CompileDetection except for internal lookup scratch, so Matches may be called from one
+// thread at a time per Detection (use one Detection per thread, or lock, to share). A
+// moved-from Detection may only be assigned to or destroyed.
+class Detection {
+ public:
+  Detection(Detection&&) noexcept;
+  Detection& operator=(Detection&&) noexcept;
+  ~Detection();
+
+  // Whether `event` satisfies the condition. `and` / `or` short-circuit.
+  bool Matches(const FieldSource& event) const;
+
+  // The mapped field names the rule reads (including fieldref targets), sorted, unique.
+  const std::vector<std::string>& fields() const;
+
+  struct Impl;  // opaque: compiled searches and condition (detection.cpp)
+
+ private:
+  explicit Detection(std::unique_ptr<Impl> impl);
+  friend Result<Detection> CompileDetection(const YAML::Node&, std::string_view,
+                                            const FieldMapper&);
+  std::unique_ptr<Impl> impl_;
+};
+
+// `detection` is the rule's detection map; `file` names the rule file for messages.
+// Errors: ErrorCode::kBadInput, message "FILE:LINE: ..." (1-based line of the offending YAML
+// node; `where` is left empty), e.g.
+//   "FILE:LINE: unsupported modifier 'expand' (placeholders)"
+//   "FILE:LINE: unsupported modifier 'NAME'"
+//   "FILE:LINE: unsupported v1 aggregation in condition; write a Sigma correlation rule"
+//   "FILE:LINE: unsupported v1 'timeframe'; write a Sigma correlation rule"
+//   "FILE:LINE: unknown search identifier 'NAME' in condition"
+//   "FILE:LINE: search identifier 'NAME' has an empty list"
+Result<Detection> CompileDetection(const YAML::Node& detection, std::string_view file,
+                                   const FieldMapper& mapper);
+
+}  // namespace vigil::correlate

@@ -1,0 +1,492 @@
+#include "correlate/engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+#include <unordered_map>
+
+#include "core/json.h"
+#include "correlate/correlators.h"
+
+namespace vigil::correlate {
+namespace {
+
+constexpr int64_t kHourUs = 3'600'000'000;
+constexpr int64_t kDayUs = 24 * kHourUs;
+
+// The event as rules see it, plus vigil's derived fields: vigil.hour (0-23 UTC),
+// vigil.weekday (1 = Monday .. 7 = Sunday) and vigil.offhours (outside working hours).
+class RuleView final : public FieldSource {
+ public:
+  RuleView(const EventView& view, const EngineOptions& options) : view_(view), options_(options) {}
+  void SetTime(int64_t ts_us) {
+    const int64_t days = ts_us >= 0 ? ts_us / kDayUs : (ts_us - kDayUs + 1) / kDayUs;
+    hour_ = int((ts_us - days * kDayUs) / kHourUs);
+    weekday_ = int(((days % 7) + 7 + 3) % 7) + 1;  // 1970-01-01 was a Thursday (4)
+    hour_text_ = std::to_string(hour_);
+    weekday_text_ = std::to_string(weekday_);
+  }
+  void Get(std::string_view name, std::vector<FieldValue>* out) const override {
+    if (name.size() > 6 && name.substr(0, 6) == "vigil.") {
+      if (name == "vigil.hour") {
+        out->push_back({FieldValue::Kind::kNumber, hour_text_});
+      } else if (name == "vigil.weekday") {
+        out->push_back({FieldValue::Kind::kNumber, weekday_text_});
+      } else if (name == "vigil.offhours") {
+        const bool off =
+            weekday_ > 5 || hour_ < options_.work_start_hour || hour_ >= options_.work_end_hour;
+        out->push_back({FieldValue::Kind::kBool, off ? "true" : "false"});
+      }
+      return;
+    }
+    view_.Get(name, out);
+  }
+  void KeywordTexts(std::vector<std::string_view>* out) const override { view_.KeywordTexts(out); }
+
+ private:
+  const EventView& view_;
+  const EngineOptions& options_;
+  int hour_ = 0, weekday_ = 0;
+  std::string hour_text_, weekday_text_;
+};
+
+struct OpenIncident {
+  Candidate c;
+  int64_t last_fire = 0;
+};
+
+// Values come from the store (valid UTF-8), so most need no escaping: copy those at once.
+void AppendKeyString(std::string& out, std::string_view s) {
+  for (char ch : s) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == '"' || ch == '\\' ||
+        static_cast<unsigned char>(ch) >= 0x80) {
+      AppendJsonString(out, s);
+      return;
+    }
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+void GroupKeyJson(const GroupPairs& values, std::string* out) {
+  out->assign("{");
+  for (const auto& [name, value] : values) {
+    if (out->size() > 1) *out += ',';
+    AppendKeyString(*out, name);
+    *out += ':';
+    AppendKeyString(*out, value);
+  }
+  *out += '}';
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  Impl(const RuleSet& set, EngineOptions opt)
+      : rules(set.rules), options(opt), rule_view(view, options) {}
+
+  const std::vector<Rule>& rules;
+  EngineOptions options;
+  EventView view;
+  RuleView rule_view;
+
+  std::vector<std::unique_ptr<Correlator>> correlators;  // per rule; null for detections
+  struct Consumer {
+    size_t correlation, pos;
+    std::vector<std::string> group_names;  // mapped for the input's log source
+    std::string value_name;
+  };
+  std::vector<std::vector<Consumer>> consumers;  // per rule: who reads its matches
+  std::vector<size_t> detections;
+  std::vector<Logsource> logsources;
+  std::vector<size_t> rule_logsource;
+  std::vector<int8_t> logsource_match;  // per event: -1 unknown, 0 no, 1 yes
+
+  std::vector<std::unordered_map<std::string, OpenIncident>> open;
+  std::vector<Candidate> done;
+  std::vector<SeenValue> new_seen;
+  std::vector<std::string> warnings;
+  std::vector<bool> warned;
+  std::vector<size_t> match_counts;
+  std::vector<FieldValue> scratch;
+  int64_t now = INT64_MIN;
+  size_t fed = 0;
+
+  void Setup() {
+    const size_t n = rules.size();
+    correlators.resize(n);
+    consumers.resize(n);
+    open.resize(n);
+    warned.assign(n, false);
+    match_counts.assign(n, 0);
+    rule_logsource.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      const Rule& r = rules[i];
+      if (!r.is_correlation()) {
+        detections.push_back(i);
+        size_t ls = 0;
+        while (ls < logsources.size() && !(logsources[ls].product == r.logsource.product &&
+                                           logsources[ls].service == r.logsource.service &&
+                                           logsources[ls].category == r.logsource.category)) {
+          ++ls;
+        }
+        if (ls == logsources.size()) logsources.push_back(r.logsource);
+        rule_logsource[i] = ls;
+        continue;
+      }
+      correlators[i] = MakeCorrelator(r, options.max_groups_per_rule, &new_seen);
+      for (size_t pos = 0; pos < r.inputs.size(); ++pos) {
+        const size_t input = r.inputs[pos];
+        Consumer consumer{i, pos, {}, {}};
+        auto map_name = [&](const std::string& name) {
+          std::string field = name;
+          if (auto a = r.aliases.find(name); a != r.aliases.end()) {
+            if (auto f = a->second.find(input); f != a->second.end()) field = f->second;
+          }
+          const Rule& in = rules[input];
+          return in.is_correlation() ? field : MapFieldName(in.logsource, field);
+        };
+        for (const std::string& g : r.group_by) consumer.group_names.push_back(map_name(g));
+        if (correlators[i]->needs_value()) consumer.value_name = map_name(r.threshold.field);
+        consumers[input].push_back(std::move(consumer));
+      }
+    }
+    logsource_match.assign(logsources.size(), -1);
+  }
+
+  // The value of `name` in a hit: the event's field, or a firing's group value.
+  bool ValueOf(const Hit& hit, const std::string& name, std::string* out) {
+    if (hit.fields != nullptr) {
+      scratch.clear();
+      hit.fields->Get(name, &scratch);
+      for (const FieldValue& v : scratch) {
+        if (v.kind == FieldValue::Kind::kNull) continue;
+        out->assign(v.text);
+        return true;
+      }
+      return false;
+    }
+    if (hit.group != nullptr) {
+      if (auto it = hit.group->find(name); it != hit.group->end()) {
+        *out = it->second;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Buffers for Emit, one set per nesting level (a firing is emitted from inside Emit).
+  struct Scratch {
+    GroupPairs pairs;
+    std::string key, value, field_value;
+    std::vector<Fire> fires;
+  };
+  std::vector<std::unique_ptr<Scratch>> scratch_stack;
+  size_t depth = 0;
+
+  void Emit(size_t r, const Hit& hit, const Fire* fire) {
+    ++match_counts[r];
+    if (rules[r].generate) AddToIncident(r, hit, fire);
+    if (consumers[r].empty()) return;
+    if (depth == scratch_stack.size()) scratch_stack.push_back(std::make_unique<Scratch>());
+    Scratch& sc = *scratch_stack[depth++];
+    for (const Consumer& consumer : consumers[r]) {
+      const Rule& c = rules[consumer.correlation];
+      sc.pairs.resize(c.group_by.size());
+      bool complete = true;
+      for (size_t k = 0; k < c.group_by.size() && complete; ++k) {
+        complete = ValueOf(hit, consumer.group_names[k], &sc.pairs[k].second);
+        // A correlation over a correlation may name the inner group field directly.
+        if (!complete && hit.group != nullptr) {
+          complete = ValueOf(hit, c.group_by[k], &sc.pairs[k].second);
+        }
+        if (complete) sc.pairs[k].first = c.group_by[k];
+      }
+      if (!complete) continue;  // an event without a group-by field is in no group
+      GroupKeyJson(sc.pairs, &sc.key);
+      const bool has_value =
+          !consumer.value_name.empty() && ValueOf(hit, consumer.value_name, &sc.field_value);
+      sc.fires.clear();
+      Correlator& correlator = *correlators[consumer.correlation];
+      correlator.Add(consumer.pos, hit, GroupRef{sc.key, sc.pairs},
+                     has_value ? &sc.field_value : nullptr, &sc.fires);
+      CheckCap(consumer.correlation);
+      if (sc.fires.empty()) continue;
+      std::vector<Fire> fires = std::move(sc.fires);
+      for (const Fire& f : fires) EmitFire(consumer.correlation, f);
+    }
+    --depth;
+  }
+
+  void EmitFire(size_t c, const Fire& fire) {
+    Hit hit;
+    hit.ts = fire.ts;
+    hit.first_ts = fire.first_ts;
+    hit.last_ts = fire.last_ts;
+    hit.ids = &fire.ids;
+    hit.group = &fire.group;
+    hit.detail = fire.detail;
+    Emit(c, hit, &fire);
+  }
+
+  void CheckCap(size_t c) {
+    if (!correlators[c]->capped || warned[c]) return;
+    warned[c] = true;
+    warnings.push_back(
+        fmt::format("rule '{}': state cap of {} groups reached; new groups are not tracked (raise "
+                    "--max-groups)",
+                    rules[c].title, options.max_groups_per_rule));
+  }
+
+  int64_t Gap(const Rule& r) const {
+    if (r.gap_us > 0) return r.gap_us;
+    return r.timespan_us > 0 ? r.timespan_us : kHourUs;
+  }
+
+  void AddToIncident(size_t r, const Hit& hit, const Fire* fire) {
+    const Rule& rule = rules[r];
+    std::string key;
+    std::map<std::string, std::string> values;
+    if (fire != nullptr && rule.incident_group_by.empty()) {
+      key = fire->group_key;
+      values = fire->group;
+    } else {
+      static const std::vector<std::string> kDefault = {"source.ip", "user.name", "host.name"};
+      const auto& names = rule.incident_group_by.empty() ? kDefault : rule.incident_group_by;
+      GroupPairs pairs;
+      std::string value;
+      for (const std::string& name : names) {
+        const std::string mapped =
+            rule.is_correlation() ? name : MapFieldName(rule.logsource, name);
+        if (!ValueOf(hit, mapped, &value)) continue;
+        pairs.emplace_back(name, value);
+        if (rule.incident_group_by.empty()) break;  // default: the first entity present
+      }
+      GroupKeyJson(pairs, &key);
+      values = std::map<std::string, std::string>(pairs.begin(), pairs.end());
+    }
+    auto [it, inserted] = open[r].try_emplace(key);
+    OpenIncident& o = it->second;
+    if (!inserted && hit.ts - o.last_fire > Gap(rule)) {
+      Close(std::move(o.c));
+      o = OpenIncident{};
+      inserted = true;
+    }
+    Candidate& c = o.c;
+    if (inserted) {
+      c.rule = r;
+      c.group_key = key;
+      c.group = std::move(values);
+      c.first_us = hit.first_ts;
+      c.last_us = hit.last_ts;
+    }
+    c.first_us = std::min(c.first_us, hit.first_ts);
+    c.last_us = std::max(c.last_us, hit.last_ts);
+    c.fired_us = std::max(c.fired_us, hit.ts);
+    ++c.fires;
+    if (!hit.detail.empty()) c.detail = hit.detail;
+    if (c.event_ids.size() + IdCount(hit) > options.max_events_per_incident) {
+      if (!warned[r]) {
+        warned[r] = true;
+        warnings.push_back(
+            fmt::format("rule '{}': an incident reached {} events; later events "
+                        "are not linked",
+                        rule.title, options.max_events_per_incident));
+      }
+    } else {
+      AppendIds(hit, &c.event_ids);
+    }
+    o.last_fire = hit.ts;
+  }
+
+  void Close(Candidate&& c) {
+    std::sort(c.event_ids.begin(), c.event_ids.end());
+    c.event_ids.erase(std::unique(c.event_ids.begin(), c.event_ids.end()), c.event_ids.end());
+    if (c.detail.empty()) c.detail = fmt::format("{} matching events", c.event_ids.size());
+    done.push_back(std::move(c));
+  }
+
+  // Closes incidents whose rule has been quiet for longer than its gap.
+  void CloseQuiet() {
+    for (size_t r = 0; r < open.size(); ++r) {
+      const int64_t gap = Gap(rules[r]);
+      for (auto it = open[r].begin(); it != open[r].end();) {
+        if (now - it->second.last_fire > gap) {
+          Close(std::move(it->second.c));
+          it = open[r].erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+
+  // Time-driven correlators hear of every new event time; the others sweep idle state now
+  // and then (`all`).
+  void Advance(int64_t to, bool all) {
+    for (size_t c = 0; c < correlators.size(); ++c) {
+      if (!correlators[c] || (!all && !correlators[c]->time_driven())) continue;
+      std::vector<Fire> fires;
+      correlators[c]->Advance(to, &fires);
+      for (const Fire& f : fires) EmitFire(c, f);
+    }
+  }
+
+  void Feed(const StoredEvent& event) {
+    assert(event.event.ts_us >= now);
+    const bool moved = event.event.ts_us != now;
+    now = event.event.ts_us;
+    if (moved) Advance(now, (fed & 0xfff) == 0);
+    view.Reset(event);
+    rule_view.SetTime(now);
+    std::fill(logsource_match.begin(), logsource_match.end(), int8_t(-1));
+    for (size_t d : detections) {
+      const size_t ls = rule_logsource[d];
+      if (logsource_match[ls] < 0) {
+        logsource_match[ls] = LogsourceMatches(logsources[ls], view) ? 1 : 0;
+      }
+      if (logsource_match[ls] == 0) continue;
+      if (!rules[d].detection->Matches(rule_view)) continue;
+      Hit hit;
+      hit.ts = hit.first_ts = hit.last_ts = now;
+      hit.id = event.id;
+      hit.fields = &rule_view;
+      hit.logsource = &rules[d].logsource;
+      Emit(d, hit, nullptr);
+    }
+    if (++fed % 65536 == 0) CloseQuiet();
+  }
+
+  std::vector<Candidate> Finish() {
+    for (size_t c = 0; c < correlators.size(); ++c) {
+      if (!correlators[c]) continue;
+      std::vector<Fire> fires;
+      correlators[c]->Flush(&fires);
+      for (const Fire& f : fires) EmitFire(c, f);
+    }
+    for (auto& per_rule : open) {
+      for (auto& [key, o] : per_rule) Close(std::move(o.c));
+      per_rule.clear();
+    }
+    std::vector<Candidate> out = std::move(done);
+    done.clear();
+    std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
+      if (a.first_us != b.first_us) return a.first_us < b.first_us;
+      if (a.rule != b.rule) return a.rule < b.rule;
+      return a.group_key < b.group_key;
+    });
+    return out;
+  }
+};
+
+namespace {
+
+int LevelRank(const std::string& level) {
+  static constexpr std::string_view kLevels[] = {"informational", "low", "medium", "high",
+                                                 "critical"};
+  for (size_t i = 0; i < std::size(kLevels); ++i) {
+    if (level == kLevels[i]) return int(i) + 1;
+  }
+  return 0;
+}
+
+size_t Find(std::vector<size_t>& parent, size_t i) {
+  while (parent[i] != i) i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+}  // namespace
+
+void MergeOverlapping(const RuleSet& rules, std::vector<Candidate>* candidates) {
+  std::vector<Candidate>& cs = *candidates;
+  const size_t n = cs.size();
+  if (n < 2) return;
+  std::unordered_map<int64_t, std::vector<size_t>> owners;
+  for (size_t i = 0; i < n; ++i) {
+    for (int64_t id : cs[i].event_ids) owners[id].push_back(i);
+  }
+  std::unordered_map<uint64_t, size_t> shared;  // (i << 32 | j) -> events in common
+  for (const auto& [id, list] : owners) {
+    for (size_t a = 0; a < list.size(); ++a) {
+      for (size_t b = a + 1; b < list.size(); ++b) ++shared[(uint64_t(list[a]) << 32) | list[b]];
+    }
+  }
+  std::vector<size_t> parent(n);
+  for (size_t i = 0; i < n; ++i) parent[i] = i;
+  for (const auto& [key, count] : shared) {
+    const size_t i = size_t(key >> 32), j = size_t(key & 0xffffffffu);
+    const size_t smaller = std::min(cs[i].event_ids.size(), cs[j].event_ids.size());
+    if (2 * count >= smaller) parent[Find(parent, i)] = Find(parent, j);
+  }
+  // The representative of each cluster: highest level, then most events, then first.
+  std::vector<size_t> best(n, SIZE_MAX);
+  auto better = [&](size_t a, size_t b) {
+    const int la = LevelRank(rules.rules[cs[a].rule].level);
+    const int lb = LevelRank(rules.rules[cs[b].rule].level);
+    if (la != lb) return la > lb;
+    if (cs[a].event_ids.size() != cs[b].event_ids.size()) {
+      return cs[a].event_ids.size() > cs[b].event_ids.size();
+    }
+    return a < b;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    size_t& b = best[Find(parent, i)];
+    if (b == SIZE_MAX || better(i, b)) b = i;
+  }
+  std::vector<bool> keep(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t b = best[Find(parent, i)];
+    if (b == i) {
+      keep[i] = true;
+      continue;
+    }
+    Candidate& into = cs[b];
+    Candidate& from = cs[i];
+    into.also_rules.push_back(from.rule);
+    into.also_details.push_back(from.detail);
+    into.event_ids.insert(into.event_ids.end(), from.event_ids.begin(), from.event_ids.end());
+    into.first_us = std::min(into.first_us, from.first_us);
+    into.last_us = std::max(into.last_us, from.last_us);
+    into.fired_us = std::max(into.fired_us, from.fired_us);
+    into.fires += from.fires;
+  }
+  std::vector<Candidate> out;
+  for (size_t i = 0; i < n; ++i) {
+    if (!keep[i]) continue;
+    Candidate& c = cs[i];
+    std::sort(c.event_ids.begin(), c.event_ids.end());
+    c.event_ids.erase(std::unique(c.event_ids.begin(), c.event_ids.end()), c.event_ids.end());
+    out.push_back(std::move(c));
+  }
+  cs = std::move(out);
+}
+
+Engine::Engine(const RuleSet& rules, EngineOptions options)
+    : impl_(std::make_unique<Impl>(rules, options)) {
+  impl_->Setup();
+}
+Engine::~Engine() = default;
+
+void Engine::LoadSeen(const std::vector<SeenValue>& seen) {
+  std::unordered_map<std::string, size_t> by_id;
+  for (size_t i = 0; i < impl_->rules.size(); ++i) {
+    if (impl_->rules[i].kind == RuleKind::kFirstSeen) {
+      by_id[std::string(impl_->rules[i].display_id())] = i;
+    }
+  }
+  for (const SeenValue& s : seen) {
+    auto it = by_id.find(s.rule);
+    if (it == by_id.end()) continue;
+    LoadSeenInto(impl_->correlators[it->second].get(), s.group_key, s.value, s.first_us);
+  }
+}
+
+void Engine::Feed(const StoredEvent& event) { impl_->Feed(event); }
+std::vector<Candidate> Engine::Finish() { return impl_->Finish(); }
+const std::vector<SeenValue>& Engine::new_seen() const { return impl_->new_seen; }
+const std::vector<std::string>& Engine::warnings() const { return impl_->warnings; }
+const std::vector<size_t>& Engine::match_counts() const { return impl_->match_counts; }
+
+}  // namespace vigil::correlate

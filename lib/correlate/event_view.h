@@ -1,0 +1,106 @@
+#pragma once
+// A stored event as rules see it (FieldSource): the original record's fields by their own names,
+// the normalised columns under their ECS dotted names, and the log source (product / service)
+// that Sigma rules select on. The raw record is parsed lazily, at most once per event, and only
+// when a rule asks for a field outside the normalised set.
+//
+// Field lookup, Get(name):
+//   1. an ECS name of a normalised column (event.category, source.ip, ... see kColumns in the
+//      .cpp) whose column is set: the column, without parsing (the column was derived from the
+//      record, and Windows/Kerberos values are cleaned there: "::ffff:a.b.c.d" -> "a.b.c.d").
+//   2. the record: the raw JSON object, or for formats whose raw record is text (syslog, Zeek
+//      TSV, CEF, CSV) the `fields` JSON. A literal key first ("id.orig_h"), then a dotted path
+//      into nested objects ("userIdentity.sessionContext.sessionIssuer.type").
+//   3. aliases: a dotted name with dots as underscores (RockNSM "id_orig_h",
+//      "certificate_serial"); per-format names (Zeek src_ip -> id.orig_h, c-uri -> uri;
+//      Suricata dst_ip -> dest_ip, action -> alert.action, query -> dns.rrname); syslog
+//      pam_user / pam_rhost / pam_message.
+// An unset column answers nothing without parsing, except for generic records (ndjson, CEF,
+// CSV, ...), where the name is then looked up in the record (say a flat "event.category").
+//
+// Not thread-safe: one EventView per thread. The StoredEvent passed to Reset must outlive the
+// view's use of it (until the next Reset).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.h"
+#include "correlate/field_source.h"
+#include "correlate/logsource.h"
+
+namespace vigil::correlate {
+
+// One row of `events` as the correlation engine reads it.
+struct StoredEvent {
+  int64_t id = 0;
+  Event event;      // ts_us, source_format, normalised columns, `fields` JSON
+  std::string raw;  // the raw record, verbatim
+};
+
+class EventView final : public FieldSource {
+ public:
+  EventView();
+  ~EventView() override;
+  EventView(const EventView&) = delete;
+  EventView& operator=(const EventView&) = delete;
+
+  // Points at a new event (O(1): nothing is parsed or copied). `ev` must stay alive and
+  // unchanged while this view refers to it.
+  void Reset(const StoredEvent& ev);
+
+  void Get(std::string_view name, std::vector<FieldValue>* out) const override;
+  // The message column (when set) and the raw record (for syslog: the whole line).
+  void KeywordTexts(std::vector<std::string_view>* out) const override;
+
+  // "windows", "linux" (syslog), "zeek", "suricata", "aws" (CloudTrail), "vigil" (generic
+  // NDJSON, bundles, single events, CEF, CSV).
+  std::string_view product() const;
+  // Lower case: Windows channel ("security", "sysmon", "system", "powershell", ...), syslog
+  // program ("sshd" also for "sshd(pam_unix)"), Zeek log ("conn", "http", "notice"),
+  // Suricata event_type, "cloudtrail", or for "vigil" events the source_format ("ndjson",
+  // "cef", ...). Empty when unknown.
+  std::string_view service() const;
+
+  // True for Windows process creation: Security 4688 or Sysmon event 1.
+  bool IsProcessCreation() const;
+  // A PAM or authentication syslog line (Sigma `service: auth`).
+  bool IsAuthLine() const;
+
+  const StoredEvent* event() const { return ev_; }
+
+ private:
+  struct Impl;
+  const StoredEvent* ev_ = nullptr;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Whether an event belongs to a rule's log source. Empty parts match anything; product and
+// service compare case-insensitively with product()/service(), except that for Linux
+// `service: syslog` matches every line and `service: auth` every PAM/authentication line.
+// Categories:
+//   process_creation              Windows 4688 (Security) or Sysmon 1
+//   firewall, network_connection  Suricata (every event type), Zeek conn, and any other
+//                                 event of event.category "network" (not other Zeek logs);
+//                                 network_connection also Sysmon 3
+//   dns                           Zeek dns, Suricata dns
+//   proxy, webserver              event.category "web"
+//   authentication, network, web, email, intrusion_detection, file, iam, configuration,
+//   process, session, malware, host, package, database, driver, registry, threat
+//                                 event.category equal to the name
+// Any other category matches nothing (a rule for a source vigil does not ingest).
+bool LogsourceMatches(const Logsource& ls, const EventView& ev);
+
+// The field name a rule's Sigma field has in the source's records, for the rule's log source;
+// identity when nothing is known. Windows: Image <- NewProcessName, ParentImage <-
+// ParentProcessName, User <- SubjectUserName for process_creation, else User <- TargetUserName;
+// ComputerName <- Hostname. Zeek: c-uri <- uri, c-useragent <- user_agent, cs-method <- method,
+// cs-host <- host, src_ip/dst_ip/src_port/dst_port <- id.orig_h/id.resp_h/id.orig_p/id.resp_p.
+// Suricata: dst_ip <- dest_ip, dst_port <- dest_port, action <- alert.action,
+// query <- dns.rrname, record_type <- dns.rrtype. (EventView::Get resolves the Zeek and
+// Suricata names per event as well, for rules whose log source names only a category.)
+std::string MapFieldName(const Logsource& ls, std::string_view sigma_name);
+
+}  // namespace vigil::correlate

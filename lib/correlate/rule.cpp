@@ -1,0 +1,533 @@
+#include "correlate/rule.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <system_error>
+#include <unordered_map>
+
+#include "core/file_io.h"
+#include "correlate/event_view.h"
+#include "crypto/sha256.h"
+
+namespace vigil::correlate {
+namespace {
+
+struct Kind {
+  std::string_view name;
+  RuleKind kind;
+};
+constexpr Kind kKinds[] = {
+    {"event_count", RuleKind::kEventCount},
+    {"value_count", RuleKind::kValueCount},
+    {"temporal", RuleKind::kTemporal},
+    {"temporal_ordered", RuleKind::kTemporalOrdered},
+    {"value_sum", RuleKind::kValueSum},
+    {"value_avg", RuleKind::kValueAvg},
+    {"value_percentile", RuleKind::kValuePercentile},
+    {"not_followed_by", RuleKind::kNotFollowedBy},
+    {"beaconing", RuleKind::kBeaconing},
+    {"first_seen", RuleKind::kFirstSeen},
+};
+
+// A document being loaded: YAML errors carry the node's line.
+class Doc {
+ public:
+  Doc(std::string_view file, const YAML::Node& root) : file_(file), root_(root) {}
+
+  std::string Where(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    return mark.line >= 0 ? fmt::format("{}:{}", file_, mark.line + 1) : std::string(file_);
+  }
+  RuleProblem Problem(const YAML::Node& node, std::string message) const {
+    return RuleProblem{Where(node), std::move(message)};
+  }
+
+  const std::string_view file_;
+  const YAML::Node& root_;
+};
+
+std::string ScalarOr(const YAML::Node& node, std::string fallback = {}) {
+  if (node && node.IsScalar()) return node.Scalar();
+  return fallback;
+}
+
+// Strings or a list of strings (Sigma writes `references:` both ways in the wild).
+std::vector<std::string> StringList(const YAML::Node& node) {
+  std::vector<std::string> out;
+  if (!node) return out;
+  if (node.IsScalar()) {
+    out.push_back(node.Scalar());
+  } else if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      if (item.IsScalar()) out.push_back(item.Scalar());
+    }
+  }
+  return out;
+}
+
+std::optional<double> Number(const YAML::Node& node) {
+  if (!node || !node.IsScalar()) return std::nullopt;
+  const std::string& s = node.Scalar();
+  double value = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// Parses the `condition:` of a correlation into bounds.
+std::optional<RuleProblem> ParseThreshold(const Doc& doc, const YAML::Node& node, Threshold* t) {
+  if (!node) return std::nullopt;
+  if (!node.IsMap()) return doc.Problem(node, "correlation condition must be a map (gte: 10)");
+  for (const auto& entry : node) {
+    const std::string key = entry.first.Scalar();
+    if (key == "field") {
+      t->field = ScalarOr(entry.second);
+      continue;
+    }
+    if (key == "percentile") {
+      t->percentile = Number(entry.second).value_or(-1);
+      if (t->percentile < 0 || t->percentile > 100) {
+        return doc.Problem(entry.second, "percentile must be a number from 0 to 100");
+      }
+      continue;
+    }
+    const std::optional<double> value = Number(entry.second);
+    if (!value) return doc.Problem(entry.second, fmt::format("condition {}: not a number", key));
+    if (key == "gt") {
+      t->gt = value;
+    } else if (key == "gte") {
+      t->gte = value;
+    } else if (key == "lt") {
+      t->lt = value;
+    } else if (key == "lte") {
+      t->lte = value;
+    } else if (key == "eq") {
+      t->eq = value;
+    } else if (key == "neq") {
+      t->neq = value;
+    } else {
+      return doc.Problem(entry.first, fmt::format("unsupported condition operator '{}'", key));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c, Rule* rule) {
+  const YAML::Node type = c["type"];
+  if (!type) return doc.Problem(c, "correlation without a type");
+  const std::string type_name = ScalarOr(type);
+  const auto* kind = std::find_if(std::begin(kKinds), std::end(kKinds),
+                                  [&](const Kind& k) { return k.name == type_name; });
+  if (kind == std::end(kKinds)) {
+    return doc.Problem(type, fmt::format("unsupported correlation type '{}'", type_name));
+  }
+  rule->kind = kind->kind;
+  const YAML::Node rules = c["rules"];
+  if (!rules) return doc.Problem(c, "correlation without rules");
+  if (rules.IsMap()) {
+    return doc.Problem(rules, "correlation rules must be a list of rule ids or names, not a map");
+  }
+  rule->rule_refs = StringList(rules);
+  if (rule->rule_refs.empty()) return doc.Problem(rules, "correlation rules list is empty");
+  const YAML::Node timespan = c["timespan"];
+  if (!timespan) return doc.Problem(c, "correlation without a timespan");
+  const std::optional<int64_t> span = ParseTimespan(ScalarOr(timespan));
+  if (!span || *span <= 0) {
+    return doc.Problem(timespan, fmt::format("bad timespan '{}' (expected e.g. 30s, 5m, 2h, 1d)",
+                                             ScalarOr(timespan)));
+  }
+  rule->timespan_us = *span;
+  rule->group_by = StringList(c["group-by"]);
+  if (auto problem = ParseThreshold(doc, c["condition"], &rule->threshold)) return problem;
+
+  const RuleKind k = rule->kind;
+  const bool needs_field = k == RuleKind::kValueCount || k == RuleKind::kValueSum ||
+                           k == RuleKind::kValueAvg || k == RuleKind::kValuePercentile ||
+                           k == RuleKind::kFirstSeen;
+  const bool counting = k == RuleKind::kEventCount || needs_field;
+  if (needs_field && rule->threshold.field.empty() && k != RuleKind::kFirstSeen) {
+    return doc.Problem(c, fmt::format("{} needs condition.field", type_name));
+  }
+  if (counting && k != RuleKind::kFirstSeen && !rule->threshold.HasLowerBound()) {
+    // An upper bound alone ("fewer than 3 events") is an absence test: it can only be
+    // decided when a window closes, which vigil expresses as not_followed_by.
+    return doc.Problem(c["condition"] ? c["condition"] : c,
+                       "unsupported condition without a lower bound (gt/gte/eq); use "
+                       "not_followed_by for absence");
+  }
+  if (k == RuleKind::kTemporalOrdered || k == RuleKind::kNotFollowedBy) {
+    if (rule->rule_refs.size() < 2) return doc.Problem(rules, "needs at least two rules");
+  }
+  if (k == RuleKind::kNotFollowedBy && rule->rule_refs.size() != 2) {
+    return doc.Problem(rules, "not_followed_by takes exactly two rules: A, then B");
+  }
+  if (k == RuleKind::kFirstSeen) {
+    rule->threshold.field = ScalarOr(c["field"], rule->threshold.field);
+    if (rule->threshold.field.empty()) return doc.Problem(c, "first_seen needs a field");
+    if (const YAML::Node learn = c["learn"]) {
+      const std::optional<int64_t> us = ParseTimespan(ScalarOr(learn));
+      if (!us) return doc.Problem(learn, "bad learn timespan");
+      rule->first_seen.learn_us = *us;
+    }
+  }
+  if (k == RuleKind::kBeaconing) {
+    if (const YAML::Node b = c["beaconing"]) {
+      if (auto n = Number(b["min-connections"])) rule->beacon.min_connections = int(*n);
+      if (auto s = Number(b["min-score"])) rule->beacon.min_score = *s;
+      if (const YAML::Node mi = b["min-interval"]) {
+        const std::optional<int64_t> us = ParseTimespan(ScalarOr(mi));
+        if (!us) return doc.Problem(mi, "bad min-interval");
+        rule->beacon.min_interval_us = *us;
+      }
+    }
+    if (rule->beacon.min_connections < 4) {
+      return doc.Problem(c, "beaconing needs min-connections of at least 4");
+    }
+  }
+  if (const YAML::Node generate = c["generate"]) {
+    // Sigma: the referenced rules also generate their own matches.
+    if (ScalarOr(generate) == "true") rule->generate = true;
+  }
+  return std::nullopt;
+}
+
+struct Loaded {
+  Rule rule;
+  std::vector<std::pair<std::string, std::string>> raw_aliases;  // resolved later
+  YAML::Node aliases;
+  std::string where;
+  bool refers_generate = false;  // correlation.generate: true
+};
+
+// One YAML document → a rule (or a problem).
+std::optional<RuleProblem> ParseDocument(const Doc& doc, Loaded* out) {
+  const YAML::Node& root = doc.root_;
+  if (!root.IsMap()) return doc.Problem(root, "a rule must be a YAML map");
+  Rule& rule = out->rule;
+  rule.file = std::string(doc.file_);
+  rule.line = root.Mark().line + 1;
+  out->where = doc.Where(root);
+  rule.title = ScalarOr(root["title"]);
+  if (rule.title.empty()) return doc.Problem(root, "rule without a title");
+  rule.id = ScalarOr(root["id"]);
+  rule.name = ScalarOr(root["name"]);
+  rule.author = ScalarOr(root["author"]);
+  rule.level = ScalarOr(root["level"]);
+  rule.status = ScalarOr(root["status"]);
+  rule.description = ScalarOr(root["description"]);
+  rule.tags = StringList(root["tags"]);
+  rule.falsepositives = StringList(root["falsepositives"]);
+  rule.references = StringList(root["references"]);
+  const YAML::Node detection = root["detection"];
+  const YAML::Node correlation = root["correlation"];
+  if (detection && correlation) {
+    return doc.Problem(root, "a rule has either detection or correlation, not both");
+  }
+  if (correlation) {
+    if (!correlation.IsMap()) return doc.Problem(correlation, "correlation must be a map");
+    if (auto problem = ParseCorrelation(doc, correlation, &rule)) return problem;
+    // Node::operator= throws on a missing (invalid) node; reset() does not assign through it.
+    if (const YAML::Node aliases = correlation["aliases"]) out->aliases.reset(aliases);
+    out->refers_generate = ScalarOr(correlation["generate"]) == "true";
+  } else if (detection) {
+    const YAML::Node ls = root["logsource"];
+    if (ls && ls.IsMap()) {
+      auto lower = [](std::string s) {
+        for (char& ch : s) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+        return s;
+      };
+      rule.logsource.product = lower(ScalarOr(ls["product"]));
+      rule.logsource.service = lower(ScalarOr(ls["service"]));
+      rule.logsource.category = lower(ScalarOr(ls["category"]));
+    }
+    const Logsource logsource = rule.logsource;
+    Result<Detection> compiled = CompileDetection(
+        detection, doc.file_,
+        [logsource](std::string_view field) { return MapFieldName(logsource, field); });
+    if (!compiled.has_value()) {
+      // The detection compiler puts "file:line: " at the start of its message.
+      const Error& e = compiled.error();
+      std::string message = e.message;
+      std::string where = e.where;
+      const std::string prefix = std::string(doc.file_) + ":";
+      if (where.empty() && message.rfind(prefix, 0) == 0) {
+        const size_t colon = message.find(": ", prefix.size());
+        if (colon != std::string::npos) {
+          where = message.substr(0, colon);
+          message = message.substr(colon + 2);
+        }
+      }
+      return RuleProblem{where.empty() ? doc.Where(detection) : where, message};
+    }
+    rule.detection = std::move(compiled).value();
+  } else if (root["type"] || root["rules"]) {
+    return doc.Problem(root,
+                       "unsupported: correlation keys (type, rules) outside a 'correlation:' map");
+  } else {
+    return doc.Problem(root, "rule has neither detection nor correlation");
+  }
+  if (const YAML::Node v = root["vigil"]) {
+    rule.incident_group_by = StringList(v["group-by"]);
+    if (const YAML::Node gap = v["gap"]) {
+      const std::optional<int64_t> us = ParseTimespan(ScalarOr(gap));
+      if (!us) return doc.Problem(gap, "bad vigil.gap timespan");
+      rule.gap_us = *us;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view RuleKindName(RuleKind kind) {
+  if (kind == RuleKind::kDetection) return "detection";
+  for (const Kind& k : kKinds) {
+    if (k.kind == kind) return k.name;
+  }
+  return "?";
+}
+
+bool Threshold::Holds(double v) const {
+  if (gt && !(v > *gt)) return false;
+  if (gte && !(v >= *gte)) return false;
+  if (lt && !(v < *lt)) return false;
+  if (lte && !(v <= *lte)) return false;
+  if (eq && v != *eq) return false;
+  if (neq && v == *neq) return false;
+  return true;
+}
+
+std::string Threshold::Describe() const {
+  std::string out;
+  auto add = [&](const char* op, const std::optional<double>& bound) {
+    if (!bound) return;
+    if (!out.empty()) out += " and ";
+    out += fmt::format("{} {}", op, *bound);
+  };
+  add(">", gt);
+  add(">=", gte);
+  add("<", lt);
+  add("<=", lte);
+  add("=", eq);
+  add("!=", neq);
+  return out;
+}
+
+std::optional<int64_t> ParseTimespan(std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 's':
+      unit = 1'000'000;
+      break;
+    case 'm':
+      unit = 60'000'000;
+      break;
+    case 'h':
+      unit = 3'600'000'000;
+      break;
+    case 'd':
+      unit = 86'400'000'000;
+      break;
+    case 'w':
+      unit = 7 * 86'400'000'000LL;
+      break;
+    default:
+      return std::nullopt;
+  }
+  int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
+  if (ec != std::errc() || end != text.data() + text.size() - 1 || n <= 0 ||
+      n > 366 * 86'400'000'000LL / unit) {
+    return std::nullopt;
+  }
+  return n * unit;
+}
+
+int64_t RuleSet::LookbackMicros() const {
+  // A correlation needs its own timespan plus whatever its inputs need (chains add up).
+  std::vector<int64_t> need(rules.size(), 0);
+  int64_t most = 0;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    int64_t inner = 0;
+    for (size_t input : r.inputs) inner = std::max(inner, need[input]);
+    need[i] = r.timespan_us + inner;
+    if (r.generate)
+      need[i] += r.gap_us > 0 ? r.gap_us : (r.timespan_us > 0 ? r.timespan_us : 3'600'000'000LL);
+    most = std::max(most, need[i]);
+  }
+  return most;
+}
+
+RuleSet LoadRules(const std::vector<RuleSource>& sources) {
+  RuleSet set;
+  std::string all_text;  // hashed once at the end
+  std::vector<Loaded> loaded;
+  for (const RuleSource& source : sources) {
+    all_text.append(source.name).push_back('\0');
+    all_text.append(source.text).push_back('\0');
+    std::vector<YAML::Node> docs;
+    try {
+      docs = YAML::LoadAll(source.text);
+    } catch (const YAML::Exception& e) {  // yaml-cpp reports errors by exception only
+      set.problems.push_back(RuleProblem{fmt::format("{}:{}", source.name, e.mark.line + 1),
+                                         fmt::format("YAML: {}", e.msg)});
+      continue;
+    }
+    for (const YAML::Node& root : docs) {
+      if (root.IsNull()) continue;  // an empty document (a trailing ---)
+      Loaded item;
+      const Doc doc(source.name, root);
+      std::optional<RuleProblem> problem;
+      try {
+        problem = ParseDocument(doc, &item);
+      } catch (const YAML::Exception& e) {
+        problem = RuleProblem{doc.Where(root), fmt::format("YAML: {}", e.msg)};
+      }
+      if (problem) {
+        set.problems.push_back(std::move(*problem));
+        continue;
+      }
+      if (!item.rule.references.empty() && root["references"] && root["references"].IsScalar()) {
+        set.warnings.push_back(item.where + ": references should be a list");
+      }
+      loaded.push_back(std::move(item));
+    }
+  }
+  if (Result<crypto::Sha256> sha = crypto::Sha256::Create(); sha.has_value()) {
+    set.digest = crypto::DigestHex(sha.value().Hash(all_text));
+  }
+
+  // Resolve references by id, then by name. Duplicate ids/names are refused (ambiguous).
+  std::unordered_map<std::string, size_t> by_key;
+  std::vector<bool> dead(loaded.size(), false);
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    for (const std::string* key : {&loaded[i].rule.id, &loaded[i].rule.name}) {
+      if (key->empty()) continue;
+      auto [it, inserted] = by_key.emplace(*key, i);
+      if (!inserted && it->second != i) {
+        set.problems.push_back(
+            RuleProblem{loaded[i].where, fmt::format("duplicate rule id or name '{}' (first at {})",
+                                                     *key, loaded[it->second].where)});
+        dead[i] = true;
+      }
+    }
+  }
+  std::vector<std::vector<size_t>> inputs(loaded.size());
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    if (dead[i] || !loaded[i].rule.is_correlation()) continue;
+    for (const std::string& ref : loaded[i].rule.rule_refs) {
+      auto it = by_key.find(ref);
+      if (it == by_key.end()) {
+        set.problems.push_back(RuleProblem{
+            loaded[i].where, fmt::format("unknown rule '{}' (no rule has this id or name)", ref)});
+        dead[i] = true;
+        break;
+      }
+      inputs[i].push_back(it->second);
+    }
+  }
+  // Order: inputs first (depth-first), refusing cycles and correlations over dead rules.
+  std::vector<int> state(loaded.size(), 0);  // 0 new, 1 visiting, 2 done
+  std::vector<size_t> order;
+  std::function<bool(size_t)> visit = [&](size_t i) -> bool {
+    if (state[i] == 2) return !dead[i];
+    if (state[i] == 1) {
+      set.problems.push_back(RuleProblem{loaded[i].where, "rule references form a cycle"});
+      dead[i] = true;
+      return false;
+    }
+    state[i] = 1;
+    for (size_t input : inputs[i]) {
+      if (!visit(input) && !dead[i]) {
+        set.problems.push_back(RuleProblem{
+            loaded[i].where,
+            fmt::format("refers to rule '{}', which did not load", loaded[input].rule.title)});
+        dead[i] = true;
+      }
+    }
+    state[i] = 2;
+    if (!dead[i]) order.push_back(i);
+    return !dead[i];
+  };
+  for (size_t i = 0; i < loaded.size(); ++i) visit(i);
+
+  // Sigma: a rule that a correlation refers to does not generate on its own, unless the
+  // correlation says generate: true.
+  std::vector<bool> referenced(loaded.size(), false), forced(loaded.size(), false);
+  for (size_t i : order) {
+    for (size_t input : inputs[i]) {
+      referenced[input] = true;
+      if (loaded[i].refers_generate) forced[input] = true;
+    }
+  }
+  std::vector<size_t> index_of(loaded.size(), SIZE_MAX);
+  for (size_t i : order) {
+    index_of[i] = set.rules.size();
+    Rule rule = std::move(loaded[i].rule);
+    rule.generate = !referenced[i] || forced[i];
+    for (size_t input : inputs[i]) rule.inputs.push_back(index_of[input]);
+    // Aliases: alias -> {rule ref -> field}.
+    const YAML::Node& aliases = loaded[i].aliases;
+    if (aliases && aliases.IsMap()) {
+      for (const auto& alias : aliases) {
+        auto& per_rule = rule.aliases[alias.first.Scalar()];
+        if (!alias.second.IsMap()) continue;
+        for (const auto& mapping : alias.second) {
+          auto it = by_key.find(mapping.first.Scalar());
+          if (it != by_key.end() && index_of[it->second] != SIZE_MAX) {
+            per_rule[index_of[it->second]] = mapping.second.Scalar();
+          } else {
+            set.warnings.push_back(fmt::format("{}: alias {} names unknown rule '{}'",
+                                               loaded[i].where, alias.first.Scalar(),
+                                               mapping.first.Scalar()));
+          }
+        }
+      }
+    }
+    set.rules.push_back(std::move(rule));
+  }
+  return set;
+}
+
+Result<std::vector<RuleSource>> ReadRuleFiles(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(path, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        const fs::path& p = it->path();
+        if (it->is_regular_file(ec) && (p.extension() == ".yml" || p.extension() == ".yaml")) {
+          found.push_back(p.string());
+        }
+      }
+      if (ec) return MakeError(ErrorCode::kIo, "cannot read rule directory: " + ec.message(), path);
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(path);
+    }
+  }
+  std::vector<RuleSource> sources;
+  for (const std::string& file : files) {
+    Result<std::string> text = ReadFile(file, 16u << 20);
+    if (!text.has_value()) return text.error();
+    sources.push_back(RuleSource{file, std::move(text).value()});
+  }
+  return sources;
+}
+
+}  // namespace vigil::correlate
