@@ -3,13 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
 
+#include "core/encoding.h"
 #include "core/json.h"
 #include "core/time.h"
 #include "store/chain.h"
 #include "store/database.h"
+#include "store/store.h"
 
 namespace vigil::correlate {
 namespace {
@@ -245,11 +252,19 @@ class Writer {
     return std::optional<IncidentResult>(std::move(result));
   }
 
-  Status AddSeen(const SeenValue& s) {
-    auto added = chain_->AppendIfNew(
-        "first_seen",
-        {Value::Text(s.rule), Value::Text(s.group_key), Value::Text(s.value),
-         Value::Integer(s.first_us), s.event_id ? Value::Integer(s.event_id) : Value::Null()});
+  // One row per first_seen rule and run: 17 bytes per entry ('g' or 'v', the hash and the
+  // first time, both big-endian). Written after the run's row, which it names.
+  Status AddSeen(int64_t run_id, const SeenState& s) {
+    std::string blob;
+    blob.reserve(s.entries.size() * 17);
+    for (const SeenEntry& e : s.entries) {
+      blob.push_back(e.group ? 'g' : 'v');
+      AppendU64Be(blob, e.hash);
+      AppendU64Be(blob, static_cast<uint64_t>(e.first_us));
+    }
+    auto added = chain_->Append(
+        "first_seen", {Value::Integer(run_id), Value::Text(s.rule),
+                       Value::Integer(int64_t(s.entries.size())), Value::Blob(std::move(blob))});
     if (!added) return added.error();
     return {};
   }
@@ -268,12 +283,113 @@ class Writer {
   std::vector<Update> updates_;
 };
 
+// Reads and decodes event rows on its own thread, in batches; the consumer takes full batches
+// with Next() and gives them back with Recycle(), so strings keep their buffers.
+class EventReader {
+ public:
+  explicit EventReader(Statement& st) : st_(st) {
+    for (auto& b : pool_) free_.push_back(&b);
+  }
+  ~EventReader() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  EventReader(const EventReader&) = delete;
+  EventReader& operator=(const EventReader&) = delete;
+
+  void Start() {
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  // The next full batch, or nullptr at the end (or on error: see Finish).
+  std::vector<StoredEvent>* Next() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !full_.empty() || done_; });
+    if (full_.empty()) return nullptr;
+    std::vector<StoredEvent>* b = full_.front();
+    full_.pop_front();
+    return b;
+  }
+  void Recycle(std::vector<StoredEvent>* b) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      free_.push_back(b);
+    }
+    cv_.notify_all();
+  }
+  Status Finish() {
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+
+ private:
+  static constexpr size_t kBatch = 1024;
+
+  void Run() {
+    for (;;) {
+      std::vector<StoredEvent>* b = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return !free_.empty() || stop_; });
+        if (stop_) break;
+        b = free_.back();
+        free_.pop_back();
+      }
+      b->resize(kBatch);
+      size_t n = 0;
+      bool end = false;
+      while (n < kBatch) {
+        auto row = st_.Step();
+        if (!row) {
+          status_ = row.error();
+          end = true;
+          break;
+        }
+        if (!*row) {
+          end = true;
+          break;
+        }
+        ReadEvent(st_, &(*b)[n++]);
+      }
+      b->resize(n);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (n > 0) {
+          full_.push_back(b);
+        } else {
+          free_.push_back(b);
+        }
+        if (end) done_ = true;
+      }
+      cv_.notify_all();
+      if (end) break;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  Statement& st_;
+  std::array<std::vector<StoredEvent>, 4> pool_;
+  std::deque<std::vector<StoredEvent>*> full_;
+  std::vector<std::vector<StoredEvent>*> free_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false, stop_ = false;
+  Status status_;
+  std::thread thread_;
+};
+
 struct ReadResult {
   PreviousRun prev;
   int64_t max_id = 0;
   int64_t max_ts = INT64_MIN;
   std::vector<Candidate> candidates;
-  std::vector<SeenValue> new_seen;
+  std::vector<SeenState> new_seen;
   std::vector<std::string> warnings;
   std::vector<size_t> match_counts;
   int64_t new_events = 0, events_read = 0;
@@ -307,18 +423,37 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
   const int64_t t0 = first->ColumnInteger(0);
   rr.new_events = first->ColumnInteger(1);
 
-  Engine engine(set, options.engine);
+  EngineOptions engine_options = options.engine;
+  auto store_id = store::StoreId(db);
+  if (!store_id) return store_id.error();
+  const std::optional<std::string> id_bytes = FromHex(*store_id);
+  engine_options.hash_key = SipKeyFrom(id_bytes ? *id_bytes : *store_id);
+  Engine engine(set, engine_options);
   if (!all) {
-    auto seen = db.Prepare("SELECT rule_id, group_key, value, first_ts_us FROM first_seen",
-                           "read first-seen values");
+    auto seen = db.Prepare("SELECT id, rule_id, state FROM first_seen ORDER BY id",
+                           "read first-seen state");
     if (!seen) return seen.error();
-    std::vector<SeenValue> values;
+    std::vector<SeenState> values;
     for (;;) {
       auto row = seen->Step();
       if (!row) return row.error();
       if (!*row) break;
-      values.push_back(SeenValue{std::string(seen->ColumnText(0)), std::string(seen->ColumnText(1)),
-                                 std::string(seen->ColumnText(2)), seen->ColumnInteger(3), 0});
+      const std::string_view blob = seen->ColumnBlob(2);
+      if (blob.size() % 17 != 0) {
+        return MakeError(ErrorCode::kStore, "first-seen state has a bad length",
+                         "first_seen row " + std::to_string(seen->ColumnInteger(0)));
+      }
+      SeenState state{std::string(seen->ColumnText(1)), {}};
+      state.entries.reserve(blob.size() / 17);
+      for (size_t at = 0; at < blob.size(); at += 17) {
+        uint64_t hash = 0, first_us = 0;
+        for (size_t k = 0; k < 8; ++k) {
+          hash = (hash << 8) | static_cast<uint8_t>(blob[at + 1 + k]);
+          first_us = (first_us << 8) | static_cast<uint8_t>(blob[at + 9 + k]);
+        }
+        state.entries.push_back(SeenEntry{blob[at] == 'g', hash, static_cast<int64_t>(first_us)});
+      }
+      values.push_back(std::move(state));
     }
     engine.LoadSeen(values);
   }
@@ -330,16 +465,23 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
   if (!events) return events.error();
   if (Status s = events->BindInteger(1, start); !s.ok()) return s.error();
   if (Status s = events->BindInteger(2, rr.max_id); !s.ok()) return s.error();
-  StoredEvent ev;
+  // A reader thread steps SQLite and decodes rows while this thread runs the engine: the
+  // two halves take similar time, and the machine has at least two cores.
+  EventReader reader(*events);
+  reader.Start();
   for (;;) {
-    auto row = events->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    ReadEvent(*events, &ev);
-    engine.Feed(ev);
-    rr.max_ts = std::max(rr.max_ts, ev.event.ts_us);
-    if ((++rr.events_read & 0xffff) == 0 && options.progress) options.progress(rr.events_read, -1);
+    std::vector<StoredEvent>* batch = reader.Next();
+    if (batch == nullptr) break;
+    for (const StoredEvent& ev : *batch) {
+      engine.Feed(ev);
+      rr.max_ts = std::max(rr.max_ts, ev.event.ts_us);
+      if ((++rr.events_read & 0xffff) == 0 && options.progress) {
+        options.progress(rr.events_read, -1);
+      }
+    }
+    reader.Recycle(batch);
   }
+  if (Status s = reader.Finish(); !s.ok()) return s.error();
   rr.candidates = engine.Finish();
   MergeOverlapping(set, &rr.candidates);
   rr.new_seen = engine.new_seen();
@@ -450,8 +592,8 @@ Result<Summary> Run(const Options& options, Database& db) {
     auto run_id = writer.AddRun(now, rr.max_id, last_ts, rr.events_read, created);
     if (!run_id) return run_id.error();
     summary.run_id = *run_id;
-    for (const SeenValue& s : rr.new_seen) {
-      if (Status st = writer.AddSeen(s); !st.ok()) return st.error();
+    for (const SeenState& s : rr.new_seen) {
+      if (Status st = writer.AddSeen(*run_id, s); !st.ok()) return st.error();
     }
     if (Status s = tx->Commit(); !s.ok()) return s.error();
     return summary;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/time.h"
 #include "correlate/engine.h"
 
 namespace vigil::correlate {
@@ -22,7 +23,7 @@ struct Entry {
   uint64_t seq = 0;
   int64_t id = 0;
   std::vector<int64_t> more;  // a firing's events
-  std::string value;
+  uint64_t value = 0;         // value_count: keyed hash of (group, value)
   double number = 0;
 };
 
@@ -119,7 +120,7 @@ class Groups {
  public:
   explicit Groups(size_t cap) : cap_(cap) {}
   // nullptr when the cap is reached and the group is new.
-  Group* Find(const std::string& key, int64_t now, bool* capped) {
+  Group* Find(uint64_t key, int64_t now, bool* capped) {
     auto it = map_.find(key);
     if (it != map_.end()) {
       it->second.last_seen = now;
@@ -136,9 +137,14 @@ class Groups {
   // Drops groups idle for longer than `idle_us` (unless keep(g) says otherwise).
   template <typename Keep>
   void Sweep(int64_t now, int64_t idle_us, Keep keep) {
+    Sweep(now, idle_us, keep, [](Group&) {});
+  }
+  template <typename Keep, typename OnErase>
+  void Sweep(int64_t now, int64_t idle_us, Keep keep, OnErase on_erase) {
     if (map_.size() < next_sweep_) return;
     for (auto it = map_.begin(); it != map_.end();) {
       if (it->second.last_seen < now - idle_us && !keep(it->second)) {
+        on_erase(it->second);
         it = map_.erase(it);
       } else {
         ++it;
@@ -148,19 +154,20 @@ class Groups {
     // of some memory: at most about twice the live groups, never fewer than 64k.
     next_sweep_ = std::max<size_t>(65536, map_.size() * 2);
   }
-  std::unordered_map<std::string, Group>& map() { return map_; }
+  std::unordered_map<uint64_t, Group>& map() { return map_; }
 
  private:
   size_t cap_;
   size_t next_sweep_ = 65536;
-  std::unordered_map<std::string, Group> map_;
+  std::unordered_map<uint64_t, Group> map_;  // by the group key's keyed hash
 };
 
 // event_count, value_count, value_sum, value_avg, value_percentile: a sliding window per
 // group, (now - timespan, now], tested on every arrival.
 class WindowCorrelator final : public Correlator {
  public:
-  WindowCorrelator(const Rule& rule, size_t cap) : rule_(rule), groups_(cap) {}
+  WindowCorrelator(const Rule& rule, size_t cap, const SipKey& key)
+      : rule_(rule), groups_(cap), key_(key) {}
   bool needs_value() const override { return rule_.kind != RuleKind::kEventCount; }
 
   void Add(size_t, const Hit& hit, const GroupRef& group, const std::string* value,
@@ -175,14 +182,19 @@ class WindowCorrelator final : public Correlator {
         if (ec != std::errc() || p != end || !std::isfinite(number)) return;
       }
     }
-    Group* g = groups_.Find(group.key, hit.ts, &capped);
+    Group* g = groups_.Find(group.hash, hit.ts, &capped);
     if (g == nullptr) return;
     Evict(g, hit.ts);
     Entry e = MakeEntry(hit, g->next_seq++);
     e.number = number;
     if (k == RuleKind::kValueCount) {
-      e.value = *value;
-      ++g->distinct[e.value];
+      // Distinct values are counted in one table for all groups, by keyed hash of (group,
+      // value): no container per group, and values cannot be crafted to collide.
+      scratch_.assign(group.key);
+      scratch_.push_back('\0');
+      scratch_.append(*value);
+      e.value = SipHash24(key_, scratch_);
+      if (++counts_[e.value] == 1) ++g->distinct;
     }
     g->sum += number;
     g->window.push_back(std::move(e));
@@ -195,7 +207,9 @@ class WindowCorrelator final : public Correlator {
   }
 
   void Advance(int64_t now, std::vector<Fire>*) override {
-    groups_.Sweep(now, rule_.timespan_us, [](const Group&) { return false; });
+    groups_.Sweep(
+        now, rule_.timespan_us, [](const Group&) { return false; },
+        [this](Group& g) { Evict(&g, INT64_MAX); });
   }
   void Flush(std::vector<Fire>*) override {}
 
@@ -203,18 +217,23 @@ class WindowCorrelator final : public Correlator {
   struct Group {
     Window window;
     uint64_t next_seq = 0, emitted = 0;
-    std::unordered_map<std::string, int> distinct;
+    size_t distinct = 0;
     double sum = 0;
     int64_t last_seen = 0;
   };
 
+  // Drops entries older than the window ending at `now` (INT64_MAX: all of them).
   void Evict(Group* g, int64_t now) {
-    while (!g->window.empty() && g->window.front().ts <= now - rule_.timespan_us) {
+    const int64_t horizon = now == INT64_MAX ? INT64_MAX : now - rule_.timespan_us;
+    while (!g->window.empty() && g->window.front().ts <= horizon) {
       Entry& e = g->window.front();
       g->sum -= e.number;
       if (rule_.kind == RuleKind::kValueCount) {
-        auto it = g->distinct.find(e.value);
-        if (--it->second == 0) g->distinct.erase(it);
+        auto it = counts_.find(e.value);
+        if (--it->second == 0) {
+          counts_.erase(it);
+          --g->distinct;
+        }
       }
       g->window.pop_front();
     }
@@ -226,7 +245,7 @@ class WindowCorrelator final : public Correlator {
       case RuleKind::kEventCount:
         return double(g.window.size());
       case RuleKind::kValueCount:
-        return double(g.distinct.size());
+        return double(g.distinct);
       case RuleKind::kValueSum:
         return g.sum;
       case RuleKind::kValueAvg:
@@ -269,6 +288,9 @@ class WindowCorrelator final : public Correlator {
 
   const Rule& rule_;
   Groups<Group> groups_;
+  SipKey key_;
+  std::unordered_map<uint64_t, uint32_t> counts_;  // (group, value) hash -> entries in windows
+  std::string scratch_;
 };
 
 // temporal (all rules within the timespan, any order) and temporal_ordered (in order).
@@ -280,20 +302,21 @@ class TemporalCorrelator final : public Correlator {
   void Add(size_t pos, const Hit& hit, const GroupRef& group, const std::string*,
            std::vector<Fire>* out) override {
     const size_t n = rule_.inputs.size();
-    Group* g = groups_.Find(group.key, hit.ts, &capped);
+    Group* g = groups_.Find(group.hash, hit.ts, &capped);
     if (g == nullptr) return;
     if (g->steps.empty()) {
       g->steps.resize(n);
       g->chain.assign(n, std::nullopt);
     }
+    // The window is (now - timespan, now], as for the counting types.
     const int64_t horizon = hit.ts - rule_.timespan_us;
     for (auto& step : g->steps) {
-      while (!step.empty() && step.front().ts < horizon) step.pop_front();
+      while (!step.empty() && step.front().ts <= horizon) step.pop_front();
     }
     bool complete = false;
     if (ordered_) {
       for (auto& start : g->chain) {
-        if (start && *start < horizon) start.reset();
+        if (start && *start <= horizon) start.reset();
       }
       if (pos == 0) {
         g->chain[0] = hit.ts;
@@ -344,29 +367,32 @@ class NotFollowedByCorrelator final : public Correlator {
 
   void Add(size_t pos, const Hit& hit, const GroupRef& group, const std::string*,
            std::vector<Fire>*) override {
-    Group* g = groups_.Find(group.key, hit.ts, &capped);
+    Group* g = groups_.Find(group.hash, hit.ts, &capped);
     if (g == nullptr) return;
     if (pos == 1) {
       g->pending.clear();  // every pending A is followed by this B (expired ones already fired)
       return;
     }
-    if (g->pending.empty()) g->values = group.pairs;
+    if (g->pending.empty()) {
+      g->values = group.pairs;
+      g->key = group.key;
+    }
     Entry e = MakeEntry(hit, g->next_seq++);
-    deadlines_.emplace(hit.ts + rule_.timespan_us, std::make_pair(group.key, e.seq));
+    deadlines_.emplace(hit.ts + rule_.timespan_us, std::make_pair(group.hash, e.seq));
     g->pending.push_back(std::move(e));
   }
 
   void Advance(int64_t now, std::vector<Fire>* out) override {
     while (!deadlines_.empty() && deadlines_.begin()->first < now) {
       auto node = deadlines_.extract(deadlines_.begin());
-      const auto& [key, seq] = node.mapped();
-      auto it = groups_.map().find(key);
+      const auto& [hash, seq] = node.mapped();
+      auto it = groups_.map().find(hash);
       if (it == groups_.map().end()) continue;
       Group& g = it->second;
       while (!g.pending.empty() && g.pending.front().seq < seq) g.pending.pop_front();
       if (g.pending.empty() || g.pending.front().seq != seq) continue;  // B came in between
       Fire fire = StartFire(
-          node.key(), key, g.values,
+          node.key(), g.key, g.values,
           fmt::format("not followed by the second rule within {}", Span(rule_.timespan_us)));
       Collect(std::vector<Entry>(1, g.pending.front()), 0, &fire);
       g.pending.pop_front();
@@ -379,13 +405,14 @@ class NotFollowedByCorrelator final : public Correlator {
  private:
   struct Group {
     Window pending;
+    std::string key;
     GroupPairs values;
     uint64_t next_seq = 0;
     int64_t last_seen = 0;
   };
   const Rule& rule_;
   Groups<Group> groups_;
-  std::multimap<int64_t, std::pair<std::string, uint64_t>> deadlines_;
+  std::multimap<int64_t, std::pair<uint64_t, uint64_t>> deadlines_;  // -> (group, entry)
 };
 
 // vigil: beaconing. For each group (typically source and destination), the intervals between
@@ -399,17 +426,21 @@ class BeaconCorrelator final : public Correlator {
 
   void Add(size_t, const Hit& hit, const GroupRef& group, const std::string*,
            std::vector<Fire>* out) override {
-    Group* g = groups_.Find(group.key, hit.ts, &capped);
+    Group* g = groups_.Find(group.hash, hit.ts, &capped);
     if (g == nullptr) return;
-    if (g->window.empty()) g->values = group.pairs;
+    if (g->window.empty()) {
+      g->values = group.pairs;
+      g->key = group.key;
+    }
     while (!g->window.empty() && g->window.front().ts <= hit.ts - rule_.timespan_us) {
       g->window.pop_front();
     }
     g->window.push_back(MakeEntry(hit, g->next_seq++));
     const size_t n = g->window.size();
     if (n < size_t(rule_.beacon.min_connections)) return;
-    if (++g->since_eval < std::max<size_t>(1, n / 16)) return;
-    Evaluate(group.key, g, hit.ts, out);
+    // Scoring sorts the intervals: do it again only after a quarter more connections.
+    if (++g->since_eval < std::max<size_t>(1, n / 4)) return;
+    Evaluate(g, hit.ts, out);
   }
 
   void Advance(int64_t now, std::vector<Fire>*) override {
@@ -418,32 +449,32 @@ class BeaconCorrelator final : public Correlator {
 
   void Flush(std::vector<Fire>* out) override {
     // Connections since the last evaluation still belong to the beacon if it scores.
-    std::vector<std::string> keys;
-    for (auto& [key, g] : groups_.map()) {
+    std::vector<Group*> pending;
+    for (auto& [hash, g] : groups_.map()) {
       if (g.since_eval > 0 && g.window.size() >= size_t(rule_.beacon.min_connections)) {
-        keys.push_back(key);
+        pending.push_back(&g);
       }
     }
-    std::sort(keys.begin(), keys.end());  // deterministic order
-    for (const std::string& key : keys) {
-      Group& g = groups_.map()[key];
-      Evaluate(key, &g, g.window.back().ts, out);
-    }
+    // Deterministic order, whatever the hash table's.
+    std::sort(pending.begin(), pending.end(),
+              [](const Group* a, const Group* b) { return a->key < b->key; });
+    for (Group* g : pending) Evaluate(g, g->window.back().ts, out);
   }
 
  private:
   struct Group {
     Window window;
+    std::string key;
     GroupPairs values;
     uint64_t next_seq = 0, emitted = 0;
     size_t since_eval = 0;
     int64_t last_seen = 0;
   };
 
-  void Evaluate(const std::string& key, Group* g, int64_t now, std::vector<Fire>* out) {
+  void Evaluate(Group* g, int64_t now, std::vector<Fire>* out) {
     g->since_eval = 0;
-    std::vector<double> gaps;
-    gaps.reserve(g->window.size());
+    std::vector<double>& gaps = gaps_;
+    gaps.clear();
     for (size_t i = 1; i < g->window.size(); ++i) {
       gaps.push_back(double(g->window[i].ts - g->window[i - 1].ts));
     }
@@ -457,8 +488,8 @@ class BeaconCorrelator final : public Correlator {
     const double q1 = quantile(gaps, 0.25), q2 = quantile(gaps, 0.5), q3 = quantile(gaps, 0.75);
     if (q2 < double(rule_.beacon.min_interval_us)) return;
     const double skew = q3 > q1 ? (q3 + q1 - 2 * q2) / (q3 - q1) : 0.0;
-    std::vector<double> deviations;
-    deviations.reserve(gaps.size());
+    std::vector<double>& deviations = deviations_;
+    deviations.clear();
     for (double gap : gaps) deviations.push_back(std::fabs(gap - q2));
     std::sort(deviations.begin(), deviations.end());
     const double madm = quantile(deviations, 0.5);
@@ -471,7 +502,7 @@ class BeaconCorrelator final : public Correlator {
     const double score = (skew_score + 2 * madm_score + persistence) / 4.0;
     if (score < rule_.beacon.min_score) return;
     Fire fire = StartFire(
-        now, key, g->values,
+        now, g->key, g->values,
         fmt::format("beacon score {:.2f} over {} connections: median interval {:.1f}s, "
                     "skew score {:.2f}, dispersion score {:.2f}, persistence {:.2f}",
                     score, g->window.size(), q2 / 1e6, skew_score, madm_score, persistence));
@@ -482,50 +513,58 @@ class BeaconCorrelator final : public Correlator {
 
   const Rule& rule_;
   Groups<Group> groups_;
+  std::vector<double> gaps_, deviations_;  // scratch for Evaluate
 };
 
 // vigil: a value of `field` never seen before in its group, once the group has `learn` of
 // history. The first value of a new group is not "new": there is nothing to compare with.
-// With two rules [history, trigger], the first rule's matches only build the history and
-// only the second rule's matches can fire ("the first privilege this account ever used").
+// With several rules [history, trigger...], the first rule's matches only build the history
+// and only the other rules' matches can fire ("the first privilege this account ever used").
 class FirstSeenCorrelator final : public Correlator {
  public:
-  FirstSeenCorrelator(const Rule& rule, size_t cap, std::vector<SeenValue>* new_seen)
-      : rule_(rule), cap_(cap), new_seen_(new_seen) {}
+  FirstSeenCorrelator(const Rule& rule, size_t cap, std::vector<SeenEntry>* new_seen,
+                      const SipKey& key)
+      : rule_(rule), cap_(cap), new_seen_(new_seen), key_(key) {}
   bool needs_value() const override { return true; }
 
   void Add(size_t pos, const Hit& hit, const GroupRef& group, const std::string* value,
            std::vector<Fire>* out) override {
     if (value == nullptr || value->empty()) return;
-    // With two rules, the first one's matches are history only; the second one's are tested.
-    const bool trigger = rule_.inputs.size() < 2 || pos == rule_.inputs.size() - 1;
-    auto it = groups_.find(group.key);
+    // With several rules, the first one's matches are history only; the others' are tested.
+    const bool trigger = rule_.inputs.size() < 2 || pos > 0;
+    const uint64_t group_hash = group.hash;
+    const uint64_t value_hash = ValueHash(group.key, *value);
+    auto it = groups_.find(group_hash);
     if (it == groups_.end()) {
       if (groups_.size() >= cap_) {
         capped = true;
         return;
       }
-      Group& g = groups_[group.key];
-      g.first_ts = hit.ts;
-      g.values.insert(*value);
-      Remember(group.key, *value, hit);
+      groups_.emplace(group_hash, hit.ts);
+      values_.emplace(value_hash, hit.ts);
+      new_seen_->push_back(SeenEntry{true, group_hash, hit.ts});
+      new_seen_->push_back(SeenEntry{false, value_hash, hit.ts});
       return;
     }
-    Group& g = it->second;
     const int64_t event_id = hit.ids ? 0 : hit.id;
-    if (!g.values.insert(*value).second) {
+    auto [seen, inserted] = values_.emplace(value_hash, hit.ts);
+    if (!inserted) {
       // One event can match both rules: the history rule may have just inserted its value.
-      if (!trigger || event_id == 0 || event_id != g.new_by || *value != g.new_value) return;
+      const bool same_event = event_id != 0 && event_id == new_by_ && value_hash == new_value_;
+      const bool recent =
+          rule_.first_seen.recent_us > 0 && hit.ts - seen->second <= rule_.first_seen.recent_us;
+      if (!trigger || !(same_event || recent)) return;
     } else {
-      Remember(group.key, *value, hit);
-      g.new_by = event_id;
-      g.new_value = *value;
+      new_seen_->push_back(SeenEntry{false, value_hash, hit.ts});
+      new_by_ = event_id;
+      new_value_ = value_hash;
     }
-    if (!trigger || hit.ts - g.first_ts < rule_.first_seen.learn_us) return;
-    Fire fire =
-        StartFire(hit.ts, group,
-                  fmt::format("{} {} not seen before for this {} (history since {})",
-                              rule_.threshold.field, *value, "group", g.first_ts / 1'000'000));
+    const int64_t first_ts = it->second;
+    if (!trigger || hit.ts - first_ts < rule_.first_seen.learn_us) return;
+    Fire fire = StartFire(
+        hit.ts, group,
+        fmt::format("{} {} {} in this group (history since {})", rule_.threshold.field, *value,
+                    inserted ? "never seen before" : "first seen recently", FormatUtc(first_ts)));
     fire.group[rule_.threshold.field] = *value;
     AppendIds(hit, &fire.ids);
     fire.first_ts = hit.first_ts;
@@ -536,41 +575,46 @@ class FirstSeenCorrelator final : public Correlator {
   void Advance(int64_t, std::vector<Fire>*) override {}
   void Flush(std::vector<Fire>*) override {}
 
-  void Load(const std::string& key, const std::string& value, int64_t first_us) {
-    Group& g = groups_[key];
-    if (g.values.empty() || first_us < g.first_ts) g.first_ts = first_us;
-    g.values.insert(value);
+  void Load(const std::vector<SeenEntry>& entries) {
+    for (const SeenEntry& e : entries) {
+      auto& table = e.group ? groups_ : values_;
+      auto [it, inserted] = table.emplace(e.hash, e.first_us);
+      if (!inserted && e.first_us < it->second) it->second = e.first_us;
+    }
   }
 
  private:
-  struct Group {
-    int64_t first_ts = 0;
-    std::unordered_set<std::string> values;
-    int64_t new_by = 0;  // the event that last added a value, and that value
-    std::string new_value;
-  };
-  void Remember(const std::string& key, const std::string& value, const Hit& hit) {
-    new_seen_->push_back(
-        SeenValue{std::string(rule_.display_id()), key, value, hit.ts, hit.ids ? 0 : hit.id});
+  // Groups and (group, value) pairs are kept as keyed hashes (SipHash-2-4 under the store's
+  // key): no strings per value, and log data cannot be crafted to collide.
+  uint64_t ValueHash(const std::string& group_key, const std::string& value) {
+    scratch_.assign(group_key);
+    scratch_.push_back('\0');
+    scratch_.append(value);
+    return SipHash24(key_, scratch_);
   }
 
   const Rule& rule_;
   size_t cap_;
-  std::vector<SeenValue>* new_seen_;
-  std::unordered_map<std::string, Group> groups_;
+  std::vector<SeenEntry>* new_seen_;
+  SipKey key_;
+  std::unordered_map<uint64_t, int64_t> groups_;  // group hash -> first seen
+  std::unordered_map<uint64_t, int64_t> values_;  // (group, value) hash -> first seen
+  int64_t new_by_ = 0;                            // the event that last added a value
+  uint64_t new_value_ = 0;
+  std::string scratch_;
 };
 
 }  // namespace
 
 std::unique_ptr<Correlator> MakeCorrelator(const Rule& rule, size_t max_groups,
-                                           std::vector<SeenValue>* new_seen) {
+                                           std::vector<SeenEntry>* new_seen, const SipKey& key) {
   switch (rule.kind) {
     case RuleKind::kEventCount:
     case RuleKind::kValueCount:
     case RuleKind::kValueSum:
     case RuleKind::kValueAvg:
     case RuleKind::kValuePercentile:
-      return std::make_unique<WindowCorrelator>(rule, max_groups);
+      return std::make_unique<WindowCorrelator>(rule, max_groups, key);
     case RuleKind::kTemporal:
     case RuleKind::kTemporalOrdered:
       return std::make_unique<TemporalCorrelator>(rule, max_groups);
@@ -579,18 +623,15 @@ std::unique_ptr<Correlator> MakeCorrelator(const Rule& rule, size_t max_groups,
     case RuleKind::kBeaconing:
       return std::make_unique<BeaconCorrelator>(rule, max_groups);
     case RuleKind::kFirstSeen:
-      return std::make_unique<FirstSeenCorrelator>(rule, max_groups, new_seen);
+      return std::make_unique<FirstSeenCorrelator>(rule, max_groups, new_seen, key);
     case RuleKind::kDetection:
       break;
   }
   return nullptr;
 }
 
-void LoadSeenInto(Correlator* correlator, const std::string& group_key, const std::string& value,
-                  int64_t first_us) {
-  if (auto* fs = dynamic_cast<FirstSeenCorrelator*>(correlator)) {
-    fs->Load(group_key, value, first_us);
-  }
+void LoadSeenInto(Correlator* correlator, const std::vector<SeenEntry>& entries) {
+  if (auto* fs = dynamic_cast<FirstSeenCorrelator*>(correlator)) fs->Load(entries);
 }
 
 }  // namespace vigil::correlate

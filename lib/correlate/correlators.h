@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/siphash.h"
 #include "correlate/field_source.h"
 #include "correlate/rule.h"
 
@@ -49,8 +50,10 @@ using GroupPairs = std::vector<std::pair<std::string, std::string>>;
 
 // The group a hit falls in, computed by the engine from the rule's group-by and aliases.
 // `key` is the group's canonical JSON ({"source.ip":"1.2.3.4"}).
+// `hash` is the key's SipHash under the engine's key: the correlators index groups by it.
 struct GroupRef {
   const std::string& key;
+  uint64_t hash;
   const GroupPairs& pairs;
 };
 
@@ -72,11 +75,11 @@ class Correlator {
   bool capped = false;
 };
 
-struct SeenValue;
+struct SeenEntry;
+// `new_seen` receives what a first_seen rule sees for the first time.
 std::unique_ptr<Correlator> MakeCorrelator(const Rule& rule, size_t max_groups,
-                                           std::vector<SeenValue>* new_seen);
+                                           std::vector<SeenEntry>* new_seen, const SipKey& key);
 // first_seen state from earlier runs.
-void LoadSeenInto(Correlator* correlator, const std::string& group_key, const std::string& value,
-                  int64_t first_us);
+void LoadSeenInto(Correlator* correlator, const std::vector<SeenEntry>& entries);
 
 }  // namespace vigil::correlate

@@ -221,12 +221,14 @@ Result<Detection::Impl> CompileImpl(const YAML::Node& detection, Compiler& compi
   Detection::Impl impl;
   std::vector<std::string> names;
   std::optional<YAML::Node> condition;  // a default YAML::Node is a defined null
+  std::optional<YAML::Node> timeframe;  // v1: refused after the condition, whose v1
+                                        // aggregation (if any) is the better message
   for (const auto& entry : detection) {
     const std::string name = entry.first.Scalar();
     if (name == "condition") {
       condition = entry.second;
     } else if (name == "timeframe") {
-      return compiler.At(entry.first, "unsupported v1 'timeframe'; write a Sigma correlation rule");
+      timeframe = entry.first;
     } else {
       auto search = compiler.CompileSearch(name, entry.second);
       if (!search) return search.error();
@@ -247,6 +249,9 @@ Result<Detection::Impl> CompileImpl(const YAML::Node& detection, Compiler& compi
     auto root = ParseCondition(text.Scalar(), names, &impl.condition);
     if (!root) return compiler.At(text, root.error().message);
     roots.push_back(*root);
+  }
+  if (timeframe) {
+    return compiler.At(*timeframe, "unsupported v1 'timeframe'; write a Sigma correlation rule");
   }
   if (roots.size() == 1) {
     impl.condition.root = roots[0];

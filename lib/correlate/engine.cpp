@@ -106,7 +106,7 @@ struct Engine::Impl {
 
   std::vector<std::unordered_map<std::string, OpenIncident>> open;
   std::vector<Candidate> done;
-  std::vector<SeenValue> new_seen;
+  std::vector<std::vector<SeenEntry>> new_seen;  // per rule (first_seen rules only)
   std::vector<std::string> warnings;
   std::vector<bool> warned;
   std::vector<size_t> match_counts;
@@ -117,6 +117,7 @@ struct Engine::Impl {
   void Setup() {
     const size_t n = rules.size();
     correlators.resize(n);
+    new_seen.resize(n);
     consumers.resize(n);
     open.resize(n);
     warned.assign(n, false);
@@ -136,7 +137,8 @@ struct Engine::Impl {
         rule_logsource[i] = ls;
         continue;
       }
-      correlators[i] = MakeCorrelator(r, options.max_groups_per_rule, &new_seen);
+      correlators[i] =
+          MakeCorrelator(r, options.max_groups_per_rule, &new_seen[i], options.hash_key);
       for (size_t pos = 0; pos < r.inputs.size(); ++pos) {
         const size_t input = r.inputs[pos];
         Consumer consumer{i, pos, {}, {}};
@@ -210,7 +212,8 @@ struct Engine::Impl {
           !consumer.value_name.empty() && ValueOf(hit, consumer.value_name, &sc.field_value);
       sc.fires.clear();
       Correlator& correlator = *correlators[consumer.correlation];
-      correlator.Add(consumer.pos, hit, GroupRef{sc.key, sc.pairs},
+      correlator.Add(consumer.pos, hit,
+                     GroupRef{sc.key, SipHash24(options.hash_key, sc.key), sc.pairs},
                      has_value ? &sc.field_value : nullptr, &sc.fires);
       CheckCap(consumer.correlation);
       if (sc.fires.empty()) continue;
@@ -469,23 +472,30 @@ Engine::Engine(const RuleSet& rules, EngineOptions options)
 }
 Engine::~Engine() = default;
 
-void Engine::LoadSeen(const std::vector<SeenValue>& seen) {
+void Engine::LoadSeen(const std::vector<SeenState>& seen) {
   std::unordered_map<std::string, size_t> by_id;
   for (size_t i = 0; i < impl_->rules.size(); ++i) {
     if (impl_->rules[i].kind == RuleKind::kFirstSeen) {
       by_id[std::string(impl_->rules[i].display_id())] = i;
     }
   }
-  for (const SeenValue& s : seen) {
+  for (const SeenState& s : seen) {
     auto it = by_id.find(s.rule);
-    if (it == by_id.end()) continue;
-    LoadSeenInto(impl_->correlators[it->second].get(), s.group_key, s.value, s.first_us);
+    if (it == by_id.end()) continue;  // state of a rule that is no longer loaded
+    LoadSeenInto(impl_->correlators[it->second].get(), s.entries);
   }
 }
 
 void Engine::Feed(const StoredEvent& event) { impl_->Feed(event); }
 std::vector<Candidate> Engine::Finish() { return impl_->Finish(); }
-const std::vector<SeenValue>& Engine::new_seen() const { return impl_->new_seen; }
+std::vector<SeenState> Engine::new_seen() const {
+  std::vector<SeenState> out;
+  for (size_t i = 0; i < impl_->new_seen.size(); ++i) {
+    if (impl_->new_seen[i].empty()) continue;
+    out.push_back(SeenState{std::string(impl_->rules[i].display_id()), impl_->new_seen[i]});
+  }
+  return out;
+}
 const std::vector<std::string>& Engine::warnings() const { return impl_->warnings; }
 const std::vector<size_t>& Engine::match_counts() const { return impl_->match_counts; }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/siphash.h"
 #include "correlate/event_view.h"
 #include "correlate/rule.h"
 
@@ -22,6 +23,9 @@ struct EngineOptions {
   // Working hours for the vigil.offhours field: [start, end) hour UTC, Monday..Friday.
   int work_start_hour = 8;
   int work_end_hour = 18;
+  // Key for the hashes of first-seen state (correlate.cpp derives it from the store id, so
+  // state stays valid across runs and cannot be predicted from outside).
+  SipKey hash_key{};
 };
 
 // An incident as the engine found it: the rule, the group, the time span and every event
@@ -46,13 +50,17 @@ struct Candidate {
 // rule has the highest level (then the most events). Keeps the order of the survivors.
 void MergeOverlapping(const RuleSet& rules, std::vector<Candidate>* candidates);
 
-// A value first seen in a group (first_seen rules), kept in the store between runs.
-struct SeenValue {
-  std::string rule;  // the rule's id or name
-  std::string group_key;
-  std::string value;
+// first_seen state, kept in the store between runs: keyed hashes (SipHash-2-4 under
+// EngineOptions::hash_key) of groups and of (group, value) pairs, each with the time it was
+// first seen. Hashes keep the state small (one row per rule and run) and hold no log text.
+struct SeenEntry {
+  bool group = false;  // true: a group's first appearance; false: a (group, value) pair
+  uint64_t hash = 0;
   int64_t first_us = 0;
-  int64_t event_id = 0;
+};
+struct SeenState {
+  std::string rule;  // the rule's id or name
+  std::vector<SeenEntry> entries;
 };
 
 class Engine {
@@ -63,7 +71,7 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // First-seen state from earlier runs (before the first Feed).
-  void LoadSeen(const std::vector<SeenValue>& seen);
+  void LoadSeen(const std::vector<SeenState>& seen);
 
   // Events must come in (ts_us, id) order.
   void Feed(const StoredEvent& event);
@@ -72,8 +80,8 @@ class Engine {
   // last event's time: what is still pending needs later events to decide.
   std::vector<Candidate> Finish();
 
-  // Values first seen during this run (to store).
-  const std::vector<SeenValue>& new_seen() const;
+  // What first_seen rules saw for the first time in this run (to store), per rule.
+  std::vector<SeenState> new_seen() const;
   // Rules whose state cap was reached, with a message each.
   const std::vector<std::string>& warnings() const;
   // Matches per rule (detection hits or correlation firings), for --dry-run and stats.

@@ -153,11 +153,15 @@ std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c,
   const bool needs_field = k == RuleKind::kValueCount || k == RuleKind::kValueSum ||
                            k == RuleKind::kValueAvg || k == RuleKind::kValuePercentile ||
                            k == RuleKind::kFirstSeen;
-  const bool counting = k == RuleKind::kEventCount || needs_field;
+  // Metrics that grow with the matches in the window. An average or a percentile does not,
+  // so an upper bound alone is a test on the matches present (the spec's value_percentile
+  // example is `lte: 1`).
+  const bool counting =
+      k == RuleKind::kEventCount || k == RuleKind::kValueCount || k == RuleKind::kValueSum;
   if (needs_field && rule->threshold.field.empty() && k != RuleKind::kFirstSeen) {
     return doc.Problem(c, fmt::format("{} needs condition.field", type_name));
   }
-  if (counting && k != RuleKind::kFirstSeen && !rule->threshold.HasLowerBound()) {
+  if (counting && !rule->threshold.HasLowerBound()) {
     // An upper bound alone ("fewer than 3 events") is an absence test: it can only be
     // decided when a window closes, which vigil expresses as not_followed_by.
     return doc.Problem(c["condition"] ? c["condition"] : c,
@@ -177,6 +181,11 @@ std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c,
       const std::optional<int64_t> us = ParseTimespan(ScalarOr(learn));
       if (!us) return doc.Problem(learn, "bad learn timespan");
       rule->first_seen.learn_us = *us;
+    }
+    if (const YAML::Node recent = c["recent"]) {
+      const std::optional<int64_t> us = ParseTimespan(ScalarOr(recent));
+      if (!us) return doc.Problem(recent, "bad recent timespan");
+      rule->first_seen.recent_us = *us;
     }
   }
   if (k == RuleKind::kBeaconing) {

@@ -49,6 +49,9 @@ struct BeaconParams {
 
 struct FirstSeenParams {
   int64_t learn_us = 0;  // the group must have this much history before a new value counts
+  // A value first seen less than this long before the trigger still counts as new (e.g. a
+  // destination first contacted within the last two hours). 0: only never-seen values.
+  int64_t recent_us = 0;
 };
 
 struct Rule {

@@ -162,8 +162,8 @@ CREATE UNIQUE INDEX quarantine_by_key ON quarantine(record_key);
 // Version 3: correlation (vigil-correlate(1)). Incidents are append-only evidence: an incident
 // that grows in a later run gets new incident_events rows and an incident_updates row, never
 // an UPDATE. correlate_runs records what each run read (its watermark for the next run);
-// first_seen keeps the values first_seen rules have seen, so later runs need not re-read
-// the whole history.
+// first_seen keeps what first_seen rules have seen (keyed hashes, one row per rule and run),
+// so later runs need not re-read the whole history.
 constexpr std::string_view kMigrationV3 = R"sql(
 CREATE TABLE correlate_runs(
   id                INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -187,15 +187,13 @@ CREATE TABLE incident_updates(
 CREATE INDEX incident_updates_by_incident ON incident_updates(incident_id);
 
 CREATE TABLE first_seen(
-  id          INTEGER PRIMARY KEY AUTOINCREMENT,
-  rule_id     TEXT NOT NULL,
-  group_key   TEXT NOT NULL,
-  value       TEXT NOT NULL,
-  first_ts_us INTEGER NOT NULL,
-  event_id    INTEGER
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id  INTEGER NOT NULL REFERENCES correlate_runs(id),
+  rule_id TEXT NOT NULL,
+  entries INTEGER NOT NULL,
+  state   BLOB NOT NULL
 ) STRICT;
 
-CREATE UNIQUE INDEX first_seen_unique ON first_seen(rule_id, group_key, value);
 CREATE INDEX incidents_by_rule_group ON incidents(rule_id, group_key);
 CREATE UNIQUE INDEX incident_events_unique ON incident_events(incident_id, event_id);
 CREATE INDEX incident_events_by_event ON incident_events(event_id);
@@ -319,11 +317,10 @@ const std::vector<TableDef>& ChainedTables() {
         {"event_count", T::kInteger, true},
         {"details", T::kText, false}}},
       {"first_seen",
-       {{"rule_id", T::kText, true},
-        {"group_key", T::kText, true},
-        {"value", T::kText, true},
-        {"first_ts_us", T::kInteger, true},
-        {"event_id", T::kInteger, false}}},
+       {{"run_id", T::kInteger, true},
+        {"rule_id", T::kText, true},
+        {"entries", T::kInteger, true},
+        {"state", T::kBlob, true}}},
   };
   return kTables;
 }

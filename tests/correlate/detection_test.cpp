@@ -402,6 +402,9 @@ TEST_CASE("CompileDetection refuses what it does not support, with file and line
         "t.yml:4: unsupported v1 aggregation in condition; write a Sigma correlation rule");
   CHECK(CompileError("sel:\n  a: 1\ntimeframe: 5m\ncondition: sel\n") ==
         "t.yml:3: unsupported v1 'timeframe'; write a Sigma correlation rule");
+  // Both (as in SigmaHQ's unsupported/ rules): the aggregation is what needs rewriting.
+  CHECK(CompileError("sel:\n  a: 1\ntimeframe: 5m\ncondition: sel | count(b) by c > 3\n") ==
+        "t.yml:4: unsupported v1 aggregation in condition; write a Sigma correlation rule");
   CHECK(CompileError("sel:\n  a: 1\ncondition: sel and other\n") ==
         "t.yml:3: unknown search identifier 'other' in condition");
   CHECK(CompileError("sel: []\ncondition: sel\n") ==
