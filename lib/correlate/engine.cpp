@@ -97,6 +97,7 @@ struct Engine::Impl {
     size_t correlation, pos;
     std::vector<std::string> group_names;  // mapped for the input's log source
     std::string value_name;
+    size_t key_class = 0;  // consumers of one rule with the same group share their key
   };
   std::vector<std::vector<Consumer>> consumers;  // per rule: who reads its matches
   std::vector<size_t> detections;
@@ -152,7 +153,16 @@ struct Engine::Impl {
         };
         for (const std::string& g : r.group_by) consumer.group_names.push_back(map_name(g));
         if (correlators[i]->needs_value()) consumer.value_name = map_name(r.threshold.field);
-        consumers[input].push_back(std::move(consumer));
+        auto& list = consumers[input];
+        consumer.key_class = list.size();
+        for (const Consumer& other : list) {
+          if (other.group_names == consumer.group_names &&
+              rules[other.correlation].group_by == r.group_by) {
+            consumer.key_class = other.key_class;
+            break;
+          }
+        }
+        list.push_back(std::move(consumer));
       }
     }
     logsource_match.assign(logsources.size(), -1);
@@ -180,9 +190,15 @@ struct Engine::Impl {
   }
 
   // Buffers for Emit, one set per nesting level (a firing is emitted from inside Emit).
-  struct Scratch {
+  struct GroupKey {  // one consumer class's group for the current hit
+    bool done = false, complete = false;
     GroupPairs pairs;
-    std::string key, value, field_value;
+    std::string key;
+    uint64_t hash = 0;
+  };
+  struct Scratch {
+    std::vector<GroupKey> keys;  // by Consumer::key_class
+    std::string field_value;
     std::vector<Fire> fires;
   };
   std::vector<std::unique_ptr<Scratch>> scratch_stack;
@@ -194,26 +210,34 @@ struct Engine::Impl {
     if (consumers[r].empty()) return;
     if (depth == scratch_stack.size()) scratch_stack.push_back(std::make_unique<Scratch>());
     Scratch& sc = *scratch_stack[depth++];
+    if (sc.keys.size() < consumers[r].size()) sc.keys.resize(consumers[r].size());
+    for (GroupKey& gk : sc.keys) gk.done = false;
     for (const Consumer& consumer : consumers[r]) {
       const Rule& c = rules[consumer.correlation];
-      sc.pairs.resize(c.group_by.size());
-      bool complete = true;
-      for (size_t k = 0; k < c.group_by.size() && complete; ++k) {
-        complete = ValueOf(hit, consumer.group_names[k], &sc.pairs[k].second);
-        // A correlation over a correlation may name the inner group field directly.
-        if (!complete && hit.group != nullptr) {
-          complete = ValueOf(hit, c.group_by[k], &sc.pairs[k].second);
+      GroupKey& gk = sc.keys[consumer.key_class];
+      if (!gk.done) {
+        gk.done = true;
+        gk.pairs.resize(c.group_by.size());
+        gk.complete = true;
+        for (size_t k = 0; k < c.group_by.size() && gk.complete; ++k) {
+          gk.complete = ValueOf(hit, consumer.group_names[k], &gk.pairs[k].second);
+          // A correlation over a correlation may name the inner group field directly.
+          if (!gk.complete && hit.group != nullptr) {
+            gk.complete = ValueOf(hit, c.group_by[k], &gk.pairs[k].second);
+          }
+          if (gk.complete) gk.pairs[k].first = c.group_by[k];
         }
-        if (complete) sc.pairs[k].first = c.group_by[k];
+        if (gk.complete) {
+          GroupKeyJson(gk.pairs, &gk.key);
+          gk.hash = SipHash24(options.hash_key, gk.key);
+        }
       }
-      if (!complete) continue;  // an event without a group-by field is in no group
-      GroupKeyJson(sc.pairs, &sc.key);
+      if (!gk.complete) continue;  // an event without a group-by field is in no group
       const bool has_value =
           !consumer.value_name.empty() && ValueOf(hit, consumer.value_name, &sc.field_value);
       sc.fires.clear();
       Correlator& correlator = *correlators[consumer.correlation];
-      correlator.Add(consumer.pos, hit,
-                     GroupRef{sc.key, SipHash24(options.hash_key, sc.key), sc.pairs},
+      correlator.Add(consumer.pos, hit, GroupRef{gk.key, gk.hash, gk.pairs},
                      has_value ? &sc.field_value : nullptr, &sc.fires);
       CheckCap(consumer.correlation);
       if (sc.fires.empty()) continue;

@@ -305,9 +305,10 @@ void EventView::Get(std::string_view name, std::vector<FieldValue>* out) const {
                       std::string_view(buf.data(), static_cast<size_t>(r.ptr - buf.data()))});
       return;
     }
-    // The format mappers read these names from their records already; only generic records
-    // may carry an ECS name that no column took (say "event.category").
-    if (m.format != Format::kGeneric) return;
+    // The format mappers read these names from their records already (generic JSON
+    // included: it takes every ECS name, nested or dotted, before its own aliases), so an
+    // empty column means the record has no such field: no need to parse it.
+    return;
   }
   if (!m.parsed) m.Parse(*ev_);
   element e;
