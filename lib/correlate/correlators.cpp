@@ -41,36 +41,60 @@ Entry MakeEntry(const Hit& hit, uint64_t seq) {
   return e;
 }
 
-// A FIFO window over a vector: pushes at the back, pops at the front, reuses its memory.
-class Window {
+// A FIFO window in a ring buffer: pops never move elements, and the memory is reused.
+template <typename T>
+class Fifo {
  public:
-  bool empty() const { return head_ == items_.size(); }
-  size_t size() const { return items_.size() - head_; }
-  Entry& front() { return items_[head_]; }
-  Entry& back() { return items_.back(); }
-  Entry& operator[](size_t i) { return items_[head_ + i]; }
-  void push_back(Entry&& e) { items_.push_back(std::move(e)); }
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  T& front() { return items_[head_]; }
+  T& back() { return items_[(head_ + size_ - 1) & (items_.size() - 1)]; }
+  const T& operator[](size_t i) const { return items_[(head_ + i) & (items_.size() - 1)]; }
+  void push_back(T&& e) {
+    if (size_ == items_.size()) Grow();
+    items_[(head_ + size_) & (items_.size() - 1)] = std::move(e);
+    ++size_;
+  }
   void pop_front() {
-    ++head_;
-    if (head_ == items_.size()) {
-      items_.clear();
-      head_ = 0;
-    } else if (head_ >= 64 && head_ * 2 >= items_.size()) {
-      items_.erase(items_.begin(), items_.begin() + long(head_));
-      head_ = 0;
-    }
+    items_[head_] = T{};  // release what the element owns
+    head_ = (head_ + 1) & (items_.size() - 1);
+    --size_;
   }
   void clear() {
     items_.clear();
-    head_ = 0;
+    head_ = size_ = 0;
   }
-  auto begin() const { return items_.begin() + long(head_); }
-  auto end() const { return items_.end(); }
+
+  class Iterator {
+   public:
+    Iterator(const Fifo* f, size_t i) : f_(f), i_(i) {}
+    const T& operator*() const { return (*f_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const Fifo* f_;
+    size_t i_;
+  };
+  Iterator begin() const { return Iterator(this, 0); }
+  Iterator end() const { return Iterator(this, size_); }
 
  private:
-  std::vector<Entry> items_;
-  size_t head_ = 0;
+  void Grow() {  // capacity stays a power of two
+    std::vector<T> bigger(items_.empty() ? 2 : items_.size() * 2);
+    for (size_t i = 0; i < size_; ++i)
+      bigger[i] = std::move(items_[(head_ + i) & (items_.size() - 1)]);
+    items_ = std::move(bigger);
+    head_ = 0;
+  }
+
+  std::vector<T> items_;
+  size_t head_ = 0, size_ = 0;
 };
+using Window = Fifo<Entry>;
 
 // Adds the entries not reported yet (seq >= *emitted) to `fire`.
 template <typename Range>
@@ -428,16 +452,22 @@ class BeaconCorrelator final : public Correlator {
            std::vector<Fire>* out) override {
     Group* g = groups_.Find(group.hash, hit.ts, &capped);
     if (g == nullptr) return;
-    if (g->window.empty()) {
-      g->values = group.pairs;
-      g->key = group.key;
+    while (!g->beats.empty() && g->beats.front().ts <= hit.ts - rule_.timespan_us) {
+      g->beats.pop_front();
+      ++g->popped;
     }
-    while (!g->window.empty() && g->window.front().ts <= hit.ts - rule_.timespan_us) {
-      g->window.pop_front();
+    // One beat per contributing event (a firing of a correlation counts each of its events).
+    if (hit.ids) {
+      for (int64_t id : *hit.ids) g->beats.push_back(Beat{hit.ts, id});
+    } else {
+      g->beats.push_back(Beat{hit.ts, hit.id});
     }
-    g->window.push_back(MakeEntry(hit, g->next_seq++));
-    const size_t n = g->window.size();
+    const size_t n = g->beats.size();
     if (n < size_t(rule_.beacon.min_connections)) return;
+    if (g->key.empty()) {  // names kept only for the few groups that may fire
+      g->key = group.key;
+      g->values = group.pairs;
+    }
     // Scoring sorts the intervals: do it again only after a quarter more connections.
     if (++g->since_eval < std::max<size_t>(1, n / 4)) return;
     Evaluate(g, hit.ts, out);
@@ -451,22 +481,26 @@ class BeaconCorrelator final : public Correlator {
     // Connections since the last evaluation still belong to the beacon if it scores.
     std::vector<Group*> pending;
     for (auto& [hash, g] : groups_.map()) {
-      if (g.since_eval > 0 && g.window.size() >= size_t(rule_.beacon.min_connections)) {
+      if (g.since_eval > 0 && g.beats.size() >= size_t(rule_.beacon.min_connections)) {
         pending.push_back(&g);
       }
     }
     // Deterministic order, whatever the hash table's.
     std::sort(pending.begin(), pending.end(),
               [](const Group* a, const Group* b) { return a->key < b->key; });
-    for (Group* g : pending) Evaluate(g, g->window.back().ts, out);
+    for (Group* g : pending) Evaluate(g, g->beats.back().ts, out);
   }
 
  private:
+  struct Beat {
+    int64_t ts, id;
+  };
   struct Group {
-    Window window;
-    std::string key;
+    Fifo<Beat> beats;
+    uint64_t popped = 0;   // beats dropped from the front so far (absolute index base)
+    uint64_t emitted = 0;  // beats before this absolute index were reported
+    std::string key;       // set once the group has enough beats to score
     GroupPairs values;
-    uint64_t next_seq = 0, emitted = 0;
     size_t since_eval = 0;
     int64_t last_seen = 0;
   };
@@ -475,8 +509,8 @@ class BeaconCorrelator final : public Correlator {
     g->since_eval = 0;
     std::vector<double>& gaps = gaps_;
     gaps.clear();
-    for (size_t i = 1; i < g->window.size(); ++i) {
-      gaps.push_back(double(g->window[i].ts - g->window[i - 1].ts));
+    for (size_t i = 1; i < g->beats.size(); ++i) {
+      gaps.push_back(double(g->beats[i].ts - g->beats[i - 1].ts));
     }
     std::sort(gaps.begin(), gaps.end());
     auto quantile = [](const std::vector<double>& v, double q) {
@@ -495,7 +529,7 @@ class BeaconCorrelator final : public Correlator {
     const double madm = quantile(deviations, 0.5);
     const double skew_score = 1.0 - std::min(1.0, std::fabs(skew));
     const double madm_score = std::max(0.0, 1.0 - madm / q2);
-    const double span = double(g->window.back().ts - g->window.front().ts);
+    const double span = double(g->beats.back().ts - g->beats.front().ts);
     const double persistence = std::min(1.0, span / (double(rule_.timespan_us) / 2));
     // Dispersion counts twice: random (Poisson-like) traffic has symmetric-enough intervals
     // and persists, but its intervals scatter (dispersion score about 0.5).
@@ -505,9 +539,15 @@ class BeaconCorrelator final : public Correlator {
         now, g->key, g->values,
         fmt::format("beacon score {:.2f} over {} connections: median interval {:.1f}s, "
                     "skew score {:.2f}, dispersion score {:.2f}, persistence {:.2f}",
-                    score, g->window.size(), q2 / 1e6, skew_score, madm_score, persistence));
-    Collect(g->window, g->emitted, &fire);
-    g->emitted = g->next_seq;
+                    score, g->beats.size(), q2 / 1e6, skew_score, madm_score, persistence));
+    const uint64_t first = std::max(g->emitted, g->popped);
+    for (uint64_t i = first - g->popped; i < g->beats.size(); ++i) {
+      const Beat& b = g->beats[i];
+      fire.first_ts = fire.ids.empty() ? b.ts : std::min(fire.first_ts, b.ts);
+      fire.last_ts = std::max(fire.last_ts, b.ts);
+      fire.ids.push_back(b.id);
+    }
+    g->emitted = g->popped + g->beats.size();
     if (!fire.ids.empty()) out->push_back(std::move(fire));
   }
 

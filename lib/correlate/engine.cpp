@@ -21,14 +21,12 @@ class RuleView final : public FieldSource {
  public:
   RuleView(const EventView& view, const EngineOptions& options) : view_(view), options_(options) {}
   void SetTime(int64_t ts_us) {
-    const int64_t days = ts_us >= 0 ? ts_us / kDayUs : (ts_us - kDayUs + 1) / kDayUs;
-    hour_ = int((ts_us - days * kDayUs) / kHourUs);
-    weekday_ = int(((days % 7) + 7 + 3) % 7) + 1;  // 1970-01-01 was a Thursday (4)
-    hour_text_ = std::to_string(hour_);
-    weekday_text_ = std::to_string(weekday_);
+    ts_us_ = ts_us;
+    computed_ = false;
   }
   void Get(std::string_view name, std::vector<FieldValue>* out) const override {
     if (name.size() > 6 && name.substr(0, 6) == "vigil.") {
+      Compute();
       if (name == "vigil.hour") {
         out->push_back({FieldValue::Kind::kNumber, hour_text_});
       } else if (name == "vigil.weekday") {
@@ -45,10 +43,23 @@ class RuleView final : public FieldSource {
   void KeywordTexts(std::vector<std::string_view>* out) const override { view_.KeywordTexts(out); }
 
  private:
+  // The derived fields are computed only for events whose rules ask for them.
+  void Compute() const {
+    if (computed_) return;
+    computed_ = true;
+    const int64_t days = ts_us_ >= 0 ? ts_us_ / kDayUs : (ts_us_ - kDayUs + 1) / kDayUs;
+    hour_ = int((ts_us_ - days * kDayUs) / kHourUs);
+    weekday_ = int(((days % 7) + 7 + 3) % 7) + 1;  // 1970-01-01 was a Thursday (4)
+    hour_text_ = std::to_string(hour_);
+    weekday_text_ = std::to_string(weekday_);
+  }
+
   const EventView& view_;
   const EngineOptions& options_;
-  int hour_ = 0, weekday_ = 0;
-  std::string hour_text_, weekday_text_;
+  int64_t ts_us_ = 0;
+  mutable bool computed_ = false;
+  mutable int hour_ = 0, weekday_ = 0;
+  mutable std::string hour_text_, weekday_text_;
 };
 
 struct OpenIncident {

@@ -217,10 +217,46 @@ bool Pattern::GlobMatches(std::string_view text) const {
   return p == tokens_.size();
 }
 
+namespace {
+
+// Dotted-quad IPv4 without allocation (the common case in logs); nullopt if not exactly that.
+std::optional<std::array<uint8_t, 4>> ParseIpv4(std::string_view text) {
+  std::array<uint8_t, 4> out{};
+  size_t part = 0, digits = 0;
+  unsigned value = 0;
+  for (char ch : text) {
+    if (ch >= '0' && ch <= '9') {
+      if (digits > 0 && value == 0) return std::nullopt;  // leading zero: inet_pton refuses
+      value = value * 10 + unsigned(ch - '0');
+      if (++digits > 3 || value > 255) return std::nullopt;
+    } else if (ch == '.' && digits > 0 && part < 3) {
+      out[part++] = uint8_t(value);
+      value = 0;
+      digits = 0;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (part != 3 || digits == 0) return std::nullopt;
+  out[3] = uint8_t(value);
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::array<uint8_t, 16>> ParseIp(std::string_view text) {
   const size_t zone = text.find('%');
   if (zone != std::string_view::npos) text = text.substr(0, zone);
   if (text.empty() || text.size() > 45) return std::nullopt;
+  if (text.find(':') == std::string_view::npos) {
+    const auto v4 = ParseIpv4(text);
+    if (!v4) return std::nullopt;
+    std::array<uint8_t, 16> mapped{};
+    mapped[10] = 0xff;
+    mapped[11] = 0xff;
+    std::memcpy(mapped.data() + 12, v4->data(), 4);
+    return mapped;
+  }
   const std::string s(text);
   std::array<uint8_t, 16> out{};
   if (s.find(':') != std::string::npos) {
@@ -358,8 +394,14 @@ bool ValueMatcher::MatchesText(std::string_view text) const {
         return false;  // error_complexity / error_stack on a huge value: no match
       }
     case Kind::kCidr: {
-      const auto ip = ParseIp(text);
-      return ip && InCidr(cidr_, *ip);
+      // A value list of CIDRs tests one address against each: parse it once per text.
+      thread_local std::string last_text;
+      thread_local std::optional<std::array<uint8_t, 16>> last_ip;
+      if (text != last_text) {
+        last_text.assign(text);
+        last_ip = ParseIp(text);
+      }
+      return last_ip && InCidr(cidr_, *last_ip);
     }
     case Kind::kCompare: {
       const auto data = ParseNumber(text);

@@ -20,7 +20,7 @@ file=$work/events_${events}.ndjson
 truth=$work/events_${events}.truth.json
 base=$work/correlate_${events}.db
 
-if [ ! -s "$file" ]; then
+if [ ! -s "$file" ] || [ ! -s "$truth" ]; then
   python3 "$shared/gen_events.py" --events "$events" --seed 42 --out "$file" --truth "$truth" --quiet
 fi
 if [ ! -s "$base" ]; then
@@ -37,23 +37,19 @@ measure() {  # label, command...: prints "label wall_s rss_kb"
 }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $events events"
+echo "# label wall_s peak_rss_kb  (interleaved: each round runs every contender once)"
 for i in $(seq "$runs"); do
   measure "vigil_dry_run_$i" "$vigil" --db "$base" correlate --dry-run --quiet
-done
-for i in $(seq "$runs"); do
   cp "$base" "$work/run.db"
   rm -f "$work/run.db-wal" "$work/run.db-shm"
   measure "vigil_real_run_$i" "$vigil" --db "$work/run.db" correlate --quiet
-done
-if command -v sec > /dev/null; then
-  for v in wallclock eventtime; do
-    for i in $(seq "$runs"); do
+  if command -v sec > /dev/null; then
+    for v in wallclock eventtime; do
       measure "sec_${v}_$i" sec --conf="$shared/sec/bruteforce_$v.sec" --input="$file" --notail \
         --nointevents --debug=3
     done
-  done
-else
-  echo "# sec not installed: no SEC rows (apt-get install sec)"
-fi
+  fi
+done
+command -v sec > /dev/null || echo "# sec not installed: no SEC rows (apt-get install sec)"
 echo "# quality of the last real run"
 python3 "$here/correlate_quality.py" "$work/run.db" "$truth"

@@ -291,6 +291,18 @@ TEST_CASE("Detection cidr matches IPv4, IPv6 and IPv4-mapped IPv6", "[detection]
   CHECK_FALSE(Hit(d, "ip", "2001:db8::1"));
   CHECK_FALSE(Hit(d, "ip", "-"));
   CHECK_FALSE(Hit(d, "ip", "10.1.2.3.4"));
+  // The IPv4 fast path reads exactly what inet_pton reads: four decimal parts of at most
+  // 255, no leading zeros, nothing else.
+  for (const char* bad : {"010.1.2.3", "10.1.2", "10.1.2.", ".10.1.2", "10..1.2", "10.1.2.256",
+                          "10.1.2.3 ", "10.1.2.3x", "1e1.1.2.3"}) {
+    INFO(bad);
+    CHECK_FALSE(Hit(d, "ip", bad));
+  }
+  CHECK(Hit(d, "ip", "10.0.0.0"));
+  CHECK(Hit(d, "ip", "10.255.255.255"));
+  // One address tested against several lists in a row (the parse is cached per text).
+  CHECK(Hit(d, "ip", "172.16.0.1"));
+  CHECK_FALSE(Hit(d, "ip", "172.15.0.1"));
   CHECK(Hit(One("ip|cidr", "'192.168.1.77/24'"), "ip", "192.168.1.5"));
   CHECK(CompileError("sel:\n  ip|cidr: '10.0.0.0/33'\ncondition: sel\n") ==
         "t.yml:2: bad cidr value '10.0.0.0/33'");
