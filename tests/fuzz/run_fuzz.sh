@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang, ASan and UBSan, and runs each for SECONDS (default
-# 60; CI runs a short smoke, the long campaign of issue 8 runs hours). Seeds: samples/ and
-# malformed lines from ../shared/bench/gen_events.py when it is there.
+# Builds the libFuzzer targets (ingest parsers, rule loader) with clang, ASan and UBSan, and
+# runs each for SECONDS (default 60; CI runs a short smoke, the long campaign of issue 8 runs
+# hours). Seeds: samples/, malformed lines from ../shared/bench/gen_events.py, the built-in
+# rules and ../shared/data/sigma when they are there.
 #   tests/fuzz/run_fuzz.sh [SECONDS] [BUILD_DIR]
 set -euo pipefail
 seconds=${1:-60}
@@ -9,7 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${2:-$root/build-fuzz}
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DVIGIL_FUZZ=ON -DVIGIL_SANITIZE=address,undefined -DVIGIL_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target fuzz_ingest_parsers
+cmake --build "$build" -j"$(nproc)" --target fuzz_ingest_parsers fuzz_rule_loader
 corpus=$build/corpus/ingest_parsers
 mkdir -p "$corpus"
 # Seed: one file per selector (the first byte) per sample.
@@ -34,5 +35,20 @@ if [ -f "$gen" ]; then
 fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+echo "== fuzz_ingest_parsers"
 "$build/tests/fuzz/fuzz_ingest_parsers" -max_total_time="$seconds" -max_len=65536 \
   -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -15
+
+# The rule loader: seeded with the built-in pack and the real Sigma rules when they are there.
+rules=$build/corpus/rule_loader
+mkdir -p "$rules"
+cp "$root"/lib/correlate/rules/*.yml "$rules/"
+sigma=$root/../shared/data/sigma
+if [ -d "$sigma" ]; then
+  find "$sigma" -name '*.yml' | while read -r f; do
+    cp "$f" "$rules/sigma_$(echo "$f" | md5sum | cut -c1-12).yml"
+  done
+fi
+echo "== fuzz_rule_loader"
+"$build/tests/fuzz/fuzz_rule_loader" -max_total_time="$seconds" -max_len=16384 \
+  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$rules" 2>&1 | tail -15

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # vigil ingest under SIGKILL and with a second writer (issue 3): after each kill the store must
 # verify, and running the same command again must leave every good record stored exactly once.
+# Then two ingests and repeated correlate runs at once on one store (issue 8).
 # Usage: crash_and_concurrency_test.sh VIGIL WORKDIR [ROUNDS]
 set -u
 vigil=$1 work=$2 rounds=${3:-5}
@@ -18,9 +19,12 @@ with open("events.ndjson", "w") as f:
         if i % 2000 == 1999:
             f.write('{"ts": "2026-11-14T00:00:00Z", "user": \n')  # truncated
             continue
+        attack = 30000 <= i < 30020  # a brute force from one address, for correlate
         f.write(json.dumps({"ts": "2026-11-14T%02d:%02d:%02d.%06dZ" % (i // 3600 % 24, i // 60 % 60, i % 60, i),
-                            "source": "auth", "event_type": random.choice(["login_failure", "login_success"]),
-                            "user": "u%d" % (i % 500), "src_ip": "10.0.%d.%d" % (i % 200, i % 250),
+                            "source": "auth",
+                            "event_type": "login_failure" if attack else random.choice(["login_failure", "login_success"]),
+                            "user": "u%d" % (i % 500),
+                            "src_ip": "203.0.113.9" if attack else "10.0.%d.%d" % (i % 200, i % 250),
                             "n": i}) + "\n")
 PY
 good=$(grep -c '"n"' events.ndjson)
@@ -53,6 +57,37 @@ wait "$pb"; rb=$?
 both=$(python3 -c "import sqlite3; print(sqlite3.connect('two.db').execute('SELECT count(*) FROM events').fetchone()[0])")
 [ "$both" = "$good" ] && ok || bad "concurrent ingests stored $both, wanted $good"
 "$vigil" --db two.db verify --quiet && ok || bad "store written by two ingests does not verify"
+
+# Two ingests and correlate runs at once (issue 8): every run succeeds, the chain verifies,
+# and the incidents built incrementally while events arrived equal those of one run over all
+# of them: the brute force from 203.0.113.9 is one incident with its 20 events.
+"$vigil" --db three.db init --quiet
+"$vigil" --db three.db ingest --quiet a.ndjson >/dev/null 2>&1 & pa=$!
+"$vigil" --db three.db ingest --quiet b.ndjson >/dev/null 2>&1 & pb=$!
+correlate_failures=0
+while kill -0 "$pa" 2>/dev/null || kill -0 "$pb" 2>/dev/null; do
+  "$vigil" --db three.db correlate --quiet >/dev/null 2>correlate.err || correlate_failures=$((correlate_failures + 1))
+done
+wait "$pa"; ra=$?
+wait "$pb"; rb=$?
+"$vigil" --db three.db correlate --quiet >/dev/null 2>>correlate.err || correlate_failures=$((correlate_failures + 1))
+[ "$ra" = 3 ] && [ "$rb" = 3 ] && ok || bad "ingests beside correlate exited $ra and $rb, wanted 3 and 3"
+[ "$correlate_failures" = 0 ] && ok || bad "$correlate_failures correlate runs failed: $(cat correlate.err)"
+"$vigil" --db three.db verify --quiet && ok || bad "store written by ingests and correlate does not verify"
+"$vigil" --db three.db correlate --dry-run --format json > batch.json 2>/dev/null
+python3 - <<'PY' && ok || bad "incremental incidents differ from one run over all events"
+import json, sqlite3, sys
+con = sqlite3.connect("three.db")
+stored = sorted((rule, key, n) for rule, key, n in con.execute(
+    "SELECT i.rule_id, i.group_key, count(ie.id) FROM incidents i "
+    "JOIN incident_events ie ON ie.incident_id = i.id GROUP BY i.id"))
+batch = sorted((i["rule_id"], json.dumps(i["group"], separators=(",", ":")), i["event_count"])
+               for i in json.load(open("batch.json"))["incidents"])
+attack = [s for s in stored if "203.0.113.9" in s[1]]
+if stored != batch or len(attack) != 1 or attack[0][2] != 20:
+    print("stored", stored, "\nbatch ", batch, file=sys.stderr)
+    sys.exit(1)
+PY
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# CTest: the built-in rule pack on the real datasets of ../shared/data/real/. The attacks their
+# README lists are found, and the traffic it calls benign is not reported as an attack.
+# usage: real_data_test.sh VIGIL WORKDIR
+set -euo pipefail
+vigil=$1
+work=$2
+here=$(cd "$(dirname "$0")" && pwd)
+real=$here/../../../shared/data/real
+if [ ! -d "$real" ]; then
+  echo "SKIP: $real not found (../shared beside the checkout)"
+  exit 0
+fi
+rm -rf "$work" && mkdir -p "$work"
+
+run() {  # name, files...: ingest into a fresh store, correlate, keep the JSON
+  local name=$1
+  shift
+  "$vigil" --db "$work/$name.db" ingest --quiet --year 2017 "$@" || [ $? -eq 3 ]
+  "$vigil" --db "$work/$name.db" correlate --quiet --format json > "$work/$name.json"
+}
+run ssh "$real/loghub-openssh-linux/OpenSSH_2k.log"
+run lnx "$real/loghub-openssh-linux/Linux_2k.log"
+run win "$real/winevt-otrf-purplesharp-ad/purplesharp_ad_playbook_I_security.jsonl"
+run ct "$real/cloudtrail-otrf-aws/ec2_proxy_s3_exfiltration_2020-09-14011940.json"
+run suri "$real/suricata-slips-test6/eve.json"
+run apt29 "$real"/zeek-otrf-apt29-day1/*.log
+run wrccdc "$real"/zeek-wrccdc2018/json/{ntlm,rdp,smb_mapping,smb_files,dce_rpc,kerberos,ssh}.json
+
+python3 - "$work" <<'PY'
+import json, os, sys
+
+work = sys.argv[1]
+failures = []
+
+def incidents(name):
+    return json.load(open(os.path.join(work, name + ".json")))["incidents"]
+
+def rules_of(inc):
+    return {inc["rule"]} | {a["rule"] for a in inc["also_matched"]}
+
+def find(name, rule, **group):
+    return [i for i in incidents(name) if rule in rules_of(i)
+            and all(i["group"].get(k) == v for k, v in group.items())]
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+
+bf = "Brute force against one source's targets"
+# SSH: the README's brute-force sources; fztu's lone success is not a compromise.
+for ip in ["183.62.140.253", "187.141.143.180", "103.99.0.122", "112.95.230.3",
+           "5.188.10.180", "185.190.58.151"]:
+    expect(find("ssh", bf, **{"source.ip": ip}), f"ssh: brute force from {ip}")
+expect(not [i for i in incidents("ssh") if "success" in i["rule"].lower()
+            or any("success" in r.lower() for r in rules_of(i))],
+       "ssh: no brute force followed by success (119.137.62.142 never failed)")
+# LNX: the root brute force; the session lines carry no address, so no success claim.
+for ip in ["150.183.249.110", "207.243.167.114", "n219076184117.netvigator.com"]:
+    expect(find("lnx", bf, **{"source.ip": ip}), f"lnx: brute force from {ip}")
+expect(not [i for i in incidents("lnx") if any("success" in r.lower() for r in rules_of(i))],
+       "lnx: no brute force followed by success")
+# WIN: spray from WORKSTATION5, Kerberoasting from 172.18.39.5, WinRM lateral movement.
+expect(find("win", "Password spray from one Windows workstation", WorkstationName="WORKSTATION5"),
+       "win: password spray from WORKSTATION5")
+kerb = find("win", "Kerberoasting", **{"source.ip": "172.18.39.5"})
+expect(len(kerb) == 1 and kerb[0]["event_count"] == 5, "win: Kerberoasting, 5 RC4 tickets")
+lateral = find("win", "Remote logon followed by remote execution (lateral movement)")
+expect({i["group"]["host.name"].split(".")[0] for i in lateral} ==
+       {"MORDORDC", "WORKSTATION6", "WORKSTATION7"}, "win: WinRM lateral movement to 3 hosts")
+# CT: the instance-profile credentials used from aws-cli on macOS, 11 calls.
+ct = find("ct", "Cloud instance credentials used from outside the cloud")
+expect(len(ct) == 1 and ct[0]["event_count"] == 11, "ct: instance credentials used outside, 11")
+# SURI: the slow vertical scan, not the SSDP fan-out of 192.168.1.132.
+expect(find("suri", "Slow port scan over a day", **{"source.ip": "193.46.255.92"}),
+       "suri: slow scan by 193.46.255.92")
+expect(not [i for i in incidents("suri") if i["group"].get("source.ip") == "192.168.1.132"],
+       "suri: SSDP replies from 192.168.1.132 are not an attack")
+# APT29: the WebDAV upload and the SMB + WinRM lateral movement.
+expect(find("apt29", "Archive uploaded over WebDAV", **{"source.ip": "10.0.1.4"}),
+       "apt29: WebDAV upload of the archive")
+expect(find("apt29", "SMB and WinRM from one host to another (lateral movement on the wire)",
+            **{"source.ip": "10.0.1.4", "destination.ip": "10.0.1.6"}),
+       "apt29: lateral movement 10.0.1.4 -> 10.0.1.6")
+# WRCCDC: the NTLM spray from 10.150.0.20 followed by success.
+spray = find("wrccdc", "Password spray followed by a successful logon", **{"source.ip": "10.150.0.20"})
+expect(len(spray) == 1 and spray[0]["level"] == "critical", "wrccdc: spray then success, critical")
+
+for name in ["ssh", "lnx", "win", "ct", "suri", "apt29", "wrccdc"]:
+    print(f"{name}: {len(incidents(name))} incidents")
+if failures:
+    print("FAIL: " + "; ".join(failures))
+    sys.exit(1)
+print("ok: every listed attack found, nothing benign reported")
+PY
