@@ -547,7 +547,7 @@ Result<Summary> Run(const Options& options, Database& db) {
     summary.warnings = rr.warnings;
     summary.match_counts = rr.match_counts;
     if (!rr.prev.rules_digest.empty() && rr.prev.rules_digest != summary.rules.digest &&
-        !options.rescan && !options.dry_run) {
+        !options.rescan && !options.dry_run && !rr.nothing_new) {
       summary.warnings.push_back(
           "the rules changed since the last run; events before it were matched with the old "
           "rules (vigil correlate --rescan applies the new rules to every event)");
