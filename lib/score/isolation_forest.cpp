@@ -1,0 +1,230 @@
+#include "score/isolation_forest.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+namespace vigil::score {
+namespace {
+
+constexpr double kEulerGamma = 0.5772156649015329;
+constexpr char kMagic[] = "vigil-iforest-v1";
+
+// SplitMix64: small, fast, and the same everywhere.
+class Random {
+ public:
+  explicit Random(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, 1).
+  double Unit() { return double(Next() >> 11) * 0x1.0p-53; }
+  // Uniform in [0, n).
+  size_t Below(size_t n) { return size_t(Next() % n); }
+
+ private:
+  uint64_t state_;
+};
+
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(char((v >> (8 * i)) & 0xff));
+}
+uint64_t GetU64(std::string_view in, size_t at) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | uint8_t(in[at + size_t(i)]);
+  return v;
+}
+
+}  // namespace
+
+double AveragePathLength(double n) {
+  if (n <= 1) return 0.0;
+  if (n <= 2) return 1.0;
+  const double harmonic = std::log(n - 1) + kEulerGamma;
+  return 2.0 * harmonic - 2.0 * (n - 1) / n;
+}
+
+Result<IsolationForest> IsolationForest::Fit(const std::vector<std::vector<double>>& rows,
+                                             const ForestOptions& options) {
+  if (rows.empty()) return MakeError(ErrorCode::kBadInput, "isolation forest: no rows to fit");
+  if (options.trees < 1 || options.sample_size < 2) {
+    return MakeError(ErrorCode::kUsage, "isolation forest: need trees >= 1 and sample size >= 2");
+  }
+  IsolationForest forest;
+  forest.features_ = rows[0].size();
+  if (forest.features_ == 0)
+    return MakeError(ErrorCode::kBadInput, "isolation forest: no features");
+  for (const auto& r : rows) {
+    if (r.size() != forest.features_) {
+      return MakeError(ErrorCode::kBadInput, "isolation forest: rows of different widths");
+    }
+    for (double v : r) {
+      if (!std::isfinite(v)) return MakeError(ErrorCode::kBadInput, "isolation forest: NaN or inf");
+    }
+  }
+  const size_t psi = std::min(rows.size(), size_t(options.sample_size));
+  forest.sample_size_ = int(psi);
+  const int height_limit = int(std::ceil(std::log2(double(psi))));
+  Random rng(options.seed);
+  std::vector<size_t> all(rows.size());
+  std::iota(all.begin(), all.end(), 0);
+  std::vector<size_t> candidates;
+
+  for (int t = 0; t < options.trees; ++t) {
+    // Sub-sample without replacement (partial Fisher-Yates).
+    for (size_t i = 0; i < psi; ++i) std::swap(all[i], all[i + rng.Below(all.size() - i)]);
+    std::vector<size_t> sample(all.begin(), all.begin() + long(psi));
+    forest.roots_.push_back(int32_t(forest.nodes_.size()));
+    // Build depth-first with an explicit stack: (node index, first, last, depth).
+    struct Task {
+      int32_t node;
+      size_t first, last;
+      int depth;
+    };
+    forest.nodes_.push_back(Node{});
+    std::vector<Task> stack = {{int32_t(forest.nodes_.size() - 1), 0, psi, 0}};
+    while (!stack.empty()) {
+      const Task task = stack.back();
+      stack.pop_back();
+      const size_t n = task.last - task.first;
+      Node node;
+      node.size = int32_t(n);
+      if (task.depth >= height_limit || n <= 1) {
+        forest.nodes_[size_t(task.node)] = node;
+        continue;
+      }
+      // A random attribute among those that vary here, and a random split between its
+      // minimum and maximum (the paper's q and p).
+      candidates.clear();
+      std::vector<double> lo(forest.features_, 0), hi(forest.features_, 0);
+      for (size_t f = 0; f < forest.features_; ++f) {
+        double mn = rows[sample[task.first]][f], mx = mn;
+        for (size_t i = task.first + 1; i < task.last; ++i) {
+          mn = std::min(mn, rows[sample[i]][f]);
+          mx = std::max(mx, rows[sample[i]][f]);
+        }
+        lo[f] = mn;
+        hi[f] = mx;
+        if (mx > mn) candidates.push_back(f);
+      }
+      if (candidates.empty()) {  // identical points: nothing to split
+        forest.nodes_[size_t(task.node)] = node;
+        continue;
+      }
+      const size_t f = candidates[rng.Below(candidates.size())];
+      double split = lo[f] + rng.Unit() * (hi[f] - lo[f]);
+      if (split <= lo[f]) split = std::nextafter(lo[f], hi[f]);  // both sides non-empty
+      const auto mid =
+          std::partition(sample.begin() + long(task.first), sample.begin() + long(task.last),
+                         [&](size_t row) { return rows[row][f] < split; });
+      const size_t cut = size_t(mid - sample.begin());
+      node.feature = int32_t(f);
+      node.split = split;
+      node.left = int32_t(forest.nodes_.size());
+      node.right = node.left + 1;
+      forest.nodes_[size_t(task.node)] = node;
+      forest.nodes_.push_back(Node{});
+      forest.nodes_.push_back(Node{});
+      stack.push_back({node.right, cut, task.last, task.depth + 1});
+      stack.push_back({node.left, task.first, cut, task.depth + 1});
+    }
+  }
+  return forest;
+}
+
+double IsolationForest::PathLength(const std::vector<double>& point, int32_t root) const {
+  int32_t at = root;
+  double depth = 0;
+  for (;;) {
+    const Node& node = nodes_[size_t(at)];
+    if (node.feature < 0) return depth + AveragePathLength(node.size);
+    at = point[size_t(node.feature)] < node.split ? node.left : node.right;
+    depth += 1;
+  }
+}
+
+double IsolationForest::PathLength(const std::vector<double>& point) const {
+  double total = 0;
+  for (int32_t root : roots_) total += PathLength(point, root);
+  return total / double(roots_.size());
+}
+
+double IsolationForest::Score(const std::vector<double>& point) const {
+  const double c = AveragePathLength(sample_size_);
+  if (c <= 0) return 0.5;
+  return std::pow(2.0, -PathLength(point) / c);
+}
+
+std::string IsolationForest::Serialize() const {
+  std::string out(kMagic, sizeof kMagic - 1);
+  PutU64(out, features_);
+  PutU64(out, uint64_t(sample_size_));
+  PutU64(out, roots_.size());
+  for (int32_t r : roots_) PutU64(out, uint64_t(uint32_t(r)));
+  PutU64(out, nodes_.size());
+  for (const Node& n : nodes_) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &n.split, sizeof bits);
+    PutU64(out, uint64_t(uint32_t(n.feature)));
+    PutU64(out, bits);
+    PutU64(out, uint64_t(uint32_t(n.left)));
+    PutU64(out, uint64_t(uint32_t(n.right)));
+    PutU64(out, uint64_t(uint32_t(n.size)));
+  }
+  return out;
+}
+
+Result<IsolationForest> IsolationForest::Deserialize(std::string_view in) {
+  const auto bad = [](const char* why) {
+    return MakeError(ErrorCode::kStore, std::string("isolation forest model: ") + why);
+  };
+  const size_t magic = sizeof kMagic - 1;
+  if (in.size() < magic + 24 || in.substr(0, magic) != std::string_view(kMagic, magic)) {
+    return bad("not a vigil-iforest-v1 model");
+  }
+  size_t at = magic;
+  auto next = [&]() {
+    const uint64_t v = GetU64(in, at);
+    at += 8;
+    return v;
+  };
+  IsolationForest f;
+  f.features_ = size_t(next());
+  f.sample_size_ = int(next());
+  const uint64_t trees = next();
+  if (trees == 0 || trees > (in.size() - at) / 8) return bad("bad tree count");
+  for (uint64_t i = 0; i < trees; ++i) f.roots_.push_back(int32_t(uint32_t(next())));
+  if (in.size() - at < 8) return bad("truncated");
+  const uint64_t nodes = next();
+  if (nodes > (in.size() - at) / 40 || (in.size() - at) != nodes * 40) return bad("bad node table");
+  for (uint64_t i = 0; i < nodes; ++i) {
+    Node n;
+    n.feature = int32_t(uint32_t(next()));
+    const uint64_t bits = next();
+    std::memcpy(&n.split, &bits, sizeof bits);
+    n.left = int32_t(uint32_t(next()));
+    n.right = int32_t(uint32_t(next()));
+    n.size = int32_t(uint32_t(next()));
+    f.nodes_.push_back(n);
+  }
+  // Every reference must stay inside the table, so a damaged model cannot crash scoring.
+  const auto in_range = [&](int32_t i) { return i >= 0 && uint64_t(i) < nodes; };
+  for (int32_t r : f.roots_) {
+    if (!in_range(r)) return bad("root out of range");
+  }
+  for (size_t i = 0; i < f.nodes_.size(); ++i) {
+    const Node& n = f.nodes_[i];
+    if (n.feature < 0) continue;
+    if (size_t(n.feature) >= f.features_ || !in_range(n.left) || !in_range(n.right) ||
+        size_t(n.left) <= i || size_t(n.right) <= i) {
+      return bad("node out of range");
+    }
+  }
+  return f;
+}
+
+}  // namespace vigil::score
