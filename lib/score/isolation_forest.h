@@ -31,9 +31,16 @@ class IsolationForest {
   // `rows` are points with the same number of features each (NaN is not allowed).
   static Result<IsolationForest> Fit(const std::vector<std::vector<double>>& rows,
                                      const ForestOptions& options);
+  // The same over `n` rows of `width` values each, stored row after row.
+  static Result<IsolationForest> Fit(const double* data, size_t n, size_t width,
+                                     const ForestOptions& options);
 
   // The anomaly score of one point, in [0, 1].
   double Score(const std::vector<double>& point) const;
+  double Score(const double* point) const;  // features() values
+  // Scores `n` points stored row after row into out[0..n): the same values as Score, computed
+  // tree by tree over blocks of points so each tree stays in the L1 cache.
+  void ScoreMany(const double* points, size_t n, double* out) const;
   // Expected path length E[h(x)] over the trees.
   double PathLength(const std::vector<double>& point) const;
 
@@ -52,7 +59,18 @@ class IsolationForest {
     int32_t left = -1, right = -1;
     int32_t size = 0;  // external nodes: points that reached it
   };
-  double PathLength(const std::vector<double>& point, int32_t root) const;
+  double PathLength(const double* point, int32_t root) const;
+  double MeanPathLength(const double* point) const;
+  void Compile();  // builds packed_ from nodes_
+
+  // What scoring walks: 16 bytes a node; a leaf holds its c(size) correction, an internal
+  // node its split; the right child is always left + 1.
+  struct Packed {
+    double value = 0;
+    int32_t feature = -1;
+    int32_t left = -1;
+  };
+  std::vector<Packed> packed_;
 
   size_t features_ = 0;
   int sample_size_ = 0;

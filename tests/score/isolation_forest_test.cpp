@@ -69,6 +69,12 @@ TEST_CASE("Isolation Forest is deterministic for a seed and differs across seeds
   CHECK(a->Serialize() == b->Serialize());
   CHECK(a->Serialize() != c->Serialize());
   CHECK(a->Score(rows[3]) == b->Score(rows[3]));
+  // Scoring many points at once gives exactly what scoring each gives.
+  std::vector<double> flat;
+  for (const auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
+  std::vector<double> many(rows.size());
+  a->ScoreMany(flat.data(), rows.size(), many.data());
+  for (size_t i = 0; i < rows.size(); ++i) CHECK(many[i] == a->Score(rows[i]));
 }
 
 TEST_CASE("Isolation Forest models survive serialisation and refuse damage", "[score]") {
