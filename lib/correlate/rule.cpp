@@ -37,13 +37,17 @@ constexpr Kind kKinds[] = {
 };
 
 // A document being loaded: YAML errors carry the node's line.
+// A YAML document being loaded: messages carry the file's line (the document's first line in
+// the file plus the line within the document).
 class Doc {
  public:
-  Doc(std::string_view file, const YAML::Node& root) : file_(file), root_(root) {}
+  Doc(std::string_view file, const YAML::Node& root, int first_line)
+      : file_(file), root_(root), first_line_(first_line) {}
 
   std::string Where(const YAML::Node& node) const {
     const YAML::Mark mark = node.Mark();
-    return mark.line >= 0 ? fmt::format("{}:{}", file_, mark.line + 1) : std::string(file_);
+    return mark.line >= 0 ? fmt::format("{}:{}", file_, first_line_ + mark.line + 1)
+                          : std::string(file_);
   }
   RuleProblem Problem(const YAML::Node& node, std::string message) const {
     return RuleProblem{Where(node), std::move(message)};
@@ -51,7 +55,55 @@ class Doc {
 
   const std::string_view file_;
   const YAML::Node& root_;
+  const int first_line_;  // 0-based line of the document in the file
 };
+
+// The documents of a multi-document YAML text, split at "---" lines (which YAML ends every
+// document at, block scalars included). yaml-cpp 0.7's LoadAll can loop forever on some
+// malformed input (found by tests/fuzz/fuzz_rule_loader), so each document goes to Load.
+struct YamlDocument {
+  std::string_view text;
+  int first_line;
+};
+// Whether a document holds anything but blank lines, comments and document markers.
+bool HasContent(std::string_view text) {
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) continue;
+    line.remove_prefix(first);
+    if (line[0] == '#' || line.substr(0, 3) == "---" || line.substr(0, 3) == "...") continue;
+    if (line.substr(0, 1) == "%") continue;  // a directive
+    return true;
+  }
+  return false;
+}
+
+std::vector<YamlDocument> SplitDocuments(std::string_view text) {
+  std::vector<YamlDocument> docs;
+  size_t start = 0;
+  int start_line = 0, line = 0;
+  for (size_t at = 0; at <= text.size();) {
+    const size_t nl = text.find('\n', at);
+    const size_t end = nl == std::string_view::npos ? text.size() : nl;
+    const std::string_view content = text.substr(at, end - at);
+    const bool marker =
+        content.substr(0, 3) == "---" &&
+        (content.size() == 3 || content[3] == ' ' || content[3] == '\t' || content[3] == '\r');
+    if (marker && at > start) {
+      docs.push_back({text.substr(start, at - start), start_line});
+      start = at;
+      start_line = line;
+    }
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+    ++line;
+  }
+  if (start < text.size()) docs.push_back({text.substr(start), start_line});
+  return docs;
+}
 
 std::string ScalarOr(const YAML::Node& node, std::string fallback = {}) {
   if (node && node.IsScalar()) return node.Scalar();
@@ -223,7 +275,7 @@ std::optional<RuleProblem> ParseDocument(const Doc& doc, Loaded* out) {
   if (!root.IsMap()) return doc.Problem(root, "a rule must be a YAML map");
   Rule& rule = out->rule;
   rule.file = std::string(doc.file_);
-  rule.line = root.Mark().line + 1;
+  rule.line = doc.first_line_ + root.Mark().line + 1;
   out->where = doc.Where(root);
   rule.title = ScalarOr(root["title"]);
   if (rule.title.empty()) return doc.Problem(root, "rule without a title");
@@ -271,7 +323,12 @@ std::optional<RuleProblem> ParseDocument(const Doc& doc, Loaded* out) {
       if (where.empty() && message.rfind(prefix, 0) == 0) {
         const size_t colon = message.find(": ", prefix.size());
         if (colon != std::string::npos) {
-          where = message.substr(0, colon);
+          // Its line counts within the document: make it the file's line.
+          int line = 0;
+          const std::string_view digits =
+              std::string_view(message).substr(prefix.size(), colon - prefix.size());
+          std::from_chars(digits.data(), digits.data() + digits.size(), line);
+          where = fmt::format("{}{}", prefix, line + doc.first_line_);
           message = message.substr(colon + 2);
         }
       }
@@ -385,18 +442,27 @@ RuleSet LoadRules(const std::vector<RuleSource>& sources) {
   for (const RuleSource& source : sources) {
     all_text.append(source.name).push_back('\0');
     all_text.append(source.text).push_back('\0');
-    std::vector<YAML::Node> docs;
-    try {
-      docs = YAML::LoadAll(source.text);
-    } catch (const YAML::Exception& e) {  // yaml-cpp reports errors by exception only
-      set.problems.push_back(RuleProblem{fmt::format("{}:{}", source.name, e.mark.line + 1),
-                                         fmt::format("YAML: {}", e.msg)});
-      continue;
-    }
-    for (const YAML::Node& root : docs) {
-      if (root.IsNull()) continue;  // an empty document (a trailing ---)
+    for (const YamlDocument& text : SplitDocuments(source.text)) {
+      YAML::Node root;
+      try {
+        root = YAML::Load(std::string(text.text));
+      } catch (const YAML::Exception& e) {  // yaml-cpp reports errors by exception only
+        set.problems.push_back(
+            RuleProblem{fmt::format("{}:{}", source.name, text.first_line + e.mark.line + 1),
+                        fmt::format("YAML: {}", e.msg)});
+        continue;
+      }
+      if (root.IsNull()) {
+        // Empty (a trailing ---, comments only) is fine; text that yields nothing is not.
+        if (HasContent(text.text)) {
+          set.problems.push_back(
+              RuleProblem{fmt::format("{}:{}", source.name, text.first_line + 1),
+                          "YAML: the document has text but no rule in it (not valid YAML?)"});
+        }
+        continue;
+      }
       Loaded item;
-      const Doc doc(source.name, root);
+      const Doc doc(source.name, root, text.first_line);
       std::optional<RuleProblem> problem;
       try {
         problem = ParseDocument(doc, &item);

@@ -1164,3 +1164,26 @@ level: medium
     CHECK((std::tie(p.first_us, p.rule, p.group_key) <= std::tie(c.first_us, c.rule, c.group_key)));
   }
 }
+
+// Found by tests/fuzz/fuzz_rule_loader: yaml-cpp 0.7's LoadAll never returns on this input
+// (it keeps producing documents until memory runs out). The loader must answer at once, and
+// say that the text held no rule rather than loading nothing silently.
+TEST_CASE("The rule loader answers on input that makes yaml-cpp's LoadAll loop", "[engine]") {
+  const std::string text =
+      ",itle: Suspicious av#rage network traffic\ncorrelation:\n   t pye: vadition:\n"
+      "        fielOut\n        gt: 500\n";
+  const RuleSet set = vigil::correlate::LoadRules({{"hang.yml", text}});
+  CHECK(set.rules.empty());
+  REQUIRE(set.problems.size() == 1);
+  CHECK(set.problems[0].where == "hang.yml:1");
+  // Documents are still split at --- lines, with file line numbers.
+  const RuleSet two =
+      vigil::correlate::LoadRules({{"two.yml",
+                                    "# comment\n---\ntitle: A\nid: a\nlogsource: {category: web}\n"
+                                    "detection: {s: {x: 1}, condition: s}\n---\ntitle: B\n"
+                                    "detection: {s: {x|nosuch: 1}, condition: s}\n---\n"}});
+  REQUIRE(two.rules.size() == 1);
+  CHECK(two.rules[0].line == 3);
+  REQUIRE(two.problems.size() == 1);
+  CHECK(two.problems[0].where == "two.yml:9");
+}
