@@ -496,6 +496,14 @@ void MapZeek(Fields& f, Event& ev) {
     ev.domain = f.Str({"host"});
     ev.url = f.Str({"uri"});
     ev.event_type = f.Str({"method"});
+    // An HTTP record counts the bodies, not the connection's bytes: what the client sent
+    // (an upload) and what it received.
+    ev.source_bytes = f.Bytes({"request_body_len"});
+    ev.destination_bytes = f.Bytes({"response_body_len"});
+    if (auto status = f.Bytes({"status_code"})) {
+      if (*status >= 200 && *status < 400) ev.event_outcome = "success";
+      if (*status >= 400) ev.event_outcome = "failure";
+    }
   } else if (path == "ssl") {
     ev.domain = f.Str({"server_name"});
   } else if (path == "ntlm" || path == "kerberos" || path == "ssh" || path == "rdp" ||

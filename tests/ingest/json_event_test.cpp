@@ -492,6 +492,26 @@ TEST_CASE("JsonEventParser reads Zeek records with RockNSM names and an epoch ts
     CHECK(Str(ntlm.user_name) == "administrator");
     CHECK(Str(ntlm.source_ip) == "10.150.0.20");
   }
+  SECTION("an HTTP record counts its bodies and its status says the outcome") {
+    const Event put =
+        ParseOk(R"({"@stream":"http","ts":1588206741.2,"id_orig_h":"10.0.1.4","id_orig_p":60760,)"
+                R"("id_resp_h":"192.168.0.4","id_resp_p":80,"method":"PUT","host":"192.168.0.4",)"
+                R"("uri":"/webdav/OfficeSupplies.7z","request_body_len":2181167,)"
+                R"("response_body_len":0,"status_code":201})",
+                JsonFlavor::kZeek);
+    CHECK(Str(put.event_category) == "web");
+    CHECK(Str(put.event_type) == "PUT");
+    CHECK(Num(put.source_bytes) == 2181167);
+    CHECK(Num(put.destination_bytes) == 0);
+    CHECK(Str(put.event_outcome) == "success");
+    const Event denied =
+        ParseOk(R"({"@stream":"http","ts":1588206738.1,"method":"OPTIONS","status_code":403})",
+                JsonFlavor::kZeek);
+    CHECK(Str(denied.event_outcome) == "failure");
+    const Event none =
+        ParseOk(R"({"@stream":"http","ts":1588206738.1,"method":"GET"})", JsonFlavor::kZeek);
+    CHECK_FALSE(none.event_outcome.has_value());
+  }
   SECTION("a notice is an alert") {
     const Event notice =
         ParseOk(R"({"_path":"notice","ts":1588205718.0,"note":"SSL::Invalid_Server_Cert",)"
