@@ -3,10 +3,13 @@
 // maps its Error to an exit code. Nothing runs inside CLI11 callbacks.
 #include "cli/cli.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -67,7 +70,7 @@ size_t EditDistance(const std::string& a, const std::string& b) {
 std::string Suggestion(int argc, const char* const* argv, const std::vector<std::string>& names) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--db" || arg == "--format") {
+    if (arg == "--db" || arg == "--format" || arg == "--config") {
       ++i;
       continue;
     }
@@ -100,6 +103,10 @@ See vigil(1) and vigil-<command>(1).)";
 
 }  // namespace
 
+bool WantsProgress(const Context& ctx) {
+  return !ctx.global.quiet && ::isatty(STDERR_FILENO) == 1 && &ctx.err == &std::cerr;
+}
+
 void Note(const Context& ctx, const std::string& message) {
   if (!ctx.global.quiet) ctx.err << "vigil " << ctx.command << ": " << message << "\n";
 }
@@ -116,6 +123,9 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     if (const char* env = std::getenv("VIGIL_DB"); env != nullptr && *env != '\0') {
       global.db = env;
     }
+    if (const char* env = std::getenv("VIGIL_CONFIG"); env != nullptr && *env != '\0') {
+      global.config = env;
+    }
     std::string format = "text";
 
     CLI::App app{"vigil: offline security-log analysis with a tamper-evident audit store", "vigil"};
@@ -125,6 +135,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     app.add_option("--db", global.db, "Store file (default: $VIGIL_DB, else ./vigil.db)");
     auto* quiet = app.add_flag("-q,--quiet", global.quiet, "Print only results and errors");
     app.add_flag("-v,--verbose", global.verbose, "Print more detail on stderr")->excludes(quiet);
+    app.add_option("--config", global.config,
+                   "Configuration file, vigil-config(5) (default: $VIGIL_CONFIG, else built-in)");
     app.add_option("--format", format, "Output format: text or json")
         ->check(CLI::IsMember({"text", "json"}));
 
@@ -216,13 +228,48 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         "Examples:\n  vigil correlate\n  vigil correlate --rules ~/sigma/rules --dry-run\n"
         "  vigil correlate --list-rules --format json");
 
+    ScoreOptions score_options;
+    auto* score = app.add_subcommand(
+        "score",
+        "Risk, severity and ATT&CK for incidents; anomaly, labels and profiles for events");
+    score->add_flag("--retrain", score_options.retrain,
+                    "Fit a new anomaly model on every event and rescore their anomaly");
+    score->add_flag("--dry-run", score_options.dry_run, "Compute and print, write nothing");
+    auto* explain = score
+                        ->add_option("--explain", score_options.explain,
+                                     "Show how incident ID's stored risk was built")
+                        ->check(CLI::PositiveNumber);
+    score
+        ->add_option("--fail-above", score_options.fail_above,
+                     "Exit 1 if an incident is at or above this severity")
+        ->check(CLI::IsMember({"Low", "Medium", "High", "Critical"}, CLI::ignore_case));
+    explain->excludes("--retrain")->excludes("--dry-run");
+    score->footer(
+        "Examples:\n  vigil score\n  vigil score --explain 12\n"
+        "  vigil --config site.yml score --dry-run --format json\n"
+        "  vigil score --fail-above High   # exit 1 when anything is High or Critical");
+
+    ProfileOptions profile_options;
+    auto* profile = app.add_subcommand(
+        "profile", "Behaviour profile of a user or source IP, or the list of profiles");
+    profile->add_option("user", profile_options.user, "User name");
+    profile->add_option("--ip", profile_options.ip, "Source IP address (instead of a user)");
+    auto* list = profile->add_flag("--list", profile_options.list,
+                                   "List profiles, riskiest first (the default without USER)");
+    profile->add_option("--kind", profile_options.kind, "When listing: only user or source")
+        ->check(CLI::IsMember({"user", "source"}));
+    profile->add_option("--limit", profile_options.limit, "When listing: at most N rows");
+    list->excludes("user")->excludes("--ip");
+    profile->footer(
+        "Examples:\n  vigil profile alice\n  vigil profile --ip 10.20.3.4 --format json\n"
+        "  vigil profile --list --kind user --limit 20");
+
     struct Pending {
       const char* name;
       const char* description;
       const char* issue;
     };
     const Pending pending[] = {
-        {"score", "Score incidents (not in this build yet)", "issue 5"},
         {"report", "Draft incident reports (not in this build yet)", "issue 6"},
         {"export", "Export incidents and reports (not in this build yet)", "issue 6"},
     };
@@ -272,6 +319,10 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
       status = RunSeal(ctx, seal_options);
     } else if (chosen == correlate) {
       status = RunCorrelate(ctx, correlate_options);
+    } else if (chosen == score) {
+      status = RunScore(ctx, score_options);
+    } else if (chosen == profile) {
+      status = RunProfile(ctx, profile_options);
     } else {
       const char* issue = "a later issue";
       for (const Pending& p : pending) {

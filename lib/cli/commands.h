@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "core/result.h"
 
 namespace vigil::cli {
@@ -17,6 +18,7 @@ enum class OutputFormat { kText, kJson };
 
 struct GlobalOptions {
   std::string db = "vigil.db";  // --db, else $VIGIL_DB, else ./vigil.db
+  std::string config;           // --config, else $VIGIL_CONFIG, else "" (built-in defaults)
   bool quiet = false;
   bool verbose = false;
   OutputFormat format = OutputFormat::kText;
@@ -28,6 +30,12 @@ struct Context {
   std::ostream& err;
   const char* command;  // for messages: "vigil <command>: ..."
 };
+
+// The configuration file named by --config or $VIGIL_CONFIG, else the defaults.
+Result<config::Config> LoadConfigFor(const Context& ctx);
+
+// Progress lines only for a person watching a terminal: not --quiet, stderr a tty.
+bool WantsProgress(const Context& ctx);
 
 // Writes "vigil <command>: <message>" to stderr unless --quiet.
 void Note(const Context& ctx, const std::string& message);
@@ -74,6 +82,23 @@ struct CorrelateOptions {
   size_t max_groups = 0;  // 0: the engine's default
 };
 Status RunCorrelate(const Context& ctx, const CorrelateOptions& options);
+
+struct ScoreOptions {
+  bool retrain = false;
+  bool dry_run = false;
+  int64_t explain = 0;     // --explain ID (0: no)
+  std::string fail_above;  // --fail-above SEVERITY: exit 1 if any incident is at or above it
+};
+Status RunScore(const Context& ctx, const ScoreOptions& options);
+
+struct ProfileOptions {
+  std::string user;  // USER
+  std::string ip;    // --ip ADDRESS
+  bool list = false;
+  std::string kind;  // --kind user|source, with --list
+  size_t limit = 0;  // --limit N, with --list (0: all)
+};
+Status RunProfile(const Context& ctx, const ProfileOptions& options);
 
 // Subcommands whose stage has not landed yet say so (kInternal, exit 5) instead of
 // pretending to work.

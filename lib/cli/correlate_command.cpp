@@ -1,8 +1,6 @@
 // vigil correlate: turn events into incidents with Sigma rules and vigil's extensions.
-#include <unistd.h>
 
 #include <cstdio>
-#include <iostream>
 
 #include "cli/commands.h"
 #include "core/json.h"
@@ -167,8 +165,7 @@ Status RunCorrelate(const Context& ctx, const CorrelateOptions& options) {
   auto db = store::OpenStore(
       ctx.global.db, options.dry_run ? store::StoreAccess::kRead : store::StoreAccess::kWrite);
   if (!db) return db.error();
-  // Progress only for a person watching a terminal.
-  const bool progress = !ctx.global.quiet && ::isatty(STDERR_FILENO) == 1 && &ctx.err == &std::cerr;
+  const bool progress = WantsProgress(ctx);
   if (progress) {
     co.progress = [&](int64_t done, int64_t) {
       ctx.err << "\rvigil correlate: " << done << " events read " << std::flush;

@@ -1,5 +1,6 @@
 #include "core/json.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include "core/encoding.h"
@@ -95,6 +96,14 @@ JsonWriter& JsonWriter::String(std::string_view v) {
 JsonWriter& JsonWriter::Int(int64_t v) {
   Separate();
   out_ += std::to_string(v);
+  return *this;
+}
+JsonWriter& JsonWriter::Fixed(double v, int digits) {
+  if (!std::isfinite(v)) return Null();
+  Separate();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  out_ += buf;
   return *this;
 }
 JsonWriter& JsonWriter::Bool(bool v) {

@@ -23,6 +23,8 @@ class JsonWriter {
   JsonWriter& Key(std::string_view key);
   JsonWriter& String(std::string_view v);
   JsonWriter& Int(int64_t v);
+  // A number with `digits` decimals (fixed notation; NaN and infinities become null).
+  JsonWriter& Fixed(double v, int digits);
   JsonWriter& Bool(bool v);
   JsonWriter& Null();
   // A value that is already JSON (written by vigil itself, never taken from input).

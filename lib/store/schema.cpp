@@ -199,12 +199,66 @@ CREATE UNIQUE INDEX incident_events_unique ON incident_events(incident_id, event
 CREATE INDEX incident_events_by_event ON incident_events(event_id);
 )sql";
 
+// Version 4: scoring (vigil-score(1)). score_runs records each run (its watermark, config
+// digest and model); models holds the trained Isolation Forest; event_scores gives each event
+// its risk, severity, anomaly and threat label (a later run appends a row only when an
+// event's values change: the newest row per event is current); profiles are behaviour
+// snapshots per user and source IP. scores gains the run that wrote it, a nullable column at
+// the end, so the encoding of rows written before is unchanged.
+constexpr std::string_view kMigrationV4 = R"sql(
+CREATE TABLE score_runs(
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_us      INTEGER NOT NULL,
+  config_digest   TEXT NOT NULL,
+  model_id        INTEGER,
+  last_event_id   INTEGER NOT NULL,
+  events_scored   INTEGER NOT NULL,
+  incidents_scored INTEGER NOT NULL,
+  profiles_written INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE models(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_us  INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  features    TEXT NOT NULL,
+  trained_on  INTEGER NOT NULL,
+  params      TEXT NOT NULL,
+  model       BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE event_scores(
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id  INTEGER NOT NULL REFERENCES events(id),
+  run_id    INTEGER NOT NULL REFERENCES score_runs(id),
+  risk      INTEGER NOT NULL,
+  severity  TEXT NOT NULL,
+  anomaly   REAL,
+  label     TEXT NOT NULL,
+  flags     TEXT
+) STRICT;
+CREATE INDEX event_scores_by_event ON event_scores(event_id);
+
+CREATE TABLE profiles(
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id  INTEGER NOT NULL REFERENCES score_runs(id),
+  kind    TEXT NOT NULL,
+  entity  TEXT NOT NULL,
+  data    TEXT NOT NULL
+) STRICT;
+CREATE INDEX profiles_by_entity ON profiles(kind, entity);
+
+ALTER TABLE scores ADD COLUMN run_id INTEGER REFERENCES score_runs(id);
+CREATE INDEX scores_by_incident ON scores(incident_id);
+)sql";
+
 struct Migration {
   int to_version;
   std::string_view sql;
 };
 
-constexpr Migration kMigrations[] = {{1, kMigrationV1}, {2, kMigrationV2}, {3, kMigrationV3}};
+constexpr Migration kMigrations[] = {
+    {1, kMigrationV1}, {2, kMigrationV2}, {3, kMigrationV3}, {4, kMigrationV4}};
 
 }  // namespace
 
@@ -276,7 +330,8 @@ const std::vector<TableDef>& ChainedTables() {
         {"anomaly", T::kReal, false},
         {"components", T::kText, false},
         {"techniques", T::kText, false},
-        {"model", T::kText, false}}},
+        {"model", T::kText, false},
+        {"run_id", T::kInteger, false}}},
       {"reviews",
        {{"incident_id", T::kInteger, true},
         {"reviewed_us", T::kInteger, true},
@@ -321,6 +376,34 @@ const std::vector<TableDef>& ChainedTables() {
         {"rule_id", T::kText, true},
         {"entries", T::kInteger, true},
         {"state", T::kBlob, true}}},
+      {"score_runs",
+       {{"started_us", T::kInteger, true},
+        {"config_digest", T::kText, true},
+        {"model_id", T::kInteger, false},
+        {"last_event_id", T::kInteger, true},
+        {"events_scored", T::kInteger, true},
+        {"incidents_scored", T::kInteger, true},
+        {"profiles_written", T::kInteger, true}}},
+      {"models",
+       {{"created_us", T::kInteger, true},
+        {"kind", T::kText, true},
+        {"features", T::kText, true},
+        {"trained_on", T::kInteger, true},
+        {"params", T::kText, true},
+        {"model", T::kBlob, true}}},
+      {"event_scores",
+       {{"event_id", T::kInteger, true},
+        {"run_id", T::kInteger, true},
+        {"risk", T::kInteger, true},
+        {"severity", T::kText, true},
+        {"anomaly", T::kReal, false},
+        {"label", T::kText, true},
+        {"flags", T::kText, false}}},
+      {"profiles",
+       {{"run_id", T::kInteger, true},
+        {"kind", T::kText, true},
+        {"entity", T::kText, true},
+        {"data", T::kText, true}}},
   };
   return kTables;
 }

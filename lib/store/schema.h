@@ -11,7 +11,7 @@
 
 namespace vigil::store {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 struct ColumnDef {
   const char* name;

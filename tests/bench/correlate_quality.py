@@ -81,6 +81,7 @@ def main():
         "kinds": rows, "noise": [{"rule": t, "level": l, "count": c} for (t, l), c in noise.most_common()],
         "benign_high": benign_high_list,
     }
+    result["score"] = score_quality(con, incidents, by_id, line_to_sid)
     if "--json" in sys.argv:
         print(json.dumps(result, indent=1))
         return 0 if benign_high == 0 else 1
@@ -95,7 +96,77 @@ def main():
         print(f"  noise: {n['count']:5}  {n['level']:8} {n['rule']}")
     for b in benign_high_list[:10]:
         print(f"  BENIGN AT HIGH: #{b[0]} {b[1]} {b[2]}")
+    sq = result["score"]
+    if sq:
+        print(f"score: malicious incidents by severity {sq['malicious_severity']}, benign "
+              f"{sq['benign_severity']}, background {sq['background_severity']}")
+        print(f"score: mean risk malicious {sq['malicious_mean_risk']} benign "
+              f"{sq['benign_mean_risk']}; event risk ROC AUC {sq['event_risk_auc']}; threat "
+              f"labels: precision {sq['label_precision']} recall {sq['label_recall']}")
     return 0 if benign_high == 0 else 1
+
+
+def auc(scores, labels):
+    """ROC AUC as the Mann-Whitney statistic, ties ranked by their average."""
+    order = sorted(range(len(scores)), key=lambda i: scores[i])
+    rank_sum = pos = 0.0
+    i = 0
+    while i < len(order):
+        j = i
+        while j < len(order) and scores[order[j]] == scores[order[i]]:
+            j += 1
+        rank = (i + j - 1) / 2 + 1
+        for k in range(i, j):
+            if labels[order[k]]:
+                rank_sum += rank
+                pos += 1
+        i = j
+    neg = len(scores) - pos
+    return round((rank_sum - pos * (pos + 1) / 2) / (pos * neg), 4) if pos and neg else None
+
+
+def score_quality(con, incidents, by_id, line_to_sid):
+    """What `vigil score` made of it: severities of malicious, benign and background
+    incidents, event risk against the truth, and threat labels. An event without an
+    event_scores row has risk 0 and label normal (vigil-score(1))."""
+    if not con.execute("SELECT name FROM sqlite_master WHERE name = 'scores'").fetchone():
+        return None
+    latest = {}
+    for iid, sev, risk in con.execute("SELECT incident_id, severity, risk FROM scores ORDER BY id"):
+        latest[iid] = (sev, risk)
+    if not latest:
+        return None
+    groups = {"malicious": [], "benign": [], "background": []}
+    for iid, inc in incidents.items():
+        if iid not in latest:
+            continue
+        mal = any(by_id[s]["malicious"] for s in inc["sids"])
+        groups["malicious" if mal else "benign" if inc["sids"] else "background"].append(latest[iid])
+    def dist(g):
+        return dict(collections.Counter(sev for sev, _ in g))
+    def mean(g):
+        return round(sum(r for _, r in g) / len(g), 1) if g else None
+    risks, labels, labelled, truth = [], [], [], []
+    for line, risk, label in con.execute(
+            "SELECT e.source_line, coalesce(s.risk, 0), coalesce(s.label, 'normal') FROM events e "
+            "LEFT JOIN event_scores s ON s.event_id = e.id AND s.id = "
+            "(SELECT max(id) FROM event_scores WHERE event_id = e.id)"):
+        sid = line_to_sid.get(line)
+        bad = sid is not None and by_id[sid]["malicious"]
+        risks.append(risk)
+        labels.append(bad)
+        labelled.append(label != "normal")
+    tp = sum(1 for l, b in zip(labelled, labels) if l and b)
+    return {
+        "malicious_severity": dist(groups["malicious"]), "benign_severity": dist(groups["benign"]),
+        "background_severity": dist(groups["background"]),
+        "malicious_mean_risk": mean(groups["malicious"]), "benign_mean_risk": mean(groups["benign"]),
+        "benign_high_critical": sum(1 for sev, _ in groups["benign"] + groups["background"]
+                                    if sev in ("High", "Critical")),
+        "event_risk_auc": auc(risks, labels),
+        "label_precision": round(tp / max(1, sum(labelled)), 4),
+        "label_recall": round(tp / max(1, sum(labels)), 4),
+    }
 
 
 if __name__ == "__main__":

@@ -178,9 +178,9 @@ TEST_CASE("keygen, seal and verify --pubkey --checkpoint work together", "[cli]"
 }
 
 TEST_CASE("Subcommands of later issues say they are not implemented, exit 5", "[cli]") {
-  auto r = RunCli({"score", "--explain", "1"});
+  auto r = RunCli({"report", "--id", "1"});
   CHECK(r.code == 5);
-  CHECK(r.err == "vigil score: error: 'score' is not implemented in this build yet (issue 5)\n");
+  CHECK(r.err == "vigil report: error: 'report' is not implemented in this build yet (issue 6)\n");
 }
 
 TEST_CASE("vigil init creates a store and reports its id as JSON", "[cli]") {
@@ -190,5 +190,5 @@ TEST_CASE("vigil init creates a store and reports its id as JSON", "[cli]") {
   REQUIRE(r.code == 0);
   auto doc = ParseJson(parser, r.out);
   CHECK(std::string_view(doc["store_id"]).size() == 32);
-  CHECK(int64_t(doc["schema_version"]) == 3);
+  CHECK(int64_t(doc["schema_version"]) == 4);
 }

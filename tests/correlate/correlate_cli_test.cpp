@@ -30,27 +30,7 @@ simdjson::dom::element ParseJson(simdjson::dom::parser& parser, const std::strin
   return doc;
 }
 
-// Every row of a query, each column as text ("NULL" for NULL), columns joined by '|'.
-std::vector<std::string> Rows(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  INFO(sql);
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-  std::vector<std::string> rows;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    std::string row;
-    for (int i = 0; i < sqlite3_column_count(st); ++i) {
-      if (i) row += '|';
-      const unsigned char* text = sqlite3_column_text(st, i);
-      row += text ? reinterpret_cast<const char*>(text) : "NULL";
-    }
-    rows.push_back(std::move(row));
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return rows;
-}
+const auto& Rows = vigil::testing::RawRows;
 
 // Failed logons from one IP, `gap_s` apart, starting `from_s` seconds after 10:00:00.
 std::string Failures(int count, int from_s, int gap_s = 5, const std::string& ip = "203.0.113.5") {

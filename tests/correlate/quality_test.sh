@@ -20,6 +20,7 @@ python3 "$gen" --events 200000 --seed 42 --out "$work/events.ndjson" --truth "$w
   --quiet
 "$vigil" --db "$work/s.db" ingest --quiet "$work/events.ndjson"
 "$vigil" --db "$work/s.db" correlate --quiet > /dev/null
+"$vigil" --db "$work/s.db" score --quiet > /dev/null
 python3 "$here/../bench/correlate_quality.py" "$work/s.db" "$work/truth.json" --json \
   > "$work/quality.json" || true
 python3 - "$work/quality.json" <<'PY'
@@ -37,6 +38,23 @@ if q["benign_lookalike_high_critical"]:
     failed.append(f"benign look-alikes at High/Critical: {q['benign_high']}")
 if q["background"]:
     failed.append(f"incidents on background traffic: {q['noise']}")
+# vigil score: no benign or background incident at High/Critical, every malicious one at least
+# Medium, attacks riskier than look-alikes on average, and per-event risk that ranks the
+# truth's malicious events first (ROC AUC).
+sq = q["score"]
+if sq is None:
+    failed.append("no scores in the store")
+else:
+    if sq["benign_high_critical"]:
+        failed.append(f"score: {sq['benign_high_critical']} benign/background incidents at High/Critical")
+    if sq["malicious_severity"].get("Low"):
+        failed.append(f"score: malicious incidents at Low: {sq['malicious_severity']}")
+    if not (sq["benign_mean_risk"] is None or sq["malicious_mean_risk"] > sq["benign_mean_risk"]):
+        failed.append(f"score: mean risk malicious {sq['malicious_mean_risk']} <= benign "
+                      f"{sq['benign_mean_risk']}")
+    if sq["event_risk_auc"] < 0.95:
+        failed.append(f"score: event risk ROC AUC {sq['event_risk_auc']} < 0.95")
+    print(json.dumps(sq))
 print(json.dumps({k: q[k] for k in ("incidents", "true_positive", "precision", "recall_instances")}))
 if failed:
     print("FAIL: " + "; ".join(failed))

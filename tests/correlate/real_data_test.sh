@@ -19,13 +19,8 @@ run() {  # name, files...: ingest into a fresh store, correlate, keep the JSON
   "$vigil" --db "$work/$name.db" ingest --quiet --year 2017 "$@" || [ $? -eq 3 ]
   "$vigil" --db "$work/$name.db" correlate --quiet --format json > "$work/$name.json"
 }
-run ssh "$real/loghub-openssh-linux/OpenSSH_2k.log"
-run lnx "$real/loghub-openssh-linux/Linux_2k.log"
-run win "$real/winevt-otrf-purplesharp-ad/purplesharp_ad_playbook_I_security.jsonl"
-run ct "$real/cloudtrail-otrf-aws/ec2_proxy_s3_exfiltration_2020-09-14011940.json"
-run suri "$real/suricata-slips-test6/eve.json"
-run apt29 "$real"/zeek-otrf-apt29-day1/*.log
-run wrccdc "$real"/zeek-wrccdc2018/json/{ntlm,rdp,smb_mapping,smb_files,dce_rpc,kerberos,ssh}.json
+. "$here/../support/real_datasets.sh"
+for_each_real_dataset run "$real"
 
 python3 - "$work" <<'PY'
 import json, os, sys

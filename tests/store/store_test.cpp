@@ -57,7 +57,7 @@ TEST_CASE("OpenStore refuses a store from a newer vigil with a clear message", "
     REQUIRE_FALSE(db.has_value());
     CHECK(db.error().code == ErrorCode::kStore);
     CHECK(db.error().message ==
-          "store schema version 99 is newer than this vigil understands (3); use a newer vigil");
+          "store schema version 99 is newer than this vigil understands (4); use a newer vigil");
   }
 }
 
@@ -191,7 +191,7 @@ TEST_CASE("ChainWriter stores -0.0 as 0.0 and refuses NaN, so REAL hashes verify
   auto score = [](double anomaly) {
     return std::vector<Value>{Value::Integer(1), Value::Integer(2),    Value::Text("Low"),
                               Value::Integer(5), Value::Real(anomaly), Value::Null(),
-                              Value::Null(),     Value::Null()};
+                              Value::Null(),     Value::Null(),        Value::Null()};
   };
   auto nan = w->Append("scores", score(std::nan("")));
   REQUIRE_FALSE(nan.has_value());

@@ -133,7 +133,7 @@ Status AppendIncidents(store::Database& db, int64_t count, int64_t events, Rng& 
         "scores",
         {Value::Integer(*incident), Value::Integer(t + 1), Value::Text("High"),
          Value::Integer(70 + rng.Below(30)), Value::Real(0.61 + 0.01 * static_cast<double>(i)),
-         Value::Text("{\"volume\":30}"), Value::Text("[\"T1110\"]"), Value::Null()});
+         Value::Text("{\"volume\":30}"), Value::Text("[\"T1110\"]"), Value::Null(), Value::Null()});
     if (!score) return score.error();
     auto review = writer->Append(
         "reviews", {Value::Integer(*incident), Value::Integer(t + 2), Value::Text("analyst1"),

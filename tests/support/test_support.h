@@ -26,6 +26,8 @@ class TempDir {
 
 // Runs SQL on the store with the plain sqlite3 API (no vigil code involved). REQUIREs success.
 void RawSql(const std::string& db_path, const std::string& sql);
+// Every row of a query, columns joined by '|' ("NULL" for NULL), via the plain sqlite3 API.
+std::vector<std::string> RawRows(const std::string& db_path, const std::string& sql);
 // One integer from a query, via the plain sqlite3 API.
 long long RawQueryInt(const std::string& db_path, const std::string& sql);
 

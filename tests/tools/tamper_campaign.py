@@ -16,7 +16,8 @@ spec.loader.exec_module(iv)
 
 CHAINED = ("batches", "events", "quarantine", "incidents", "incident_events", "scores",
            "reviews", "alerts", "reports", "checkpoints",
-           "correlate_runs", "incident_updates", "first_seen")
+           "correlate_runs", "incident_updates", "first_seen",
+           "score_runs", "models", "event_scores", "profiles")
 
 
 def connect(path):

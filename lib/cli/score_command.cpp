@@ -1,0 +1,232 @@
+// vigil score: risk and severity for every incident, anomaly and threat labels for every
+// event, behaviour profiles; --explain shows how one incident's risk was built.
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "cli/commands.h"
+#include "config/config.h"
+#include "core/json.h"
+#include "core/time.h"
+#include "score/attack.h"
+#include "score/score.h"
+#include "store/store.h"
+
+namespace vigil::cli {
+namespace {
+
+int SeverityRank(std::string_view s) {
+  if (s == "Medium") return 1;
+  if (s == "High") return 2;
+  if (s == "Critical") return 3;
+  return 0;
+}
+
+void WriteComponents(JsonWriter& w, const std::vector<score::Component>& parts) {
+  w.BeginArray();
+  for (const auto& c : parts) {
+    w.BeginObject().Key("name").String(c.name).Key("weight").Fixed(c.weight, 4);
+    w.Key("value").Fixed(c.value, 4).Key("points").Fixed(c.points(), 2);
+    w.Key("why").String(c.why).EndObject();
+  }
+  w.EndArray();
+}
+
+void PrintJson(const Context& ctx, const score::Summary& s, bool dry_run) {
+  JsonWriter w;
+  w.BeginObject().Key("dry_run").Bool(dry_run).Key("run").Int(s.run_id);
+  w.Key("events").Int(s.events).Key("new_events").Int(s.new_events);
+  w.Key("event_rows").Int(s.event_rows);
+  w.Key("events_by_severity").BeginObject();
+  const char* names[] = {"Low", "Medium", "High", "Critical"};
+  for (int i = 0; i < 4; ++i) w.Key(names[i]).Int(s.severity_counts[i]);
+  w.EndObject().Key("model").BeginObject().Key("id").Int(s.model_id);
+  w.Key("trained_now").Bool(s.trained).Key("trained_on").Int(s.model_trained_on).EndObject();
+  w.Key("profiles_written").Int(s.profiles_written);
+  w.Key("incidents_changed").Int(s.incidents_changed).Key("incidents").BeginArray();
+  for (const auto& i : s.incidents) {
+    w.BeginObject().Key("id").Int(i.id).Key("title").String(i.title);
+    w.Key("rule_id").String(i.rule_id).Key("group").Raw(i.group_key.empty() ? "{}" : i.group_key);
+    w.Key("first_seen").String(FormatUtc(i.first_us)).Key("last_seen").String(FormatUtc(i.last_us));
+    w.Key("events").Int(i.events).Key("severity").String(i.score.severity);
+    w.Key("risk").Int(i.score.risk).Key("anomaly");
+    if (i.anomaly < 0) {
+      w.Null();
+    } else {
+      w.Fixed(i.anomaly, 4);
+    }
+    w.Key("label").String(i.label).Key("changed").Bool(i.changed).Key("techniques").BeginArray();
+    for (const auto& t : i.techniques) {
+      w.BeginObject().Key("id").String(t.id).Key("name").String(t.name).Key("tactics");
+      w.BeginArray();
+      for (const auto& tactic : t.tactics) w.String(tactic);
+      w.EndArray().EndObject();
+    }
+    w.EndArray().Key("components");
+    WriteComponents(w, i.score.components);
+    w.EndObject();
+  }
+  w.EndArray().Key("warnings").BeginArray();
+  for (const auto& warning : s.warnings) w.String(warning);
+  w.EndArray().Key("attack_notice").String(score::kAttackNotice).EndObject();
+  ctx.out << w.str() << "\n";
+}
+
+std::string Techniques(const score::IncidentScore& i) {
+  std::string out;
+  for (const auto& t : i.techniques) out += (out.empty() ? "" : ",") + t.id;
+  return out.empty() ? "-" : out;
+}
+
+void PrintText(const Context& ctx, const score::Summary& s, bool dry_run) {
+  if (!s.incidents.empty()) {
+    ctx.out << fmt::format("{:>6}  {:<8}  {:>4}  {:<16}  {}\n", "ID", "SEVERITY", "RISK", "ATT&CK",
+                           "INCIDENT");
+  }
+  for (const auto& i : s.incidents) {
+    ctx.out << fmt::format("{:>6}  {:<8}  {:>4}  {:<16}  {}  {}  ({} events){}\n", i.id,
+                           i.score.severity, i.score.risk, Techniques(i), i.title, i.group_key,
+                           i.events, i.changed ? "" : "  unchanged");
+  }
+  if (ctx.global.quiet) return;
+  for (const auto& w : s.warnings) ctx.err << "vigil score: warning: " << w << "\n";
+  ctx.out << fmt::format(
+      "{}{} events ({} newly scored; {} score rows {}), events by severity: Low {}, Medium {}, "
+      "High {}, Critical {}\n",
+      dry_run ? "dry run: " : "", s.events, s.new_events, s.event_rows,
+      dry_run ? "would be written" : "written", s.severity_counts[0], s.severity_counts[1],
+      s.severity_counts[2], s.severity_counts[3]);
+  ctx.out << fmt::format("{} incidents ({} with a new score), {} profiles updated, ",
+                         s.incidents.size(), s.incidents_changed, s.profiles_written);
+  if (s.model_id == 0 && !s.trained) {
+    ctx.out << "no anomaly model\n";
+  } else if (s.trained) {
+    ctx.out << fmt::format("anomaly model {} now from {} events\n",
+                           dry_run ? std::string("trained") : "#" + std::to_string(s.model_id),
+                           s.model_trained_on);
+  } else {
+    ctx.out << fmt::format("anomaly model #{} (fitted on {} events)\n", s.model_id,
+                           s.model_trained_on);
+  }
+}
+
+Status Explain(const Context& ctx, const config::Config& config, int64_t id) {
+  auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kRead);
+  if (!db) return db.error();
+  auto stored = score::LatestScore(*db, id);
+  if (!stored) return stored.error();
+  if (!*stored) {
+    return MakeError(ErrorCode::kUsage, "incident " + std::to_string(id) +
+                                            " has not been scored yet; run vigil score");
+  }
+  const score::StoredScore& s = **stored;
+  auto parts = score::ParseComponents(s.components_json);
+  if (!parts) return parts.error();
+  if (ctx.global.format == OutputFormat::kJson) {
+    JsonWriter w;
+    w.BeginObject().Key("id").Int(s.incident_id).Key("title").String(s.title);
+    w.Key("rule_id").String(s.rule_id).Key("severity").String(s.severity).Key("risk").Int(s.risk);
+    w.Key("anomaly");
+    if (s.anomaly) {
+      w.Fixed(*s.anomaly, 4);
+    } else {
+      w.Null();
+    }
+    w.Key("scored_at").String(FormatUtc(s.scored_us)).Key("run").Int(s.run_id);
+    w.Key("model").String(s.model).Key("components");
+    WriteComponents(w, *parts);
+    w.Key("techniques").Raw(s.techniques_json);
+    w.Key("attack_notice").String(score::kAttackNotice).EndObject();
+    ctx.out << w.str() << "\n";
+    return {};
+  }
+  ctx.out << fmt::format("incident #{}  {}\nrisk {} / 100, {}\n", s.incident_id, s.title, s.risk,
+                         s.severity);
+  ctx.out << fmt::format("  {:<10} {:>6} {:>6} {:>7}  {}\n", "PART", "WEIGHT", "VALUE", "POINTS",
+                         "WHY");
+  double total = 0;
+  for (const auto& c : *parts) {
+    total += c.points();
+    ctx.out << fmt::format("  {:<10} {:>6.2f} {:>6.2f} {:>7.1f}  {}\n", c.name, c.weight, c.value,
+                           c.points(), c.why);
+  }
+  ctx.out << fmt::format("  {:<10} {:>6} {:>6} {:>7.1f}  rounded to {}\n", "total", "", "", total,
+                         s.risk);
+  ctx.out << fmt::format(
+      "bands (this config): Low < {}, Medium >= {}, High >= {}, Critical >= {}\n",
+      config.bands.medium, config.bands.medium, config.bands.high, config.bands.critical);
+  // ATT&CK: the ids stored in scores.techniques, named from the offline table.
+  std::string_view rest = s.techniques_json;
+  for (size_t at; (at = rest.find("\"id\":\"")) != std::string_view::npos;) {
+    rest.remove_prefix(at + 6);
+    const std::string tid(rest.substr(0, rest.find('"')));
+    const score::Technique* t = score::FindTechnique(tid);
+    ctx.out << "ATT&CK: " << (t ? score::Describe(*t) : tid) << "\n";
+  }
+  ctx.out << fmt::format("scored {} by run {}{}\n", FormatUtc(s.scored_us), s.run_id,
+                         s.model.empty() ? "" : ", model " + s.model);
+  ctx.out << score::kAttackNotice << "\n";
+  return {};
+}
+
+}  // namespace
+
+Result<config::Config> LoadConfigFor(const Context& ctx) {
+  if (ctx.global.config.empty()) return config::Config{};
+  return config::LoadConfig(ctx.global.config);
+}
+
+Status RunScore(const Context& ctx, const ScoreOptions& given) {
+  ScoreOptions options = given;
+  // --fail-above high and --fail-above HIGH mean High.
+  for (size_t i = 0; i < options.fail_above.size(); ++i) {
+    const auto c = static_cast<unsigned char>(options.fail_above[i]);
+    options.fail_above[i] = static_cast<char>(i == 0 ? std::toupper(c) : std::tolower(c));
+  }
+  if (!options.fail_above.empty() && SeverityRank(options.fail_above) == 0 &&
+      options.fail_above != "Low") {
+    return MakeError(ErrorCode::kUsage, "--fail-above takes Low, Medium, High or Critical");
+  }
+  auto config = LoadConfigFor(ctx);
+  if (!config) return config.error();
+  if (options.explain != 0) return Explain(ctx, *config, options.explain);
+
+  score::Options so;
+  so.config = std::move(*config);
+  so.retrain = options.retrain;
+  so.dry_run = options.dry_run;
+  auto db = store::OpenStore(
+      ctx.global.db, options.dry_run ? store::StoreAccess::kRead : store::StoreAccess::kWrite);
+  if (!db) return db.error();
+  const bool progress = WantsProgress(ctx);
+  if (progress) {
+    so.progress = [&](std::string_view phase, int64_t, int64_t total) {
+      ctx.err << "\r\033[Kvigil score: " << phase << " (" << total << ")" << std::flush;
+    };
+  }
+  auto summary = score::Run(so, *db);
+  if (progress) ctx.err << "\r\033[K" << std::flush;
+  if (!summary) return summary.error();
+  if (ctx.global.format == OutputFormat::kJson) {
+    PrintJson(ctx, *summary, options.dry_run);
+  } else {
+    PrintText(ctx, *summary, options.dry_run);
+  }
+  if (!options.fail_above.empty()) {
+    const int threshold = SeverityRank(options.fail_above);
+    // Only scores this run gave (new incidents, and incidents whose score changed), so a cron
+    // job answers once per finding rather than forever after the first.
+    int64_t at_or_above = 0;
+    for (const auto& i : summary->incidents) {
+      if (i.changed && SeverityRank(i.score.severity) >= threshold) ++at_or_above;
+    }
+    if (at_or_above > 0) {
+      return MakeError(ErrorCode::kVerifyFailed,
+                       fmt::format("{} incident(s) newly scored at or above {}", at_or_above,
+                                   options.fail_above));
+    }
+  }
+  return {};
+}
+
+}  // namespace vigil::cli

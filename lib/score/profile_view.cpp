@@ -1,0 +1,103 @@
+#include "score/profile_view.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+namespace vigil::score {
+namespace {
+
+Error Damaged() {
+  return MakeError(ErrorCode::kStore, "a stored profile is not the JSON vigil score writes");
+}
+
+std::string Str(simdjson::dom::element e, const char* key) {
+  std::string_view s;
+  return e[key].get(s) == simdjson::SUCCESS ? std::string(s) : std::string();
+}
+int64_t Int(simdjson::dom::element e, const char* key) {
+  int64_t v = 0;
+  return e[key].get(v) == simdjson::SUCCESS ? v : 0;
+}
+
+// "name (count), ..." of a {name: count} object.
+std::string Counts(simdjson::dom::element e, const char* key) {
+  simdjson::dom::object obj;
+  if (e[key].get(obj) != simdjson::SUCCESS) return "-";
+  std::string out;
+  for (auto field : obj) {
+    int64_t n = 0;
+    if (field.value.get(n) != simdjson::SUCCESS) n = 0;
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} ({})", std::string_view(field.key), n);
+  }
+  return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+Result<ProfileSummary> SummariseProfile(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return Damaged();
+  ProfileSummary s;
+  s.events = Int(root, "events");
+  s.first_seen = Str(root, "first_seen");
+  s.last_seen = Str(root, "last_seen");
+  simdjson::dom::array days;
+  if (root["risk_by_day"].get(days) == simdjson::SUCCESS) {
+    for (simdjson::dom::element d : days) s.max_risk = std::max(s.max_risk, Int(d, "max_risk"));
+  }
+  return s;
+}
+
+Result<std::string> ProfileText(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return Damaged();
+  const std::string kind = Str(root, "kind");
+  const bool user = kind == "user";
+  std::string out = fmt::format("{} {}\n", user ? "user" : "source", Str(root, "entity"));
+  const int64_t active_days = Int(root, "active_days"), hours_active = Int(root, "active_hours");
+  out += fmt::format("  events        {} ({} failures) on {} day{}, {} active hour{}\n",
+                     Int(root, "events"), Int(root, "failures"), active_days,
+                     active_days == 1 ? "" : "s", hours_active, hours_active == 1 ? "" : "s");
+  out += fmt::format("  seen          {} .. {}\n", Str(root, "first_seen"), Str(root, "last_seen"));
+  double rate = 0;
+  if (root["events_per_active_hour"].get(rate) != simdjson::SUCCESS) rate = 0;
+  out += fmt::format("  rate          {:.2f} events per active hour, at most {} in one hour\n",
+                     rate, Int(root, "max_events_in_an_hour"));
+  // Usual hours: a 24-character strip, darker where more of the events fall.
+  simdjson::dom::array hours;
+  if (root["hours"].get(hours) == simdjson::SUCCESS) {
+    int64_t max = 0;
+    for (simdjson::dom::element h : hours) max = std::max(max, h.get_int64().value_unsafe());
+    std::string strip;
+    const char* shades[] = {" ", "\u2591", "\u2592", "\u2593", "\u2588"};
+    for (simdjson::dom::element h : hours) {
+      const int64_t v = h.get_int64().value_unsafe();
+      strip += shades[max == 0 || v == 0 ? 0 : 1 + (3 * v) / max];
+    }
+    out += "  hours (UTC)   |" + strip + "|  00..23\n";
+  }
+  out += fmt::format("  {:<13} {} distinct: {}\n", user ? "source IPs" : "users",
+                     Int(root, user ? "distinct_source_ips" : "distinct_users"),
+                     Counts(root, user ? "source_ips" : "users"));
+  if (user) out += "  countries     " + Counts(root, "countries") + "\n";
+  out += fmt::format("  hosts         {} distinct: {}\n", Int(root, "distinct_hosts"),
+                     Counts(root, "hosts"));
+  if (user) {
+    const std::string first = Str(root, "first_privileged_action");
+    out += "  privileged    " + (first.empty() ? std::string("never") : "first " + first) + "\n";
+  }
+  simdjson::dom::array days;
+  if (root["risk_by_day"].get(days) == simdjson::SUCCESS) {
+    out += "  risk by day  ";
+    for (simdjson::dom::element d : days) {
+      out += fmt::format(" {}:{}", Str(d, "day").substr(5), Int(d, "max_risk"));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace vigil::score

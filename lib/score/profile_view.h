@@ -1,0 +1,23 @@
+#pragma once
+// Reading a stored profile (profiles.data, written by ProfileJson) back for display.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace vigil::score {
+
+struct ProfileSummary {
+  int64_t events = 0;
+  std::string first_seen, last_seen;
+  int64_t max_risk = 0;  // highest daily risk kept in the profile
+};
+Result<ProfileSummary> SummariseProfile(std::string_view json);
+
+// The profile for a person to read: activity, usual hours as a 24-hour strip, peers, hosts,
+// countries, first privileged action, and risk by day.
+Result<std::string> ProfileText(std::string_view json);
+
+}  // namespace vigil::score

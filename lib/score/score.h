@@ -1,0 +1,88 @@
+#pragma once
+// The score stage (vigil-score(1)): every incident gets a risk of 0-100 built from named
+// sub-scores and a severity; every event an anomaly score from the Isolation Forest, its
+// behaviour flags, a risk, a severity and a threat label; every user and source IP with new
+// events a behaviour profile. All of it is written under the chain.
+//
+// Re-runnable: the model is stored, and an event keeps the anomaly and flags of the run that
+// first scored it, so the same store gives the same scores; a run writes a row only where a
+// value changed.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/result.h"
+#include "score/risk.h"
+
+namespace vigil::store {
+class Database;
+}
+
+namespace vigil::score {
+
+struct Options {
+  config::Config config;
+  bool retrain = false;  // fit a new model and rescore every event's anomaly
+  bool dry_run = false;  // compute everything, write nothing
+  unsigned threads = 2;  // for the forest's scoring
+  // Called between phases ("reading events", ...) with work done and total, may be empty.
+  std::function<void(std::string_view phase, int64_t done, int64_t total)> progress;
+};
+
+struct TechniqueRef {
+  std::string id, name;
+  std::vector<std::string> tactics;  // shortnames
+};
+
+struct IncidentScore {
+  int64_t id = 0;
+  std::string rule_id, title, group_key;
+  int64_t first_us = 0, last_us = 0, events = 0;
+  RiskScore score;
+  double anomaly = -1;  // highest forest score among its events (-1: no model)
+  std::vector<TechniqueRef> techniques;
+  std::string label;     // the threat label its events carry
+  bool changed = false;  // a new scores row was written (or would be, in a dry run)
+};
+
+struct Summary {
+  int64_t run_id = 0;  // 0 in a dry run
+  int64_t events = 0, new_events = 0, event_rows = 0;
+  int64_t model_id = 0, model_trained_on = 0;
+  bool trained = false;  // a model was fitted in this run
+  int64_t incidents_changed = 0, profiles_written = 0;
+  int64_t severity_counts[4] = {0, 0, 0, 0};  // events by severity: Low, Medium, High, Critical
+  std::vector<IncidentScore> incidents;       // every incident, by risk (highest first), then id
+  std::vector<std::string> warnings;
+};
+
+Result<Summary> Run(const Options& options, store::Database& db);
+
+// What the newest scores row of an incident says (for --explain and the report).
+struct StoredScore {
+  int64_t incident_id = 0, run_id = 0, scored_us = 0;
+  std::string title, rule_id, severity;
+  int risk = 0;
+  std::optional<double> anomaly;
+  std::string components_json, techniques_json, model;
+};
+// nullopt: the incident exists but has not been scored. kUsage: no such incident.
+Result<std::optional<StoredScore>> LatestScore(store::Database& db, int64_t incident_id);
+
+// Decodes scores.components back into components.
+Result<std::vector<Component>> ParseComponents(std::string_view json);
+
+// The newest stored profile of each entity (profiles.data JSON), by kind then name;
+// `kind` "user" or "source", or empty for both; `entity` empty for all.
+struct StoredProfile {
+  std::string kind, entity, data;
+  int64_t run_id = 0;
+};
+Result<std::vector<StoredProfile>> LatestProfiles(store::Database& db, std::string_view kind,
+                                                  std::string_view entity);
+
+}  // namespace vigil::score

@@ -1,0 +1,224 @@
+// The score stage's reads: the last run, the model, the events (two passes) and the
+// incidents. Every statement binds its values (STYLE.md: log data is attacker-controlled).
+#include <simdjson.h>
+
+#include <algorithm>
+#include <set>
+
+#include "score/features.h"
+#include "score/score_data.h"
+#include "store/database.h"
+
+namespace vigil::score {
+namespace {
+
+using store::Statement;
+using store::ValueType;
+
+// Columns 0..11 of kEventColumns into `e`.
+constexpr const char* kEventColumns =
+    "e.ts_us, e.user_name, e.source_ip, e.destination_ip, e.destination_port, e.host_name, "
+    "e.event_outcome, e.event_category, e.event_action, e.process_name, e.source_bytes, "
+    "substr(e.message, 1, 8)";
+void ReadEventColumns(const Statement& st, int at, Event& e) {
+  e.ts_us = st.ColumnInteger(at);
+  e.user_name = Text(st, at + 1);
+  e.source_ip = Text(st, at + 2);
+  e.destination_ip = Text(st, at + 3);
+  e.destination_port = Integer(st, at + 4);
+  e.host_name = Text(st, at + 5);
+  e.event_outcome = Text(st, at + 6);
+  e.event_category = Text(st, at + 7);
+  e.event_action = Text(st, at + 8);
+  e.process_name = Text(st, at + 9);
+  e.source_bytes = Integer(st, at + 10);
+  e.message = Text(st, at + 11);
+}
+
+// The country a JSON record names for its source, if any ("geo": "US", ECS
+// source.geo.country_iso_code, nested or dotted, or a plain "country").
+std::string CountryOf(std::string_view raw, simdjson::dom::parser& parser) {
+  simdjson::dom::element root;
+  if (parser.parse(raw.data(), raw.size()).get(root) != simdjson::SUCCESS) return {};
+  simdjson::dom::object obj;
+  if (root.get(obj) != simdjson::SUCCESS) return {};
+  std::string_view s;
+  for (const char* key : {"geo", "country", "source.geo.country_iso_code", "src_country",
+                          "client.geo.country_iso_code", "source_country"}) {
+    if (obj[key].get(s) == simdjson::SUCCESS && !s.empty()) return std::string(s);
+  }
+  for (const char* parent : {"source", "client"}) {
+    if (obj.at_pointer(std::string("/") + parent + "/geo/country_iso_code").get(s) ==
+            simdjson::SUCCESS &&
+        !s.empty()) {
+      return std::string(s);
+    }
+  }
+  if (obj.at_pointer("/geo/country_iso_code").get(s) == simdjson::SUCCESS) return std::string(s);
+  return {};
+}
+
+uint32_t ParseFlags(std::string_view names) {
+  uint32_t bits = 0;
+  while (!names.empty()) {
+    const size_t comma = names.find(',');
+    const std::string_view name = names.substr(0, comma);
+    for (int b = 0; b < kFlagCount; ++b) {
+      if (FlagName(b) == name) bits |= 1u << b;
+    }
+    if (comma == std::string_view::npos) break;
+    names.remove_prefix(comma + 1);
+  }
+  return bits;
+}
+
+int SeverityIndex(std::string_view s) {
+  if (s == "Medium") return 1;
+  if (s == "High") return 2;
+  if (s == "Critical") return 3;
+  return 0;
+}
+
+constexpr size_t kFitSample = 100'000;  // the forest is fitted on at most this many events
+
+}  // namespace
+
+uint32_t Interner::Add(std::string_view s) {
+  auto it = index_.find(std::string(s));
+  if (it != index_.end()) return it->second;
+  const auto i = uint32_t(names_.size());
+  names_.emplace_back(s);
+  index_.emplace(names_.back(), i);
+  return i;
+}
+
+uint32_t Interner::Find(std::string_view s) const {
+  auto it = index_.find(std::string(s));
+  return it == index_.end() ? kNoIndex : it->second;
+}
+
+Status ReadStoreState(store::Database& db, bool retrain, StoreState& state) {
+  auto st = db.Prepare("SELECT id, last_event_id FROM score_runs ORDER BY id DESC LIMIT 1",
+                       "read the last score run");
+  if (!st) return st.error();
+  auto row = st->Step();
+  if (!row) return row.error();
+  if (*row) {
+    state.last_run_id = st->ColumnInteger(0);
+    state.watermark = st->ColumnInteger(1);
+  }
+  if (retrain) return {};
+  auto model = db.Prepare("SELECT id, trained_on, model FROM models ORDER BY id DESC LIMIT 1",
+                          "read the anomaly model");
+  if (!model) return model.error();
+  row = model->Step();
+  if (!row) return row.error();
+  if (!*row) return {};
+  auto forest = IsolationForest::Deserialize(model->ColumnBlob(2));
+  if (!forest) {
+    return MakeError(ErrorCode::kStore,
+                     "stored anomaly model " + std::to_string(model->ColumnInteger(0)) +
+                         " is unreadable (" + forest.error().message +
+                         "); run vigil score "
+                         "--retrain",
+                     db.path());
+  }
+  if (forest->features() != FeatureExtractor::kCount) {
+    return MakeError(ErrorCode::kStore,
+                     "stored anomaly model has " + std::to_string(forest->features()) +
+                         " features, this vigil computes " +
+                         std::to_string(FeatureExtractor::kCount) + "; run vigil score --retrain",
+                     db.path());
+  }
+  state.model_id = model->ColumnInteger(0);
+  state.model_trained_on = model->ColumnInteger(1);
+  state.model = std::make_unique<IsolationForest>(std::move(*forest));
+  return {};
+}
+
+Status ReadStoredEventScores(store::Database& db, StoreState& state, EventTable& events) {
+  events.stored.assign(events.id.size(), {});
+  auto st = db.Prepare(
+      "SELECT event_id, risk, severity, anomaly, label, flags FROM event_scores ORDER BY id",
+      "read event scores");
+  if (!st) return st.error();
+  for (;;) {
+    auto row = st->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    const uint32_t at = events.PositionOf(st->ColumnInteger(0));
+    if (at == kNoIndex) continue;
+    StoredEventScore& s = events.stored[at];
+    s.risk = int(st->ColumnInteger(1));
+    s.severity = SeverityIndex(st->ColumnText(2));
+    s.anomaly = st->ColumnType(3) == ValueType::kNull ? NAN : float(st->ColumnReal(3));
+    s.label = state.labels.Add(st->ColumnText(4));
+    s.flags = st->ColumnType(5) == ValueType::kNull ? 0 : ParseFlags(st->ColumnText(5));
+  }
+  return {};
+}
+
+Status ReadEvents(store::Database& db, const Options& options, const StoreState& state,
+                  bool score_all, ProfileBuilder& profiles, EventTable& events,
+                  std::vector<float>& to_score, std::vector<double>* fit_sample) {
+  const std::string sql = std::string("SELECT e.id, ") + kEventColumns +
+                          ", CASE WHEN instr(e.raw, 'geo') OR instr(e.raw, 'ountry') THEN e.raw "
+                          "END FROM events e ORDER BY e.ts_us, e.id";
+  FeatureExtractor features;
+  simdjson::dom::parser parser;
+  Event e;
+  int64_t total = 0;
+  double row[FeatureExtractor::kCount];
+  size_t stride = 1;
+  for (int pass = 0; pass < 2; ++pass) {
+    auto st = db.Prepare(sql, "read events");
+    if (!st) return st.error();
+    int64_t n = 0;
+    for (;; ++n) {
+      auto more = st->Step();
+      if (!more) return more.error();
+      if (!*more) break;
+      ReadEventColumns(*st, 1, e);
+      if (pass == 0) {
+        features.Observe(e);
+        continue;
+      }
+      const int64_t id = st->ColumnInteger(0);
+      const bool here = score_all || id > state.watermark;
+      std::string country;
+      if (st->ColumnType(13) != ValueType::kNull) {
+        country = CountryOf(st->ColumnBlob(13), parser);
+      }
+      const uint32_t flags = profiles.Observe(e, country);
+      events.id.push_back(id);
+      events.ts.push_back(e.ts_us);
+      events.user.push_back(e.user_name ? events.names.Add(*e.user_name) : kNoIndex);
+      events.source.push_back(e.source_ip ? events.names.Add(*e.source_ip) : kNoIndex);
+      events.flags.push_back(here ? flags : 0);
+      events.scored_here.push_back(here ? 1 : 0);
+      events.anomaly.push_back(NAN);
+      // Every event goes through Extract (it keeps each source's recent window), so an
+      // event's features do not depend on which others this run scores.
+      features.Extract(e, row);
+      const bool sampled = fit_sample != nullptr && size_t(n) % stride == 0;
+      if (here) to_score.insert(to_score.end(), row, row + FeatureExtractor::kCount);
+      if (sampled) fit_sample->insert(fit_sample->end(), row, row + FeatureExtractor::kCount);
+    }
+    if (pass == 0) {
+      total = n;
+      stride = std::max<size_t>(1, (size_t(total) + kFitSample - 1) / kFitSample);
+      events.id.reserve(size_t(total));
+      if (options.progress) options.progress("reading events", total / 2, total);
+    }
+  }
+  if (events.id.empty()) return {};
+  const auto [lo, hi] = std::minmax_element(events.id.begin(), events.id.end());
+  events.min_id = *lo;
+  events.position.assign(size_t(*hi - *lo + 1), kNoIndex);
+  for (size_t i = 0; i < events.id.size(); ++i) {
+    events.position[size_t(events.id[i] - *lo)] = uint32_t(i);
+  }
+  return {};
+}
+
+}  // namespace vigil::score
