@@ -29,7 +29,7 @@ struct Weights {
 // from `critical`. Always 0 < medium < high < critical <= 100.
 struct Bands {
   int medium = 30;
-  int high = 50;
+  int high = 55;
   int critical = 75;
 };
 

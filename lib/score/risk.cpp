@@ -86,9 +86,10 @@ Component Outcome(const IncidentFacts& f) {
     take(0.9, fmt::format("{} privileged action{} succeeded", f.privileged_actions,
                           f.privileged_actions == 1 ? "" : "s"));
   }
-  if (f.bytes_out >= 1'000'000) {
-    take(Clamp01(0.5 + std::log10(double(f.bytes_out) / 1e6) / 4.0),
-         fmt::format("{} sent by the sources (1 MB = 0.5, 100 MB = full)", Bytes(f.bytes_out)));
+  if (f.bulk_bytes >= 1'000'000) {
+    take(Clamp01(0.5 + std::log10(double(f.bulk_bytes) / 1e6) / 4.0),
+         fmt::format("{} sent in {} transfer{} of 64 kB or more (1 MB = 0.5, 100 MB = full)",
+                     Bytes(f.bulk_bytes), f.bulk_transfers, f.bulk_transfers == 1 ? "" : "s"));
   } else if (f.bytes_out > 0 && HasTactic(f.tags, "exfiltration")) {
     take(0.5, fmt::format("{} moved by an exfiltration technique", Bytes(f.bytes_out)));
   }

@@ -24,6 +24,9 @@ struct IncidentFacts {
   int64_t failures_before_success = 0;  // failures before the first success after a failure
   int64_t success_event = 0;            // that success's event id (0: none)
   int64_t bytes_out = 0;                // bytes sent by the sources (source.bytes)
+  // Bulk transfers: events that each sent at least kBulkBytes. Many small ones (a status poll
+  // over days) add up to megabytes without moving data anywhere.
+  int64_t bulk_bytes = 0, bulk_transfers = 0;
   int64_t privileged_actions = 0;       // events that are privileged actions that succeeded
   bool has_model = false;               // an anomaly model scored the events
   double max_anomaly = -1;              // highest distinct (> 0.5) forest score, -1: none
@@ -33,6 +36,8 @@ struct IncidentFacts {
   std::vector<std::string> critical_assets;      // critical assets the events touch
   std::vector<std::string> privileged_accounts;  // privileged accounts among the users
 };
+
+constexpr int64_t kBulkBytes = 64 * 1024;
 
 struct Component {
   std::string name;  // rule, intensity, outcome, anomaly, behaviour, context

@@ -70,7 +70,13 @@ class FactsBuilder {
         f_.failures_before_success = f_.failures;
       }
     }
-    if (e.source_bytes && *e.source_bytes > 0) f_.bytes_out += *e.source_bytes;
+    if (e.source_bytes && *e.source_bytes > 0) {
+      f_.bytes_out += *e.source_bytes;
+      if (*e.source_bytes >= kBulkBytes) {
+        f_.bulk_bytes += *e.source_bytes;
+        ++f_.bulk_transfers;
+      }
+    }
     if (!failed && IsPrivilegedAction(e)) ++f_.privileged_actions;
     if (!std::isnan(anomaly) && anomaly > f_.max_anomaly) {
       f_.max_anomaly = anomaly;

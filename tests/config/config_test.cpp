@@ -60,7 +60,7 @@ TEST_CASE("Config defaults are the documented values", "[config]") {
     CHECK(c.weights.behaviour == 0.10);
     CHECK(c.weights.context == 0.10);
     CHECK(c.bands.medium == 30);
-    CHECK(c.bands.high == 50);
+    CHECK(c.bands.high == 55);
     CHECK(c.bands.critical == 75);
     CHECK(c.critical_assets.empty());
     CHECK(c.privileged_accounts == std::vector<std::string>{"root", "administrator"});
@@ -155,7 +155,7 @@ TEST_CASE("Config refuses bands out of order", "[config]") {
         "high 60, critical 80");
   CHECK(Refusal("score:\n  bands:\n    critical: 50\n") ==
         "bad.yml:3: score.bands: expected 0 < medium < high < critical <= 100, got medium 30, "
-        "high 50, critical 50");
+        "high 55, critical 50");
   CHECK(Refusal("score:\n  bands: {critical: 101}\n") ==
         "bad.yml:2: score.bands.critical: expected a whole number from 1 to 100, got '101'");
 }
@@ -325,8 +325,8 @@ TEST_CASE("Config gives each risk its severity band", "[config]") {
   CHECK(c.SeverityOf(0) == "Low");
   CHECK(c.SeverityOf(29) == "Low");
   CHECK(c.SeverityOf(30) == "Medium");
-  CHECK(c.SeverityOf(49) == "Medium");
-  CHECK(c.SeverityOf(50) == "High");
+  CHECK(c.SeverityOf(54) == "Medium");
+  CHECK(c.SeverityOf(55) == "High");
   CHECK(c.SeverityOf(74) == "High");
   CHECK(c.SeverityOf(75) == "Critical");
   CHECK(c.SeverityOf(100) == "Critical");

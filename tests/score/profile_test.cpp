@@ -42,7 +42,7 @@ void Habit(ProfileBuilder& b) {
 
 }  // namespace
 
-TEST_CASE("profile: known habits raise no flag; departures do", "[score][profile]") {
+TEST_CASE("profile: known habits raise no flag, departures do", "[score][profile]") {
   vigil::config::Config config;  // min 20 events on 3 days, work hours 08-18 Mon-Fri
   ProfileBuilder b(config);
   Habit(b);

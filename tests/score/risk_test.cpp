@@ -83,10 +83,17 @@ TEST_CASE("risk: a success after failures, privilege and data moved raise the ou
   IncidentFacts exfil;
   exfil.level = "medium";
   exfil.events = 6;
-  exfil.bytes_out = 100'000'000;
+  exfil.bytes_out = exfil.bulk_bytes = 100'000'000;
+  exfil.bulk_transfers = 3;
   CHECK(Part(ScoreIncident(exfil, config), "outcome").value == Approx(1.0));
-  exfil.bytes_out = 1'000'000;
+  CHECK(Part(ScoreIncident(exfil, config), "outcome").why ==
+        "100.00 MB sent in 3 transfers of 64 kB or more (1 MB = 0.5, 100 MB = full)");
+  exfil.bytes_out = exfil.bulk_bytes = 1'000'000;
   CHECK(Part(ScoreIncident(exfil, config), "outcome").value == Approx(0.5));
+  // Megabytes in small pieces (a status poll over days) are not data moved.
+  exfil.bulk_bytes = exfil.bulk_transfers = 0;
+  exfil.bytes_out = 1'600'000;
+  CHECK(Part(ScoreIncident(exfil, config), "outcome").value == Approx(0.4));
   exfil.bytes_out = 500;  // small, but an exfiltration technique moved it
   exfil.tags = {"attack.exfiltration", "attack.t1048.003"};
   CHECK(Part(ScoreIncident(exfil, config), "outcome").value == Approx(0.5));
@@ -116,7 +123,8 @@ TEST_CASE("risk: behaviour flags combine as independent evidence", "[score]") {
   CHECK(Part(ScoreIncident(f, config), "behaviour").value == Approx(0.5));
   f.flags |= vigil::score::kUserFirstPrivilege;  // weight 0.8: 1 - 0.5 * 0.2
   f.flag_entities[4] = "user alice";
-  const auto& part = Part(ScoreIncident(f, config), "behaviour");
+  const RiskScore s = ScoreIncident(f, config);
+  const auto& part = Part(s, "behaviour");
   CHECK(part.value == Approx(0.9));
   CHECK(part.why.find("user.first_privilege (the user's first privileged action: user alice)") !=
         std::string::npos);

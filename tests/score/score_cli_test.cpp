@@ -195,7 +195,7 @@ TEST_CASE("score: the same input gives the same scores in another store", "[scor
         Rows(b, "SELECT kind, entity, data FROM profiles ORDER BY id"));
 }
 
-TEST_CASE("score: later runs score new events with the stored model; --retrain refits",
+TEST_CASE("score: later runs score new events with the stored model, --retrain refits",
           "[score_cli]") {
   TempDir dir;
   const std::string db = dir.File("s.db");
