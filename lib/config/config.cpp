@@ -5,7 +5,6 @@
 // Asset and account entries are checked at load time with the same parsers the matchers use
 // at run time, so an entry that loads is one that can match.
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -19,6 +18,7 @@
 #include <optional>
 
 #include "core/file_io.h"
+#include "core/ip.h"
 #include "crypto/sha256.h"
 
 namespace vigil::config {
@@ -69,46 +69,7 @@ bool GlobMatch(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-using Ip = std::array<uint8_t, 16>;
-
-// IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so one comparison serves both families.
-// No allocation: the score stage asks once per event.
-std::optional<Ip> ParseIp(std::string_view text) {
-  char s[INET6_ADDRSTRLEN] = {};
-  if (text.empty() || text.size() >= sizeof s) return std::nullopt;
-  std::memcpy(s, text.data(), text.size());
-  Ip ip{};
-  if (text.find(':') != std::string_view::npos) {
-    if (inet_pton(AF_INET6, s, ip.data()) != 1) return std::nullopt;
-    return ip;
-  }
-  ip[10] = ip[11] = 0xff;
-  if (inet_pton(AF_INET, s, ip.data() + 12) != 1) return std::nullopt;  // no 010.x
-  return ip;
-}
-
-bool IsMapped(const Ip& ip) {
-  static constexpr uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  return std::memcmp(ip.data(), kPrefix, 12) == 0;
-}
-
-std::string FormatIp(const Ip& ip) {
-  char buf[INET6_ADDRSTRLEN] = {};
-  if (IsMapped(ip)) {
-    inet_ntop(AF_INET, ip.data() + 12, buf, sizeof buf);
-  } else {
-    inet_ntop(AF_INET6, ip.data(), buf, sizeof buf);
-  }
-  return buf;
-}
-
-bool InNetwork(const Ip& net, int prefix, const Ip& ip) {
-  const auto full = static_cast<size_t>(prefix / 8);
-  if (std::memcmp(net.data(), ip.data(), full) != 0) return false;
-  if (prefix % 8 == 0) return true;
-  const auto mask = static_cast<uint8_t>(0xFFu << (8 - prefix % 8));
-  return (ip[full] & mask) == net[full];
-}
+using Ip = IpBytes;
 
 // An entry of assets.critical: an address (a /32 or /128 network), a CIDR, or a host pattern.
 struct Asset {
@@ -118,7 +79,7 @@ struct Asset {
   std::string_view host;  // a view of the entry, without a trailing dot
   std::string Canonical() const {
     if (!is_network) return ToLower(host);
-    const bool v4 = IsMapped(net) && prefix >= 96;
+    const bool v4 = IsMappedV4(net) && prefix >= 96;
     const int bits = v4 ? prefix - 96 : prefix;
     return bits == (v4 ? 32 : 128) ? FormatIp(net) : fmt::format("{}/{}", FormatIp(net), bits);
   }

@@ -5,11 +5,10 @@
 
 #include "correlate/sigma_value.h"
 
-#include <arpa/inet.h>
-
 #include <charconv>
 #include <cstring>
 
+#include "core/ip.h"
 #include "correlate/sigma_modifiers.h"
 
 namespace vigil::correlate::sigma {
@@ -219,60 +218,6 @@ bool Pattern::GlobMatches(std::string_view text) const {
 
 namespace {
 
-// Dotted-quad IPv4 without allocation (the common case in logs); nullopt if not exactly that.
-std::optional<std::array<uint8_t, 4>> ParseIpv4(std::string_view text) {
-  std::array<uint8_t, 4> out{};
-  size_t part = 0, digits = 0;
-  unsigned value = 0;
-  for (char ch : text) {
-    if (ch >= '0' && ch <= '9') {
-      if (digits > 0 && value == 0) return std::nullopt;  // leading zero: inet_pton refuses
-      value = value * 10 + unsigned(ch - '0');
-      if (++digits > 3 || value > 255) return std::nullopt;
-    } else if (ch == '.' && digits > 0 && part < 3) {
-      out[part++] = uint8_t(value);
-      value = 0;
-      digits = 0;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (part != 3 || digits == 0) return std::nullopt;
-  out[3] = uint8_t(value);
-  return out;
-}
-
-}  // namespace
-
-std::optional<std::array<uint8_t, 16>> ParseIp(std::string_view text) {
-  const size_t zone = text.find('%');
-  if (zone != std::string_view::npos) text = text.substr(0, zone);
-  if (text.empty() || text.size() > 45) return std::nullopt;
-  if (text.find(':') == std::string_view::npos) {
-    const auto v4 = ParseIpv4(text);
-    if (!v4) return std::nullopt;
-    std::array<uint8_t, 16> mapped{};
-    mapped[10] = 0xff;
-    mapped[11] = 0xff;
-    std::memcpy(mapped.data() + 12, v4->data(), 4);
-    return mapped;
-  }
-  const std::string s(text);
-  std::array<uint8_t, 16> out{};
-  if (s.find(':') != std::string::npos) {
-    if (inet_pton(AF_INET6, s.c_str(), out.data()) != 1) return std::nullopt;
-    return out;
-  }
-  std::array<uint8_t, 4> v4{};
-  if (inet_pton(AF_INET, s.c_str(), v4.data()) != 1) return std::nullopt;
-  out[10] = 0xff;
-  out[11] = 0xff;
-  std::memcpy(out.data() + 12, v4.data(), 4);
-  return out;
-}
-
-namespace {
-
 Result<Cidr> ParseCidr(std::string_view text) {
   const size_t slash = text.find('/');
   const std::string_view addr = text.substr(0, slash);
@@ -298,12 +243,7 @@ Result<Cidr> ParseCidr(std::string_view text) {
 }
 
 bool InCidr(const Cidr& cidr, const std::array<uint8_t, 16>& ip) {
-  const auto full = static_cast<size_t>(cidr.prefix / 8);
-  if (std::memcmp(cidr.net.data(), ip.data(), full) != 0) return false;
-  const int rest = cidr.prefix % 8;
-  if (rest == 0) return true;
-  const auto mask = static_cast<uint8_t>(0xFFu << (8 - rest));
-  return (ip[full] & mask) == cidr.net[full];
+  return InNetwork(cidr.net, cidr.prefix, ip);
 }
 
 Result<ValueMatcher> Bad(std::string message) {

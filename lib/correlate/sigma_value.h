@@ -60,7 +60,6 @@ struct Cidr {
   std::array<uint8_t, 16> net{};
   int prefix = 0;
 };
-std::optional<std::array<uint8_t, 16>> ParseIp(std::string_view text);
 
 // One rule value with its modifiers. Immutable; Matches is safe to call concurrently.
 class ValueMatcher {

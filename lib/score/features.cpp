@@ -2,22 +2,13 @@
 
 #include <cmath>
 
+#include "core/ip.h"
+
 namespace vigil::score {
 namespace {
 
 constexpr int64_t kHourUs = 3'600'000'000;
 constexpr int64_t kDayUs = 24 * kHourUs;
-
-bool IsPrivate(const std::string& ip) {
-  if (ip.rfind("10.", 0) == 0 || ip.rfind("192.168.", 0) == 0 || ip.rfind("127.", 0) == 0) {
-    return true;
-  }
-  if (ip.rfind("172.", 0) == 0) {
-    const int second = std::atoi(ip.c_str() + 4);
-    return second >= 16 && second <= 31;
-  }
-  return ip.rfind("fc", 0) == 0 || ip.rfind("fd", 0) == 0 || ip == "::1";
-}
 
 double Category(const Event& e) {
   static const char* const kOrder[] = {
@@ -102,7 +93,8 @@ void FeatureExtractor::Extract(const Event& e, double* out) {
   }
   out[0] = hour;
   out[1] = weekday > 5 ? 1 : 0;
-  out[2] = (weekday > 5 || hour < 8 || hour >= 18) ? 1 : 0;
+  out[2] =
+      (config_ ? !config_->IsWorkTime(e.ts_us) : (weekday > 5 || hour < 8 || hour >= 18)) ? 1 : 0;
   out[3] = failed ? 1 : 0;
   out[4] = std::log1p(double(e.source_bytes.value_or(0) > 0 ? *e.source_bytes : 0));
   out[5] = port_rarity;
@@ -110,7 +102,7 @@ void FeatureExtractor::Extract(const Event& e, double* out) {
   out[7] = std::log1p(double(s.ports.size()));
   out[8] = std::log1p(double(s.failures));
   out[9] = std::log1p(double(s.users.size()));
-  out[10] = e.source_ip && !IsPrivate(*e.source_ip) ? 1 : 0;
+  out[10] = e.source_ip && !IsPrivateAddress(*e.source_ip) ? 1 : 0;
   out[11] = std::log1p(double(dst_events));
   out[12] = std::log1p(double(user_sources));
   out[13] = std::log1p(double(s.recent.size()));

@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "config/config.h"
 #include "core/event.h"
 
 namespace vigil::score {
@@ -22,7 +23,10 @@ class FeatureExtractor {
   static constexpr size_t kCount = 16;
   static const char* const kNames[kCount];
 
-  explicit FeatureExtractor(int64_t window_us = 300'000'000) : window_us_(window_us) {}
+  // `config`, when given, says the work hours of the offhours feature (else 08-18 UTC,
+  // Monday to Friday: the default config's).
+  explicit FeatureExtractor(int64_t window_us = 300'000'000, const config::Config* config = nullptr)
+      : window_us_(window_us), config_(config) {}
 
   // Pass 1: every event once, any order.
   void Observe(const Event& e);
@@ -40,6 +44,7 @@ class FeatureExtractor {
   Source& SourceOf(const Event& e);
 
   int64_t window_us_;
+  const config::Config* config_;
   uint64_t total_ = 0;
   std::unordered_map<std::string, Source> sources_;
   std::unordered_map<std::string, uint64_t> destinations_;

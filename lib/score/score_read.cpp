@@ -164,7 +164,7 @@ Status ReadEvents(store::Database& db, const Options& options, const StoreState&
   const std::string sql = std::string("SELECT e.id, ") + kEventColumns +
                           ", CASE WHEN instr(e.raw, 'geo') OR instr(e.raw, 'ountry') THEN e.raw "
                           "END FROM events e ORDER BY e.ts_us, e.id";
-  FeatureExtractor features;
+  FeatureExtractor features(300'000'000, &options.config);
   simdjson::dom::parser parser;
   Event e;
   int64_t total = 0;
