@@ -111,12 +111,6 @@ void Note(const Context& ctx, const std::string& message) {
   if (!ctx.global.quiet) ctx.err << "vigil " << ctx.command << ": " << message << "\n";
 }
 
-Status RunNotYetImplemented(const Context& ctx, const std::string& issue) {
-  return MakeError(
-      ErrorCode::kInternal,
-      std::string("'") + ctx.command + "' is not implemented in this build yet (" + issue + ")");
-}
-
 int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   try {
     GlobalOptions global;
@@ -137,8 +131,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     app.add_flag("-v,--verbose", global.verbose, "Print more detail on stderr")->excludes(quiet);
     app.add_option("--config", global.config,
                    "Configuration file, vigil-config(5) (default: $VIGIL_CONFIG, else built-in)");
-    app.add_option("--format", format, "Output format: text or json")
-        ->check(CLI::IsMember({"text", "json"}));
+    app.add_option("--format", format, "Output format: text or json (report: also markdown)")
+        ->check(CLI::IsMember({"text", "json", "markdown"}));
 
     InitOptions init_options;
     auto* init = app.add_subcommand("init", "Create a store, or migrate one to this version");
@@ -264,28 +258,75 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         "Examples:\n  vigil profile alice\n  vigil profile --ip 10.20.3.4 --format json\n"
         "  vigil profile --list --kind user --limit 20");
 
-    struct Pending {
-      const char* name;
-      const char* description;
-      const char* issue;
-    };
-    const Pending pending[] = {
-        {"report", "Draft incident reports (not in this build yet)", "issue 6"},
-        {"export", "Export incidents and reports (not in this build yet)", "issue 6"},
-    };
-    std::vector<CLI::App*> pending_apps;
-    for (const Pending& p : pending) {
-      auto* sub = app.add_subcommand(p.name, p.description);
-      sub->allow_extras();
-      pending_apps.push_back(sub);
-    }
+    ReportOptions report_options;
+    auto* report = app.add_subcommand(
+        "report",
+        "Draft incident reports (text, --format markdown or json); drafts until reviewed");
+    report->add_option("id", report_options.ids, "Incident ids (default: all that match)");
+    report->add_option("--severity", report_options.severity, "At least this severity")
+        ->check(CLI::IsMember({"Low", "Medium", "High", "Critical"}, CLI::ignore_case));
+    report->add_option("--type", report_options.type,
+                       "Title, rule id or ATT&CK technique contains this (any case)");
+    report->add_option("--user", report_options.user, "Involves this user");
+    report->add_option("--ip", report_options.ip, "Involves this address (source or destination)");
+    report->add_option("--since", report_options.since, "Ends at or after this time (UTC)");
+    report->add_option("--until", report_options.until, "Starts at or before this time (UTC)");
+    report->add_option("--status", report_options.status, "draft, approved or rejected")
+        ->check(CLI::IsMember({"draft", "approved", "rejected"}));
+    report->add_option("--tlp", report_options.tlp, "TLP marking of indicators (TLP:AMBER)");
+    report->footer(
+        "Examples:\n  vigil report\n  vigil report 12 --format markdown > incident-12.md\n"
+        "  vigil report --severity high --since 2026-11-14 --format json");
+
+    ReviewOptions review_options;
+    if (const char* env = std::getenv("VIGIL_ANALYST"); env != nullptr)
+      review_options.analyst = env;
+    auto* review = app.add_subcommand("review", "Approve, reject or comment on an incident report");
+    review->add_option("id", review_options.id, "Incident id")
+        ->required()
+        ->check(CLI::PositiveNumber);
+    auto* approve = review->add_flag("--approve", review_options.approve, "Approve the report");
+    auto* reject = review->add_flag("--reject", review_options.reject, "Reject it (needs --note)");
+    auto* comment = review->add_flag("--comment", review_options.comment, "Comment (needs --note)");
+    approve->excludes(reject)->excludes(comment);
+    reject->excludes(comment);
+    review->add_option("--analyst", review_options.analyst, "Who decides (default $VIGIL_ANALYST)");
+    review->add_option("--note", review_options.note, "Why");
+    review->footer(
+        "Examples:\n  vigil review 12 --approve --analyst alice\n"
+        "  vigil review 12 --reject --analyst bob --note \"backup job, see ticket 4711\"");
+
+    ExportOptions export_options;
+    auto* exporter = app.add_subcommand(
+        "export", "Write incidents (or their events) as JSON, NDJSON, CSV or Markdown");
+    exporter->add_option("id", export_options.report.ids, "Incident ids (default: all that match)");
+    exporter
+        ->add_option("--format", export_options.format,
+                     "json, ndjson, csv, markdown (pdf: not yet)")
+        ->check(CLI::IsMember({"json", "ndjson", "csv", "markdown", "pdf"}));
+    exporter->add_flag("--events", export_options.events,
+                       "The incidents' events, not the incidents");
+    exporter->add_option("-o,--output", export_options.output, "File to write, - for stdout");
+    exporter->add_option("--severity", export_options.report.severity, "At least this severity")
+        ->check(CLI::IsMember({"Low", "Medium", "High", "Critical"}, CLI::ignore_case));
+    exporter->add_option("--type", export_options.report.type, "As for vigil report");
+    exporter->add_option("--user", export_options.report.user, "Involves this user");
+    exporter->add_option("--ip", export_options.report.ip, "Involves this address");
+    exporter->add_option("--since", export_options.report.since, "Ends at or after this time");
+    exporter->add_option("--until", export_options.report.until, "Starts at or before this time");
+    exporter->add_option("--status", export_options.report.status, "draft, approved or rejected")
+        ->check(CLI::IsMember({"draft", "approved", "rejected"}));
+    exporter->add_option("--tlp", export_options.report.tlp, "TLP marking of indicators");
+    exporter->footer(
+        "Examples:\n  vigil export --format csv -o incidents.csv\n"
+        "  vigil export 12 --events --format ndjson -o incident-12-events.ndjson\n"
+        "  vigil export --severity high --format json | jq '.incidents[].id'");
 
     std::vector<std::string> names;
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       sub->fallthrough();  // global options also work after the subcommand
       names.push_back(sub->get_name());
     }
-    for (CLI::App* sub : pending_apps) sub->fallthrough(false);  // swallow their arguments
 
     try {
       app.parse(argc, argv);
@@ -301,13 +342,17 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
       app.exit(e, out, err);
       return kExitUsage;
     }
-    global.format = format == "json" ? OutputFormat::kJson : OutputFormat::kText;
+    global.format = format == "json"       ? OutputFormat::kJson
+                    : format == "markdown" ? OutputFormat::kMarkdown
+                                           : OutputFormat::kText;
 
     CLI::App* chosen = app.get_subcommands().front();
     Context ctx{global, out, err, chosen->get_name().c_str()};
     const std::string command = chosen->get_name();
     Status status;
-    if (chosen == ingest) {
+    if (global.format == OutputFormat::kMarkdown && chosen != report) {
+      status = MakeError(ErrorCode::kUsage, "--format markdown is for vigil report");
+    } else if (chosen == ingest) {
       status = RunIngest(ctx, ingest_options);
     } else if (chosen == init) {
       status = RunInit(ctx, init_options);
@@ -323,12 +368,18 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
       status = RunScore(ctx, score_options);
     } else if (chosen == profile) {
       status = RunProfile(ctx, profile_options);
-    } else {
-      const char* issue = "a later issue";
-      for (const Pending& p : pending) {
-        if (command == p.name) issue = p.issue;
+    } else if (chosen == report) {
+      status = RunReport(ctx, report_options);
+    } else if (chosen == exporter) {
+      status = RunExport(ctx, export_options);
+    } else if (chosen == review) {
+      if (!review_options.approve && !review_options.reject && !review_options.comment) {
+        status = MakeError(ErrorCode::kUsage, "say --approve, --reject or --comment");
+      } else {
+        status = RunReview(ctx, review_options);
       }
-      status = RunNotYetImplemented(ctx, issue);
+    } else {
+      status = MakeError(ErrorCode::kInternal, "no handler for command '" + command + "'");
     }
     if (status.ok()) return kExitOk;
     const Error& e = status.error();

@@ -14,7 +14,7 @@
 
 namespace vigil::cli {
 
-enum class OutputFormat { kText, kJson };
+enum class OutputFormat { kText, kJson, kMarkdown };  // markdown: vigil report only
 
 struct GlobalOptions {
   std::string db = "vigil.db";  // --db, else $VIGIL_DB, else ./vigil.db
@@ -100,8 +100,27 @@ struct ProfileOptions {
 };
 Status RunProfile(const Context& ctx, const ProfileOptions& options);
 
-// Subcommands whose stage has not landed yet say so (kInternal, exit 5) instead of
-// pretending to work.
-Status RunNotYetImplemented(const Context& ctx, const std::string& issue);
+struct ReportOptions {
+  std::vector<int64_t> ids;
+  std::string severity, type, user, ip, since, until, status, tlp;
+};
+Status RunReport(const Context& ctx, const ReportOptions& options);
+
+struct ReviewOptions {
+  int64_t id = 0;
+  bool approve = false, reject = false, comment = false;
+  std::string analyst;  // --analyst, else $VIGIL_ANALYST
+  std::string note;
+};
+Status RunReview(const Context& ctx, const ReviewOptions& options);
+
+struct ExportOptions {
+  ReportOptions report;  // the same selection as vigil report
+  std::string format = "json";
+  bool events = false;
+  std::string output = "-";
+};
+Status RunExport(const Context& ctx, const ExportOptions& options);
+
 
 }  // namespace vigil::cli

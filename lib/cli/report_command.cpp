@@ -1,0 +1,131 @@
+// vigil report: draft incident reports (text, Markdown, JSON) and vigil review: sign them off.
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "cli/commands.h"
+#include "core/time_parse.h"
+#include "report/export.h"
+#include "report/facts.h"
+#include "report/render.h"
+#include "report/review.h"
+#include "store/store.h"
+
+namespace vigil::cli {
+namespace {
+
+Result<std::optional<int64_t>> Time(const std::string& text, const char* option) {
+  if (text.empty()) return std::optional<int64_t>();
+  auto t = ParseIso8601(text);
+  if (!t) {
+    // A bare date means its start (or, for --until, its end).
+    t = ParseIso8601(text + "T00:00:00Z");
+    if (t && std::string_view(option) == "--until") *t += 86'400'000'000 - 1;
+  }
+  if (!t) {
+    return MakeError(ErrorCode::kUsage, std::string(option) + " '" + text +
+                                            "' is not a time (2026-11-14 or 2026-11-14T09:00:00Z)");
+  }
+  return std::optional<int64_t>(*t);
+}
+
+Result<report::Filter> FilterOf(const ReportOptions& options) {
+  report::Filter f;
+  f.ids = options.ids;
+  f.min_severity = options.severity;  // --severity high means High
+  for (size_t i = 0; i < f.min_severity.size(); ++i) {
+    const auto c = static_cast<unsigned char>(f.min_severity[i]);
+    f.min_severity[i] = static_cast<char>(i == 0 ? std::toupper(c) : std::tolower(c));
+  }
+  f.type = options.type;
+  f.user = options.user;
+  f.ip = options.ip;
+  f.status = options.status;
+  auto since = Time(options.since, "--since");
+  if (!since) return since.error();
+  auto until = Time(options.until, "--until");
+  if (!until) return until.error();
+  f.since_us = *since;
+  f.until_us = *until;
+  return f;
+}
+
+}  // namespace
+
+Status RunReport(const Context& ctx, const ReportOptions& options) {
+  auto f = FilterOf(options);
+  if (!f) return f.error();
+  auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kRead);
+  if (!db) return db.error();
+  auto incidents = report::ReadIncidents(*db, *f);
+  if (!incidents) return incidents.error();
+  report::RenderOptions ro;
+  if (!options.tlp.empty()) ro.tlp = options.tlp;
+  switch (ctx.global.format) {
+    case OutputFormat::kJson:
+      ctx.out << report::RenderJson(*incidents, ro);
+      break;
+    case OutputFormat::kMarkdown:
+      ctx.out << report::RenderMarkdown(*incidents, ro);
+      break;
+    case OutputFormat::kText:
+      ctx.out << report::RenderText(*incidents, ro);
+      break;
+  }
+  return {};
+}
+
+Status RunExport(const Context& ctx, const ExportOptions& options) {
+  if (options.format == "pdf") {
+    return MakeError(ErrorCode::kInternal,
+                     "export --format pdf is not in this build yet (issue 6); json, ndjson, csv "
+                     "and markdown are");
+  }
+  auto f = FilterOf(options.report);
+  if (!f) return f.error();
+  report::ExportOptions eo;
+  eo.format = options.format;
+  eo.events = options.events;
+  eo.output = options.output;
+  eo.filter = std::move(*f);
+  if (!options.report.tlp.empty()) eo.render.tlp = options.report.tlp;
+  // Writing a file records it in the store; standard output leaves the store as it was.
+  auto db = store::OpenStore(ctx.global.db, options.output == "-" ? store::StoreAccess::kRead
+                                                                  : store::StoreAccess::kWrite);
+  if (!db) return db.error();
+  auto sum = report::Export(*db, eo);
+  if (!sum) return sum.error();
+  if (options.output == "-") {
+    ctx.out << sum->content;
+  } else {
+    Note(ctx, fmt::format("wrote {} ({} {}, sha256 {}), recorded as report {}", options.output,
+                          options.events ? sum->events : sum->incidents,
+                          options.events ? "events" : "incidents", sum->sha256, sum->report_id));
+  }
+  return {};
+}
+
+Status RunReview(const Context& ctx, const ReviewOptions& options) {
+  report::ReviewRequest r;
+  r.incident_id = options.id;
+  r.analyst = options.analyst;
+  r.decision = options.approve ? "approve" : options.reject ? "reject" : "comment";
+  r.note = options.note;
+  auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kWrite);
+  if (!db) return db.error();
+  auto id = report::AddReview(*db, r);
+  if (!id) return id.error();
+  if (ctx.global.format == OutputFormat::kJson) {
+    ctx.out << "{\"review\":" << *id << ",\"incident\":" << r.incident_id << ",\"decision\":\""
+            << r.decision << "\"}\n";
+  } else if (!ctx.global.quiet) {
+    const char* done = r.decision == "approve"  ? "approved"
+                       : r.decision == "reject" ? "rejected"
+                                                : "commented on";
+    ctx.out << "review " << *id << ": incident " << r.incident_id << " " << done << " by "
+            << r.analyst << "\n";
+  }
+  return {};
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,201 @@
+#include "report/export.h"
+
+#include <fmt/format.h>
+
+#include "core/file_io.h"
+#include "core/json.h"
+#include "core/time.h"
+#include "crypto/sha256.h"
+#include "report/narrative.h"
+#include "store/chain.h"
+#include "store/database.h"
+
+namespace vigil::report {
+namespace {
+
+using store::Statement;
+using store::ValueType;
+
+std::string Join(const std::vector<std::pair<std::string, int64_t>>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : " ") + x.first;
+  return out;
+}
+
+std::string IncidentsCsv(const std::vector<Incident>& incidents) {
+  std::string out =
+      "id,type,severity,risk,status,first_seen,last_seen,event_count,src_ips,dst_ips,users,hosts,"
+      "attack,summary\r\n";
+  for (const Incident& inc : incidents) {
+    std::string attack;
+    for (const auto& t : inc.techniques) attack += (attack.empty() ? "" : " ") + t.id;
+    const std::string fields[] = {std::to_string(inc.id),
+                                  inc.title,
+                                  inc.scored ? inc.severity : "",
+                                  inc.scored ? std::to_string(inc.risk) : "",
+                                  inc.status,
+                                  FormatUtc(inc.first_us),
+                                  FormatUtc(inc.last_us),
+                                  std::to_string(inc.event_count),
+                                  Join(inc.sources),
+                                  Join(inc.destinations),
+                                  Join(inc.users),
+                                  Join(inc.hosts),
+                                  attack,
+                                  Draft(inc).summary};
+    for (size_t i = 0; i < std::size(fields); ++i) out += (i ? "," : "") + CsvField(fields[i]);
+    out += "\r\n";
+  }
+  return out;
+}
+
+// The events of the incidents, one row each (an event in two incidents appears twice), with
+// its newest score. Columns in kEventColumns order.
+constexpr const char* kEventColumns[] = {
+    "incident_id",      "event_id", "time", "source_format", "source_file", "source_line",
+    "action",           "outcome",  "user", "source_ip",     "source_port", "destination_ip",
+    "destination_port", "host",     "url",  "domain",        "message",     "risk",
+    "severity",         "label"};
+
+Status EventRows(store::Database& db, const std::vector<Incident>& incidents, bool csv,
+                 std::string& out, int64_t& count) {
+  auto st = db.Prepare(
+      "SELECT ie.incident_id, e.id, e.ts_us, e.source_format, e.source_file, e.source_line, "
+      "e.event_action, e.event_outcome, e.user_name, e.source_ip, e.source_port, "
+      "e.destination_ip, e.destination_port, e.host_name, e.url, e.domain, e.message, "
+      "coalesce(s.risk, 0), coalesce(s.severity, 'Low'), coalesce(s.label, 'normal') "
+      "FROM incident_events ie JOIN events e ON e.id = ie.event_id "
+      "LEFT JOIN event_scores s ON s.id = (SELECT max(id) FROM event_scores WHERE event_id = e.id) "
+      "WHERE ie.incident_id = ? ORDER BY e.ts_us, e.id",
+      "read incident events for export");
+  if (!st) return st.error();
+  if (csv) {
+    for (size_t i = 0; i < std::size(kEventColumns); ++i) {
+      out += (i ? "," : "") + std::string(kEventColumns[i]);
+    }
+    out += "\r\n";
+  }
+  for (const Incident& inc : incidents) {
+    st->Reset();
+    if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
+    for (;;) {
+      auto row = st->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      ++count;
+      JsonWriter w;
+      if (!csv) w.BeginObject();
+      for (int i = 0; i < int(std::size(kEventColumns)); ++i) {
+        const bool is_null = st->ColumnType(i) == ValueType::kNull;
+        std::string text;
+        if (i == 2) {
+          text = FormatUtc(st->ColumnInteger(i));
+        } else if (!is_null) {
+          text = std::string(st->ColumnText(i));
+        }
+        if (csv) {
+          out += (i ? "," : "") + CsvField(text);
+          continue;
+        }
+        w.Key(kEventColumns[i]);
+        const ValueType t = st->ColumnType(i);
+        if (is_null) {
+          w.Null();
+        } else if (t == ValueType::kInteger && i != 2) {
+          w.Int(st->ColumnInteger(i));
+        } else {
+          w.String(text);
+        }
+      }
+      if (csv) {
+        out += "\r\n";
+      } else {
+        w.EndObject();
+        out += w.str() + "\n";
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string CsvField(std::string_view text) {
+  std::string v(text);
+  if (!v.empty() &&
+      (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')) {
+    v.insert(v.begin(), '\'');
+  }
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
+  const std::string& f = o.format;
+  if (f != "json" && f != "ndjson" && f != "csv" && f != "markdown") {
+    return MakeError(ErrorCode::kUsage, "export --format " + f +
+                                            " is not one of json, ndjson, "
+                                            "csv, markdown");
+  }
+  if (o.events && f == "markdown") {
+    return MakeError(ErrorCode::kUsage, "--events exports data: json, ndjson or csv");
+  }
+  auto incidents = ReadIncidents(db, o.filter);
+  if (!incidents) return incidents.error();
+  ExportSummary sum;
+  sum.incidents = int64_t(incidents->size());
+  if (o.events) {
+    std::string rows;
+    if (Status s = EventRows(db, *incidents, f == "csv", rows, sum.events); !s.ok()) {
+      return s.error();
+    }
+    if (f == "json") {
+      // One array of the NDJSON objects.
+      std::string arr = "{\"events\":[";
+      size_t start = 0;
+      for (size_t nl; (nl = rows.find('\n', start)) != std::string::npos; start = nl + 1) {
+        arr += (start ? "," : "") + rows.substr(start, nl - start);
+      }
+      sum.content = arr + "]}\n";
+    } else {
+      sum.content = std::move(rows);
+    }
+  } else if (f == "json") {
+    sum.content = RenderJson(*incidents, o.render);
+  } else if (f == "ndjson") {
+    for (const Incident& inc : *incidents) sum.content += IncidentJson(inc, o.render) + "\n";
+  } else if (f == "csv") {
+    sum.content = IncidentsCsv(*incidents);
+  } else {
+    sum.content = RenderMarkdown(*incidents, o.render);
+  }
+  auto sha = crypto::Sha256::Create();
+  if (!sha) return sha.error();
+  sum.sha256 = crypto::DigestHex(sha->Hash(sum.content));
+  if (o.output == "-") return sum;
+
+  if (Status s = WriteFileAtomic(o.output, sum.content, 0640, true); !s.ok()) return s.error();
+  auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
+  if (!tx) return tx.error();
+  auto chain = store::ChainWriter::Begin(db);
+  if (!chain) return chain.error();
+  using store::Value;
+  const std::string what = (o.events ? "events-" : "") + f;
+  auto digest = sha->Hash(sum.content);
+  auto id = chain->Append(
+      "reports", {o.filter.ids.size() == 1 ? Value::Integer(o.filter.ids[0]) : Value::Null(),
+                  Value::Integer(NowMicros()), Value::Text(what), Value::Text(o.output),
+                  Value::Blob(std::string(crypto::DigestBytes(digest)))});
+  if (!id) return id.error();
+  if (Status s = tx->Commit(); !s.ok()) return s.error();
+  sum.report_id = *id;
+  sum.content.clear();
+  return sum;
+}
+
+}  // namespace vigil::report

@@ -1,0 +1,294 @@
+#include "report/facts.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/ip.h"
+#include "store/database.h"
+
+namespace vigil::report {
+namespace {
+
+using store::Statement;
+using store::ValueType;
+
+// Log data is attacker-controlled: a control character (an escape sequence for the terminal,
+// a newline that would forge a report line) is shown as '?'.
+std::string Clean(std::string_view text) {
+  std::string s(text);
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return s;
+}
+
+std::string Text(const Statement& st, int i) {
+  if (st.ColumnType(i) == ValueType::kNull) return {};
+  return Clean(st.ColumnText(i));
+}
+
+// Text decoded from stored JSON (rule details, sub-score reasons) can carry log data too.
+std::string Str(simdjson::dom::element e, const char* key) {
+  std::string_view s;
+  return e[key].get(s) == simdjson::SUCCESS ? Clean(s) : std::string();
+}
+
+void Strings(simdjson::dom::element e, const char* key, std::vector<std::string>& out) {
+  simdjson::dom::array arr;
+  if (e[key].get(arr) != simdjson::SUCCESS) return;
+  for (simdjson::dom::element x : arr) {
+    std::string_view s;
+    if (x.get(s) != simdjson::SUCCESS) continue;
+    std::string clean = Clean(s);
+    if (std::find(out.begin(), out.end(), clean) == out.end()) out.push_back(std::move(clean));
+  }
+}
+
+// The rule and what was merged into it, from incidents.details (or the newest update's).
+void ReadDetails(std::string_view json, Incident& inc) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
+  inc.rule_level = Str(root["rule"], "level");
+  inc.rule_author = Str(root["rule"], "author");
+  inc.detail = Str(root, "detail");
+  Strings(root["rule"], "tags", inc.tags);
+  Strings(root["rule"], "falsepositives", inc.falsepositives);
+  simdjson::dom::array also;
+  if (root["also_matched"].get(also) == simdjson::SUCCESS) {
+    for (simdjson::dom::element a : also) inc.also.push_back(Str(a["rule"], "title"));
+  }
+}
+
+void ReadScore(const Statement& st, int at, Incident& inc) {
+  if (st.ColumnType(at) == ValueType::kNull) return;
+  inc.scored = true;
+  inc.severity = Text(st, at);
+  inc.risk = int(st.ColumnInteger(at + 1));
+  if (st.ColumnType(at + 2) != ValueType::kNull) inc.anomaly = st.ColumnReal(at + 2);
+  simdjson::dom::parser parser;
+  simdjson::dom::array arr;
+  const std::string parts = Text(st, at + 3), techniques = Text(st, at + 4);
+  if (parser.parse(parts).get(arr) == simdjson::SUCCESS) {
+    for (simdjson::dom::element c : arr) {
+      Part p{Str(c, "name"), Str(c, "why")};
+      if (c["weight"].get(p.weight) != simdjson::SUCCESS) p.weight = 0;
+      if (c["value"].get(p.value) != simdjson::SUCCESS) p.value = 0;
+      inc.parts.push_back(std::move(p));
+    }
+  }
+  if (parser.parse(techniques).get(arr) == simdjson::SUCCESS) {
+    for (simdjson::dom::element t : arr) {
+      Technique k{Str(t, "id"), Str(t, "name"), {}};
+      Strings(t, "tactics", k.tactics);
+      for (const auto& tactic : k.tactics) {
+        if (std::find(inc.tactics.begin(), inc.tactics.end(), tactic) == inc.tactics.end()) {
+          inc.tactics.push_back(tactic);
+        }
+      }
+      inc.techniques.push_back(std::move(k));
+    }
+  }
+}
+
+std::vector<std::pair<std::string, int64_t>> ByCount(const std::map<std::string, int64_t>& m) {
+  std::vector<std::pair<std::string, int64_t>> v(m.begin(), m.end());
+  std::stable_sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  return v;
+}
+
+// Events of one incident, in time order: entities, indicators and the folded timeline.
+Status ReadEvents(store::Database& db, Incident& inc) {
+  auto st = db.Prepare(
+      "SELECT e.id, e.ts_us, e.event_action, e.event_outcome, e.user_name, e.source_ip, "
+      "e.destination_ip, e.host_name, e.domain, e.url, e.source_bytes FROM incident_events ie "
+      "JOIN events e ON e.id = ie.event_id WHERE ie.incident_id = ? ORDER BY e.ts_us, e.id",
+      "read an incident's events");
+  if (!st) return st.error();
+  if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
+  std::map<std::string, int64_t> sources, destinations, users, hosts, actions, outcomes, domains,
+      urls;
+  std::vector<TimelineEntry> lines;
+  for (;;) {
+    auto row = st->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    TimelineEntry t;
+    t.event_id = st->ColumnInteger(0);
+    t.ts_us = t.last_ts_us = st->ColumnInteger(1);
+    t.action = Text(*st, 2);
+    t.outcome = Text(*st, 3);
+    t.user = Text(*st, 4);
+    t.source = Text(*st, 5);
+    t.destination = Text(*st, 6);
+    t.host = Text(*st, 7);
+    const std::string domain = Text(*st, 8), url = Text(*st, 9);
+    if (st->ColumnType(10) != ValueType::kNull) inc.bytes_out += st->ColumnInteger(10);
+    for (auto [m, v] : {std::pair{&sources, &t.source},
+                        {&destinations, &t.destination},
+                        {&users, &t.user},
+                        {&hosts, &t.host},
+                        {&actions, &t.action}}) {
+      if (!v->empty()) ++(*m)[*v];
+    }
+    ++outcomes[t.outcome.empty() ? "unknown" : t.outcome];
+    if (!domain.empty()) ++domains[domain];
+    if (!url.empty()) ++urls[url];
+    if (!lines.empty()) {
+      TimelineEntry& last = lines.back();
+      if (last.action == t.action && last.outcome == t.outcome && last.user == t.user &&
+          last.source == t.source && last.destination == t.destination && last.host == t.host) {
+        ++last.repeats;
+        last.last_ts_us = t.ts_us;
+        continue;
+      }
+    }
+    lines.push_back(std::move(t));
+  }
+  inc.sources = ByCount(sources);
+  inc.destinations = ByCount(destinations);
+  inc.users = ByCount(users);
+  inc.hosts = ByCount(hosts);
+  inc.actions = ByCount(actions);
+  inc.outcomes = ByCount(outcomes);
+  if (lines.size() > kTimelineHead + kTimelineTail) {
+    inc.timeline_omitted = int64_t(lines.size() - kTimelineHead - kTimelineTail);
+    lines.erase(lines.begin() + long(kTimelineHead), lines.end() - long(kTimelineTail));
+  }
+  inc.timeline = std::move(lines);
+  for (const auto* m : {&sources, &destinations}) {
+    for (const auto& [ip, n] : ByCount(*m)) {
+      auto it = std::find_if(inc.indicators.begin(), inc.indicators.end(),
+                             [&](const Indicator& i) { return i.value == ip; });
+      if (it != inc.indicators.end()) {
+        it->events += n;
+        continue;
+      }
+      const bool is_ip = ParseIp(ip).has_value();
+      inc.indicators.push_back(
+          {is_ip ? "ip" : "host", ip, n, is_ip ? !IsPrivateAddress(ip) : false});
+    }
+  }
+  for (const auto& [d, n] : ByCount(domains)) inc.indicators.push_back({"domain", d, n, false});
+  for (const auto& [u, n] : ByCount(urls)) inc.indicators.push_back({"url", u, n, false});
+  for (const auto& [u, n] : inc.users) inc.indicators.push_back({"user", u, n, false});
+  return {};
+}
+
+Status ReadReviews(store::Database& db, Incident& inc) {
+  auto st = db.Prepare(
+      "SELECT id, reviewed_us, analyst, decision, note FROM reviews WHERE incident_id = ? "
+      "ORDER BY id",
+      "read an incident's reviews");
+  if (!st) return st.error();
+  if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
+  inc.status = "draft";
+  for (;;) {
+    auto row = st->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    Review r{st->ColumnInteger(0), st->ColumnInteger(1), Text(*st, 2), Text(*st, 3), Text(*st, 4)};
+    if (r.decision == "approve") inc.status = "approved";
+    if (r.decision == "reject") inc.status = "rejected";
+    inc.reviews.push_back(std::move(r));
+  }
+  return {};
+}
+
+bool ContainsNoCase(std::string_view hay, std::string_view needle) {
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+  return it != hay.end();
+}
+
+bool Has(const std::vector<std::pair<std::string, int64_t>>& v, const std::string& x) {
+  return std::any_of(v.begin(), v.end(), [&](auto& p) { return p.first == x; });
+}
+
+bool Passes(const Incident& inc, const Filter& f) {
+  if (!f.min_severity.empty() &&
+      (!inc.scored || SeverityRank(inc.severity) < SeverityRank(f.min_severity))) {
+    return false;
+  }
+  if (!f.type.empty()) {
+    bool hit = ContainsNoCase(inc.title, f.type) || ContainsNoCase(inc.rule_id, f.type);
+    for (const auto& t : inc.techniques) hit = hit || ContainsNoCase(t.id, f.type);
+    if (!hit) return false;
+  }
+  if (!f.user.empty() && !Has(inc.users, f.user)) return false;
+  if (!f.ip.empty() && !Has(inc.sources, f.ip) && !Has(inc.destinations, f.ip)) return false;
+  if (f.since_us && inc.last_us < *f.since_us) return false;
+  if (f.until_us && inc.first_us > *f.until_us) return false;
+  if (!f.status.empty() && inc.status != f.status) return false;
+  return true;
+}
+
+}  // namespace
+
+int SeverityRank(std::string_view s) {
+  if (s == "Low") return 0;
+  if (s == "Medium") return 1;
+  if (s == "High") return 2;
+  if (s == "Critical") return 3;
+  return -1;
+}
+
+Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& filter) {
+  auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kDeferred);
+  if (!tx) return tx.error();
+  auto st = db.Prepare(
+      "SELECT i.id, i.title, i.rule_id, i.group_key, i.first_ts_us, "
+      "coalesce(u.last_ts_us, i.last_ts_us), coalesce(u.details, i.details), "
+      "(SELECT count(*) FROM incident_events ie WHERE ie.incident_id = i.id), "
+      "s.severity, s.risk, s.anomaly, s.components, s.techniques FROM incidents i "
+      "LEFT JOIN (SELECT incident_id, last_ts_us, details, max(id) FROM incident_updates "
+      "GROUP BY incident_id) u ON u.incident_id = i.id "
+      "LEFT JOIN (SELECT incident_id, severity, risk, anomaly, components, techniques, max(id) "
+      "FROM scores GROUP BY incident_id) s ON s.incident_id = i.id ORDER BY i.id",
+      "read incidents");
+  if (!st) return st.error();
+  std::vector<Incident> out;
+  std::set<int64_t> wanted(filter.ids.begin(), filter.ids.end()), seen;
+  for (;;) {
+    auto row = st->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    Incident inc;
+    inc.id = st->ColumnInteger(0);
+    if (!wanted.empty() && !wanted.count(inc.id)) continue;
+    seen.insert(inc.id);
+    inc.title = Text(*st, 1);
+    inc.rule_id = Text(*st, 2);
+    inc.group_key = Text(*st, 3);
+    inc.first_us = st->ColumnInteger(4);
+    inc.last_us = st->ColumnInteger(5);
+    ReadDetails(Text(*st, 6), inc);
+    inc.event_count = st->ColumnInteger(7);
+    ReadScore(*st, 8, inc);
+    out.push_back(std::move(inc));
+  }
+  for (int64_t id : wanted) {
+    if (!seen.count(id)) {
+      return MakeError(ErrorCode::kUsage, "no incident " + std::to_string(id) + " in the store");
+    }
+  }
+  std::vector<Incident> kept;
+  for (Incident& inc : out) {
+    if (Status s = ReadEvents(db, inc); !s.ok()) return s.error();
+    if (Status s = ReadReviews(db, inc); !s.ok()) return s.error();
+    if (Passes(inc, filter)) kept.push_back(std::move(inc));
+  }
+  std::stable_sort(kept.begin(), kept.end(), [](const Incident& a, const Incident& b) {
+    if (a.scored != b.scored) return a.scored;
+    if (a.risk != b.risk) return a.risk > b.risk;
+    return a.id < b.id;
+  });
+  return kept;
+}
+
+}  // namespace vigil::report

@@ -1,0 +1,91 @@
+#pragma once
+// What a report says about an incident, read from the store: the facts (counts, times,
+// addresses, scores, reviews) that the narrative is drafted from and that the renderers print
+// apart from it. See vigil-report(1).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace vigil::store {
+class Database;
+}
+
+namespace vigil::report {
+
+struct Part {  // one sub-score of the risk, as vigil score stored it
+  std::string name, why;
+  double weight = 0, value = 0;
+};
+
+struct Technique {
+  std::string id, name;
+  std::vector<std::string> tactics;
+};
+
+struct Indicator {
+  std::string type;  // ip, domain, url, user, host
+  std::string value;
+  int64_t events = 0;
+  bool external = false;  // ip: a public address
+};
+
+// A long timeline keeps its first kTimelineHead and last kTimelineTail lines.
+constexpr size_t kTimelineHead = 30, kTimelineTail = 10;
+
+struct TimelineEntry {
+  int64_t ts_us = 0, event_id = 0;
+  int64_t last_ts_us = 0;  // of the last event folded into this line
+  std::string action, outcome, user, source, destination, host;
+  int64_t repeats = 1;  // consecutive events alike, folded into one line
+};
+
+struct Review {
+  int64_t id = 0, ts_us = 0;
+  std::string analyst, decision, note;
+};
+
+struct Incident {
+  int64_t id = 0;
+  std::string title, rule_id, rule_level, rule_author, group_key, detail;
+  std::vector<std::string> tags, falsepositives, also;  // also: titles of merged rules
+  int64_t first_us = 0, last_us = 0, event_count = 0;
+  // The newest score; scored = false when vigil score has not run on it yet.
+  bool scored = false;
+  std::string severity;
+  int risk = 0;
+  std::optional<double> anomaly;
+  std::vector<Part> parts;
+  std::vector<Technique> techniques;
+  std::vector<std::string> tactics;  // of its techniques, in order of first appearance
+  // Entities, by number of events (most first), then by name.
+  std::vector<std::pair<std::string, int64_t>> sources, destinations, users, hosts, actions;
+  std::vector<std::pair<std::string, int64_t>> outcomes;  // success / failure / unknown
+  int64_t bytes_out = 0;
+  std::vector<Indicator> indicators;
+  std::vector<TimelineEntry> timeline;
+  int64_t timeline_omitted = 0;  // lines left out of a long timeline
+  std::vector<Review> reviews;
+  std::string status;  // draft, approved, rejected (from the newest approve/reject)
+};
+
+struct Filter {
+  std::vector<int64_t> ids;  // empty: all
+  std::string min_severity;  // Low..Critical, empty: any
+  std::string type;          // substring of the title, rule id or an ATT&CK id (any case)
+  std::string user, ip;      // an entity of the incident
+  std::optional<int64_t> since_us, until_us;  // the incident overlaps [since, until]
+  std::string status;                         // draft, approved, rejected
+};
+
+// The incidents that pass the filter, riskiest first (unscored last), then by id.
+// kUsage for an id that does not exist.
+Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& filter);
+
+// The severity rank: Low 0 .. Critical 3; -1 for anything else.
+int SeverityRank(std::string_view severity);
+
+}  // namespace vigil::report

@@ -1,0 +1,204 @@
+// `vigil report` and `vigil review` end to end on samples/: the JSON the issue asks for,
+// filters, determinism, the DRAFT marking and its review transitions, hostile log text.
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "report/export.h"
+#include "support/test_support.h"
+
+using vigil::testing::RawQueryInt;
+using vigil::testing::RunCli;
+using vigil::testing::SourcePath;
+using vigil::testing::TempDir;
+using vigil::testing::WriteText;
+
+namespace {
+
+// A store of samples/ ingested, correlated and scored with samples/vigil.yml.
+std::string SampleStore(const TempDir& dir) {
+  const std::string db = dir.File("s.db");
+  auto in = RunCli({"--db", db, "ingest", "--quiet", SourcePath("samples/events.ndjson"),
+                    SourcePath("samples/auth.log"), SourcePath("samples/windows-purplesharp.jsonl"),
+                    SourcePath("samples/zeek-apt29-victim.log"),
+                    SourcePath("samples/cloudtrail-s3-exfiltration.json")});
+  REQUIRE(in.code == 3);  // the sample's malformed lines, on purpose
+  REQUIRE(RunCli({"--db", db, "correlate", "--quiet"}).code == 0);
+  REQUIRE(
+      RunCli({"--db", db, "--config", SourcePath("samples/vigil.yml"), "score", "--quiet"}).code ==
+      0);
+  return db;
+}
+
+std::string Report(const std::string& db, std::vector<std::string> args, int code = 0) {
+  std::vector<std::string> argv = {"--db", db};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = RunCli(argv);
+  INFO(r.out << r.err);
+  REQUIRE(r.code == code);
+  return r.out;
+}
+
+std::set<int64_t> Ids(simdjson::dom::parser& parser, const std::string& json) {
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+  std::set<int64_t> ids;
+  for (simdjson::dom::element i : simdjson::dom::array(doc["incidents"]))
+    ids.insert(int64_t(i["id"]));
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("report --format json has the fields scripts rely on", "[report]") {
+  TempDir dir;
+  const std::string db = SampleStore(dir);
+  const std::string json = Report(db, {"--format", "json", "report"});
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+  simdjson::dom::array incidents = doc["incidents"];
+  REQUIRE(incidents.size() == size_t(RawQueryInt(db, "SELECT count(*) FROM incidents")));
+  int64_t last_risk = 101;
+  for (simdjson::dom::element i : incidents) {
+    for (const char* key : {"id", "type", "severity", "risk", "status", "attack", "src_ips",
+                            "users", "hosts", "first_seen", "last_seen", "event_count", "summary",
+                            "why_flagged", "timeline", "indicators", "actions", "confidence"}) {
+      INFO(key);
+      CHECK(i[key].error() == simdjson::SUCCESS);
+    }
+    const int64_t risk = i["risk"];
+    CHECK(risk <= last_risk);  // riskiest first
+    last_risk = risk;
+    CHECK(std::string_view(i["status"]) == "draft");
+    CHECK(bool(i["draft"]));
+    const std::string_view first = i["first_seen"];
+    CHECK(first.back() == 'Z');  // RFC 3339 UTC
+    // The summary names the facts: the severity, the risk and the first source address.
+    const std::string summary{std::string_view(i["summary"])};
+    CHECK(summary.find(std::to_string(risk) + "/100") != std::string::npos);
+    simdjson::dom::array src = i["src_ips"];
+    if (src.size() == 1) {
+      CHECK(summary.find(std::string(std::string_view(src.at(0)))) != std::string::npos);
+    }
+  }
+  // The same store gives the same bytes.
+  CHECK(Report(db, {"--format", "json", "report"}) == json);
+}
+
+TEST_CASE("report filters by id, severity, type, user, address, time and status", "[report]") {
+  TempDir dir;
+  const std::string db = SampleStore(dir);
+  simdjson::dom::parser parser;
+  const auto all = Ids(parser, Report(db, {"--format", "json", "report"}));
+  REQUIRE(all.size() >= 5);
+  CHECK(Ids(parser, Report(db, {"--format", "json", "report", "4", "2"})) ==
+        std::set<int64_t>{2, 4});
+  const auto high = Ids(parser, Report(db, {"--format", "json", "report", "--severity", "high"}));
+  CHECK(high.size() ==
+        size_t(RawQueryInt(db,
+                           "SELECT count(*) FROM scores s WHERE s.id IN (SELECT max(id) FROM "
+                           "scores GROUP BY incident_id) AND severity IN ('High', 'Critical')")));
+  CHECK(Ids(parser, Report(db, {"--format", "json", "report", "--type", "t1558"})) ==
+        std::set<int64_t>{4});  // Kerberoasting, by its technique
+  CHECK(Ids(parser, Report(db, {"--format", "json", "report", "--ip", "172.18.39.5"})).count(4));
+  CHECK(Ids(parser, Report(db, {"--format", "json", "report", "--user", "pgustavo"})).count(4));
+  CHECK(Ids(parser, Report(db, {"--format", "json", "report", "--since", "2026-01-01"})).count(4) ==
+        0);  // 2020
+  CHECK(Ids(parser, Report(db, {"--format", "json", "report", "--until", "2020-10-22"})).count(4));
+  CHECK(Ids(parser, Report(db, {"--format", "json", "report", "--status", "approved"})).empty());
+  Report(db, {"report", "--since", "yesterday"}, 2);
+  Report(db, {"report", "99"}, 2);
+  Report(db, {"--format", "markdown", "verify"}, 2);  // markdown is for reports only
+}
+
+TEST_CASE("review: a report is a draft until approved; every decision is kept", "[report]") {
+  TempDir dir;
+  const std::string db = SampleStore(dir);
+  CHECK(Report(db, {"report", "4"}).rfind("== DRAFT  Incident #4: Kerberoasting", 0) == 0);
+  Report(db, {"review", "4", "--comment", "--analyst", "alice", "--note", "asking the owner"});
+  CHECK(Report(db, {"report", "4"}).rfind("== DRAFT", 0) == 0);  // a comment decides nothing
+  Report(db, {"review", "4", "--approve", "--analyst", "alice"});
+  const std::string approved = Report(db, {"report", "4"});
+  CHECK(approved.rfind("== APPROVED  Incident #4", 0) == 0);
+  CHECK(approved.find("alice  comment: asking the owner") != std::string::npos);
+  CHECK(approved.find("alice  approve") != std::string::npos);
+  simdjson::dom::parser parser;
+  CHECK(Ids(parser, Report(db, {"--format", "json", "report", "--status", "approved"})) ==
+        std::set<int64_t>{4});
+  Report(db, {"review", "4", "--reject", "--analyst", "bob", "--note", "test traffic"});
+  CHECK(Report(db, {"report", "4"}).rfind("== REJECTED", 0) == 0);
+  // Refusals: no decision, two decisions, a reject without a note, no analyst, no incident.
+  Report(db, {"review", "4", "--analyst", "bob"}, 2);
+  Report(db, {"review", "4", "--approve", "--reject", "--analyst", "bob"}, 2);
+  Report(db, {"review", "4", "--reject", "--analyst", "bob"}, 2);
+  Report(db, {"review", "4", "--approve"}, 2);
+  Report(db, {"review", "99", "--approve", "--analyst", "bob"}, 2);
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM reviews") == 3);
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM chain WHERE tbl = 'reviews'") == 3);
+  CHECK(RunCli({"--db", db, "verify"}).code == 0);
+}
+
+TEST_CASE("report text and markdown keep hostile log text inert", "[report]") {
+  TempDir dir;
+  const std::string db = dir.File("h.db");
+  std::string lines;
+  for (int i = 0; i < 12; ++i) {
+    lines += fmt::format(
+        R"({{"ts":"2024-03-04T10:00:{:02}Z","source":"auth","event_type":"login_failure",)"
+        R"("user":"ro|ot\u001b[31m*x*","src_ip":"203.0.113.9","host":"gw"}})"
+        "\n",
+        i);
+  }
+  WriteText(dir.File("h.ndjson"), lines);
+  REQUIRE(RunCli({"--db", db, "ingest", "--quiet", dir.File("h.ndjson")}).code == 0);
+  REQUIRE(RunCli({"--db", db, "correlate", "--quiet"}).code == 0);
+  const std::string text = Report(db, {"report"});
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find("ro|ot?[31m*x*") != std::string::npos);
+  const std::string md = Report(db, {"--format", "markdown", "report"});
+  CHECK(md.find('\x1b') == std::string::npos);
+  CHECK(md.find("ro\\|ot?\\[31m\\*x\\*") != std::string::npos);
+  CHECK(text.find("not scored (run vigil score)") != std::string::npos);
+}
+
+TEST_CASE("export writes JSON, NDJSON, CSV and Markdown, and records files it writes", "[report]") {
+  TempDir dir;
+  const std::string db = SampleStore(dir);
+  const long long incidents = RawQueryInt(db, "SELECT count(*) FROM incidents");
+  const std::string ndjson = Report(db, {"export", "--format", "ndjson"});
+  CHECK(std::count(ndjson.begin(), ndjson.end(), '\n') == incidents);
+  const std::string csv = Report(db, {"export", "--format", "csv"});
+  CHECK(csv.rfind("id,type,severity,risk,status,first_seen,last_seen,event_count,", 0) == 0);
+  const std::string events = Report(db, {"export", "4", "--events", "--format", "ndjson"});
+  CHECK(std::count(events.begin(), events.end(), '\n') ==
+        RawQueryInt(db, "SELECT count(*) FROM incident_events WHERE incident_id = 4"));
+  CHECK(events.find("\"label\":\"T1558.003\"") != std::string::npos);
+  CHECK(Report(db, {"export", "--format", "markdown"}).rfind("# vigil incident report", 0) == 0);
+  Report(db, {"export", "--events", "--format", "markdown"}, 2);
+  // Standard output leaves the store alone; a file is recorded with its SHA-256.
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM reports") == 0);
+  Report(db, {"export", "--format", "json", "-o", dir.File("all.json")});
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM reports") == 1);
+  const auto rows = vigil::testing::RawRows(db, "SELECT format, path, hex(sha256) FROM reports");
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].rfind("json|" + dir.File("all.json") + "|", 0) == 0);
+  CHECK(RunCli({"--db", db, "verify"}).code == 0);
+}
+
+TEST_CASE("CSV fields are quoted and never run as spreadsheet formulas", "[report]") {
+  using vigil::report::CsvField;
+  CHECK(CsvField("plain") == "plain");
+  CHECK(CsvField("a,b") == "\"a,b\"");
+  CHECK(CsvField("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(CsvField("line\nbreak") == "\"line\nbreak\"");
+  CHECK(CsvField("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  CHECK(CsvField("+1") == "'+1");
+  CHECK(CsvField("-cmd") == "'-cmd");
+  CHECK(CsvField("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(CsvField("") == "");
+}
