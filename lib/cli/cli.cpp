@@ -322,6 +322,22 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         "  vigil export 12 --events --format ndjson -o incident-12-events.ndjson\n"
         "  vigil export --severity high --format json | jq '.incidents[].id'");
 
+    AnalyzeOptions analyze_options;
+    auto* analyze = app.add_subcommand(
+        "analyze", "Ingest, correlate, score and report in one go (exit 1 with --fail-on)");
+    analyze->add_option("input", analyze_options.inputs, "Log files, - for stdin")->required();
+    analyze->add_option("--year", analyze_options.year, "Year for syslog lines without one")
+        ->check(CLI::Range(1970, 2200));
+    analyze->add_option("-o,--output", analyze_options.output,
+                        "Also write the reports to FILE (.json, .ndjson, .csv, .md)");
+    analyze
+        ->add_option("--fail-on", analyze_options.fail_on,
+                     "Exit 1 if an incident is at or above this severity")
+        ->check(CLI::IsMember({"Low", "Medium", "High", "Critical"}, CLI::ignore_case));
+    analyze->footer(
+        "Examples:\n  vigil --db case.db analyze /var/log/auth.log eve.json -o case.md\n"
+        "  vigil --db ci.db analyze build-logs/*.json --fail-on high   # a CI gate");
+
     std::vector<std::string> names;
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       sub->fallthrough();  // global options also work after the subcommand
@@ -372,6 +388,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
       status = RunReport(ctx, report_options);
     } else if (chosen == exporter) {
       status = RunExport(ctx, export_options);
+    } else if (chosen == analyze) {
+      status = RunAnalyze(ctx, analyze_options);
     } else if (chosen == review) {
       if (!review_options.approve && !review_options.reject && !review_options.comment) {
         status = MakeError(ErrorCode::kUsage, "say --approve, --reject or --comment");

@@ -122,5 +122,12 @@ struct ExportOptions {
 };
 Status RunExport(const Context& ctx, const ExportOptions& options);
 
+struct AnalyzeOptions {
+  std::vector<std::string> inputs;
+  int year = 0;
+  std::string output;   // -o FILE: .json, .ndjson, .csv, .md
+  std::string fail_on;  // --fail-on SEVERITY
+};
+Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options);
 
 }  // namespace vigil::cli

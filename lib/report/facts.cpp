@@ -160,7 +160,9 @@ Status ReadEvents(store::Database& db, Incident& inc) {
   }
   inc.timeline = std::move(lines);
   for (const auto* m : {&sources, &destinations}) {
-    for (const auto& [ip, n] : ByCount(*m)) {
+    for (const auto& entry : ByCount(*m)) {
+      const std::string& ip = entry.first;  // a plain name: lambdas cannot capture bindings
+      const int64_t n = entry.second;
       auto it = std::find_if(inc.indicators.begin(), inc.indicators.end(),
                              [&](const Indicator& i) { return i.value == ip; });
       if (it != inc.indicators.end()) {

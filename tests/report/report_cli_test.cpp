@@ -202,3 +202,30 @@ TEST_CASE("CSV fields are quoted and never run as spreadsheet formulas", "[repor
   CHECK(CsvField("@SUM(A1)") == "'@SUM(A1)");
   CHECK(CsvField("") == "");
 }
+
+TEST_CASE("analyze runs every stage, writes a report file and gates on severity", "[report]") {
+  TempDir dir;
+  const std::string db = dir.File("a.db");
+  const std::string logs[] = {SourcePath("samples/auth.log"),
+                              SourcePath("samples/windows-purplesharp.jsonl")};
+  auto r = RunCli({"--db", db, "analyze", logs[0], logs[1], "-o", dir.File("case.csv")});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("Kerberoasting") != std::string::npos);
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM incidents") >= 2);
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM scores") >= 2);
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM reports WHERE format = 'csv'") == 1);
+  CHECK(vigil::testing::ReadText(dir.File("case.csv")).rfind("id,type,severity", 0) == 0);
+  // Again on the same logs: nothing new, the same incidents; the gate answers.
+  auto gate = RunCli({"--db", db, "analyze", logs[0], logs[1], "--fail-on", "low"});
+  CHECK(gate.code == 1);
+  CHECK(gate.err.find("at or above low") != std::string::npos);
+  CHECK(RunCli({"--db", db, "analyze", logs[0], "--fail-on", "critical"}).code == 0);
+  CHECK(RunCli({"--db", db, "analyze", logs[0], "-o", dir.File("x.pdf")}).code == 5);
+  CHECK(RunCli({"--db", db, "analyze", logs[0], "-o", dir.File("x.txt")}).code == 2);
+  // Rejected records: the others are analysed, and the exit status says 3.
+  auto bad = RunCli({"--db", dir.File("b.db"), "analyze", SourcePath("samples/events.ndjson")});
+  CHECK(bad.code == 3);
+  CHECK(RawQueryInt(dir.File("b.db"), "SELECT count(*) FROM incidents") > 0);
+  CHECK(RunCli({"--db", db, "verify"}).code == 0);
+}
