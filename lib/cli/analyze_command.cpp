@@ -46,11 +46,7 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
     out_format = FormatOfPath(options.output);
     if (out_format.empty()) {
       return MakeError(ErrorCode::kUsage,
-                       "-o " + options.output + ": name it .json, .ndjson, .csv or .md");
-    }
-    if (out_format == "pdf") {
-      return MakeError(ErrorCode::kInternal,
-                       "PDF output is not in this build yet (issue 6); use .md, .json or .csv");
+                       "-o " + options.output + ": name it .pdf, .json, .ndjson, .csv or .md");
     }
   }
   const int fail_on = options.fail_on.empty() ? -1 : Rank(options.fail_on);

@@ -300,9 +300,7 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     auto* exporter = app.add_subcommand(
         "export", "Write incidents (or their events) as JSON, NDJSON, CSV or Markdown");
     exporter->add_option("id", export_options.report.ids, "Incident ids (default: all that match)");
-    exporter
-        ->add_option("--format", export_options.format,
-                     "json, ndjson, csv, markdown (pdf: not yet)")
+    exporter->add_option("--format", export_options.format, "pdf, json, ndjson, csv, markdown")
         ->check(CLI::IsMember({"json", "ndjson", "csv", "markdown", "pdf"}));
     exporter->add_flag("--events", export_options.events,
                        "The incidents' events, not the incidents");

@@ -76,11 +76,6 @@ Status RunReport(const Context& ctx, const ReportOptions& options) {
 }
 
 Status RunExport(const Context& ctx, const ExportOptions& options) {
-  if (options.format == "pdf") {
-    return MakeError(ErrorCode::kInternal,
-                     "export --format pdf is not in this build yet (issue 6); json, ndjson, csv "
-                     "and markdown are");
-  }
   auto f = FilterOf(options.report);
   if (!f) return f.error();
   report::ExportOptions eo;

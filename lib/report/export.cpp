@@ -7,8 +7,10 @@
 #include "core/time.h"
 #include "crypto/sha256.h"
 #include "report/narrative.h"
+#include "report/pdf_writer.h"
 #include "store/chain.h"
 #include "store/database.h"
+#include "store/store.h"
 
 namespace vigil::report {
 namespace {
@@ -43,7 +45,10 @@ std::string IncidentsCsv(const std::vector<Incident>& incidents) {
                                   Join(inc.hosts),
                                   attack,
                                   Draft(inc).summary};
-    for (size_t i = 0; i < std::size(fields); ++i) out += (i ? "," : "") + CsvField(fields[i]);
+    for (size_t i = 0; i < std::size(fields); ++i) {
+      if (i) out += ',';
+      out += CsvField(fields[i]);
+    }
     out += "\r\n";
   }
   return out;
@@ -71,7 +76,8 @@ Status EventRows(store::Database& db, const std::vector<Incident>& incidents, bo
   if (!st) return st.error();
   if (csv) {
     for (size_t i = 0; i < std::size(kEventColumns); ++i) {
-      out += (i ? "," : "") + std::string(kEventColumns[i]);
+      if (i) out += ',';
+      out += kEventColumns[i];
     }
     out += "\r\n";
   }
@@ -94,7 +100,8 @@ Status EventRows(store::Database& db, const std::vector<Incident>& incidents, bo
           text = std::string(st->ColumnText(i));
         }
         if (csv) {
-          out += (i ? "," : "") + CsvField(text);
+          if (i) out += ',';
+          out += CsvField(text);
           continue;
         }
         w.Key(kEventColumns[i]);
@@ -118,6 +125,26 @@ Status EventRows(store::Database& db, const std::vector<Incident>& incidents, bo
   return {};
 }
 
+// The store's identity for the PDF's cover: id, chain size and head, newest checkpoint.
+Result<PdfMeta> MetaOf(store::Database& db) {
+  PdfMeta m;
+  m.generated_us = NowMicros();
+  auto id = store::StoreId(db);
+  if (!id) return id.error();
+  m.store_id = *id;
+  auto head = store::ReadHead(db);
+  if (!head) return head.error();
+  m.records = head->seq;
+  m.chain_head = crypto::DigestHex(head->hash);
+  auto st = db.Prepare("SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1",
+                       "read the newest checkpoint");
+  if (!st) return st.error();
+  auto row = st->Step();
+  if (!row) return row.error();
+  if (*row) m.checkpoint = std::string(st->ColumnText(0));
+  return m;
+}
+
 }  // namespace
 
 std::string CsvField(std::string_view text) {
@@ -137,12 +164,11 @@ std::string CsvField(std::string_view text) {
 
 Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
   const std::string& f = o.format;
-  if (f != "json" && f != "ndjson" && f != "csv" && f != "markdown") {
-    return MakeError(ErrorCode::kUsage, "export --format " + f +
-                                            " is not one of json, ndjson, "
-                                            "csv, markdown");
+  if (f != "json" && f != "ndjson" && f != "csv" && f != "markdown" && f != "pdf") {
+    return MakeError(ErrorCode::kUsage,
+                     "export --format " + f + " is not one of pdf, json, ndjson, csv, markdown");
   }
-  if (o.events && f == "markdown") {
+  if (o.events && (f == "markdown" || f == "pdf")) {
     return MakeError(ErrorCode::kUsage, "--events exports data: json, ndjson or csv");
   }
   auto incidents = ReadIncidents(db, o.filter);
@@ -159,7 +185,8 @@ Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
       std::string arr = "{\"events\":[";
       size_t start = 0;
       for (size_t nl; (nl = rows.find('\n', start)) != std::string::npos; start = nl + 1) {
-        arr += (start ? "," : "") + rows.substr(start, nl - start);
+        if (start != 0) arr += ',';
+        arr.append(rows, start, nl - start);
       }
       sum.content = arr + "]}\n";
     } else {
@@ -171,6 +198,12 @@ Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
     for (const Incident& inc : *incidents) sum.content += IncidentJson(inc, o.render) + "\n";
   } else if (f == "csv") {
     sum.content = IncidentsCsv(*incidents);
+  } else if (f == "pdf") {
+    auto meta = MetaOf(db);
+    if (!meta) return meta.error();
+    auto pdf = WritePdf(*incidents, *meta, o.render);
+    if (!pdf) return pdf.error();
+    sum.content = std::move(*pdf);
   } else {
     sum.content = RenderMarkdown(*incidents, o.render);
   }

@@ -31,12 +31,15 @@ std::string Text(const Statement& st, int i) {
 }
 
 // Text decoded from stored JSON (rule details, sub-score reasons) can carry log data too.
-std::string Str(simdjson::dom::element e, const char* key) {
+// A result, not an element: a missing parent key is an error value here, never an exception.
+using Node = simdjson::simdjson_result<simdjson::dom::element>;
+
+std::string Str(Node e, const char* key) {
   std::string_view s;
   return e[key].get(s) == simdjson::SUCCESS ? Clean(s) : std::string();
 }
 
-void Strings(simdjson::dom::element e, const char* key, std::vector<std::string>& out) {
+void Strings(Node e, const char* key, std::vector<std::string>& out) {
   simdjson::dom::array arr;
   if (e[key].get(arr) != simdjson::SUCCESS) return;
   for (simdjson::dom::element x : arr) {
@@ -54,7 +57,7 @@ void ReadDetails(std::string_view json, Incident& inc) {
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
   inc.rule_level = Str(root["rule"], "level");
   inc.rule_author = Str(root["rule"], "author");
-  inc.detail = Str(root, "detail");
+  inc.detail = Str(Node(simdjson::dom::element(root)), "detail");
   Strings(root["rule"], "tags", inc.tags);
   Strings(root["rule"], "falsepositives", inc.falsepositives);
   simdjson::dom::array also;
@@ -74,7 +77,8 @@ void ReadScore(const Statement& st, int at, Incident& inc) {
   const std::string parts = Text(st, at + 3), techniques = Text(st, at + 4);
   if (parser.parse(parts).get(arr) == simdjson::SUCCESS) {
     for (simdjson::dom::element c : arr) {
-      Part p{Str(c, "name"), Str(c, "why")};
+      Part p{Str(Node(simdjson::dom::element(c)), "name"),
+             Str(Node(simdjson::dom::element(c)), "why")};
       if (c["weight"].get(p.weight) != simdjson::SUCCESS) p.weight = 0;
       if (c["value"].get(p.value) != simdjson::SUCCESS) p.value = 0;
       inc.parts.push_back(std::move(p));
@@ -82,8 +86,10 @@ void ReadScore(const Statement& st, int at, Incident& inc) {
   }
   if (parser.parse(techniques).get(arr) == simdjson::SUCCESS) {
     for (simdjson::dom::element t : arr) {
-      Technique k{Str(t, "id"), Str(t, "name"), {}};
-      Strings(t, "tactics", k.tactics);
+      Technique k{Str(Node(simdjson::dom::element(t)), "id"),
+                  Str(Node(simdjson::dom::element(t)), "name"),
+                  {}};
+      Strings(Node(simdjson::dom::element(t)), "tactics", k.tactics);
       for (const auto& tactic : k.tactics) {
         if (std::find(inc.tactics.begin(), inc.tactics.end(), tactic) == inc.tactics.end()) {
           inc.tactics.push_back(tactic);

@@ -40,6 +40,6 @@ con.commit()
 PY
 check tampered 1 "$vigil" --db s.db verify --quiet
 grep -q '^TAMPERED first broken seq 8' out.txt && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL tampered text"; cat out.txt; }
-check not-yet 5 "$vigil" export --format pdf
+check export-missing-store 4 "$vigil" --db nowhere/x.db export --format pdf
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

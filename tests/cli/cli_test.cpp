@@ -177,14 +177,6 @@ TEST_CASE("keygen, seal and verify --pubkey --checkpoint work together", "[cli]"
   CHECK(lonely.code == 2);
 }
 
-TEST_CASE("What is not built yet says so and exits 5", "[cli]") {
-  auto r = RunCli({"export", "--format", "pdf"});
-  CHECK(r.code == 5);
-  CHECK(r.err ==
-        "vigil export: error: export --format pdf is not in this build yet (issue 6); json, "
-        "ndjson, csv and markdown are\n");
-}
-
 TEST_CASE("vigil init creates a store and reports its id as JSON", "[cli]") {
   TempDir dir;
   simdjson::dom::parser parser;

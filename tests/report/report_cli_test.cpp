@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <vector>
@@ -221,11 +222,49 @@ TEST_CASE("analyze runs every stage, writes a report file and gates on severity"
   CHECK(gate.code == 1);
   CHECK(gate.err.find("at or above low") != std::string::npos);
   CHECK(RunCli({"--db", db, "analyze", logs[0], "--fail-on", "critical"}).code == 0);
-  CHECK(RunCli({"--db", db, "analyze", logs[0], "-o", dir.File("x.pdf")}).code == 5);
+  CHECK(RunCli({"--db", db, "analyze", logs[0], "-o", dir.File("x.pdf")}).code == 0);
+  CHECK(vigil::testing::ReadText(dir.File("x.pdf")).rfind("%PDF-", 0) == 0);
   CHECK(RunCli({"--db", db, "analyze", logs[0], "-o", dir.File("x.txt")}).code == 2);
   // Rejected records: the others are analysed, and the exit status says 3.
   auto bad = RunCli({"--db", dir.File("b.db"), "analyze", SourcePath("samples/events.ndjson")});
   CHECK(bad.code == 3);
   CHECK(RawQueryInt(dir.File("b.db"), "SELECT count(*) FROM incidents") > 0);
   CHECK(RunCli({"--db", db, "verify"}).code == 0);
+}
+
+TEST_CASE("export --format pdf: a cover, numbered pages, each incident, Unicode text", "[report]") {
+  TempDir dir;
+  const std::string db = dir.File("u.db");
+  std::string lines;
+  for (int i = 0; i < 12; ++i) {
+    lines += fmt::format(
+        R"({{"ts":"2024-03-04T10:00:{:02}Z","source":"auth","event_type":"login_failure",)"
+        R"("user":"jürgen.ωmega→x","src_ip":"203.0.113.9","host":"gw"}})"
+        "\n",
+        i);
+  }
+  WriteText(dir.File("u.ndjson"), lines);
+  REQUIRE(RunCli({"--db", db, "ingest", "--quiet", dir.File("u.ndjson")}).code == 0);
+  REQUIRE(RunCli({"--db", db, "correlate", "--quiet"}).code == 0);
+  REQUIRE(RunCli({"--db", db, "score", "--quiet"}).code == 0);
+  const std::string pdf = dir.File("r.pdf");
+  Report(db, {"export", "--format", "pdf", "-o", pdf});
+  const std::string bytes = vigil::testing::ReadText(pdf);
+  REQUIRE(bytes.rfind("%PDF-", 0) == 0);
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM reports WHERE format = 'pdf'") == 1);
+  if (std::system("command -v pdftotext > /dev/null 2>&1") != 0) {
+    WARN("pdftotext is not installed (poppler-utils): the PDF's text is not checked");
+    return;
+  }
+  const std::string txt = dir.File("r.txt");
+  REQUIRE(std::system(("pdftotext -enc UTF-8 '" + pdf + "' '" + txt + "'").c_str()) == 0);
+  const std::string text = vigil::testing::ReadText(txt);
+  INFO(text);
+  CHECK(text.find("vigil incident report") != std::string::npos);
+  CHECK(text.find("Executive summary") != std::string::npos);
+  CHECK(text.find("Incident #1:") != std::string::npos);
+  CHECK(text.find("page 1 of") != std::string::npos);
+  CHECK(text.find("jürgen.ωmega→x") != std::string::npos);
+  CHECK(text.find("203.0.113.9") != std::string::npos);
+  CHECK(text.find("DRAFT") != std::string::npos);
 }
