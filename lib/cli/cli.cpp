@@ -274,6 +274,12 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     report->add_option("--status", report_options.status, "draft, approved or rejected")
         ->check(CLI::IsMember({"draft", "approved", "rejected"}));
     report->add_option("--tlp", report_options.tlp, "TLP marking of indicators (TLP:AMBER)");
+    report->add_option("--narrator", report_options.narrator,
+                       "Local command that drafts a narrative from a prompt on stdin");
+    report
+        ->add_option("--narrator-timeout", report_options.narrator_timeout_s,
+                     "Seconds per incident (30)")
+        ->check(CLI::Range(1, 3600));
     report->footer(
         "Examples:\n  vigil report\n  vigil report 12 --format markdown > incident-12.md\n"
         "  vigil report --severity high --since 2026-11-14 --format json");

@@ -103,6 +103,8 @@ Status RunProfile(const Context& ctx, const ProfileOptions& options);
 struct ReportOptions {
   std::vector<int64_t> ids;
   std::string severity, type, user, ip, since, until, status, tlp;
+  std::string narrator;         // --narrator CMD (report only)
+  int narrator_timeout_s = 30;  // --narrator-timeout SECONDS
 };
 Status RunReport(const Context& ctx, const ReportOptions& options);
 

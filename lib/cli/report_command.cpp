@@ -7,6 +7,7 @@
 #include "core/time_parse.h"
 #include "report/export.h"
 #include "report/facts.h"
+#include "report/narrator.h"
 #include "report/render.h"
 #include "report/review.h"
 #include "store/store.h"
@@ -59,6 +60,21 @@ Status RunReport(const Context& ctx, const ReportOptions& options) {
   if (!db) return db.error();
   auto incidents = report::ReadIncidents(*db, *f);
   if (!incidents) return incidents.error();
+  if (!options.narrator.empty()) {
+    report::NarratorOptions no;
+    no.command = options.narrator;
+    no.timeout_ms = options.narrator_timeout_s * 1000;
+    for (report::Incident& inc : *incidents) {
+      auto text = report::RunNarrator(no, inc);
+      if (!text) {
+        Note(ctx, fmt::format("incident {}: {}; the template text stands", inc.id,
+                              text.error().message));
+        continue;
+      }
+      inc.machine_narrative = std::move(*text);
+      inc.narrator = options.narrator;
+    }
+  }
   report::RenderOptions ro;
   if (!options.tlp.empty()) ro.tlp = options.tlp;
   switch (ctx.global.format) {

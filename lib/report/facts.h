@@ -70,6 +70,8 @@ struct Incident {
   int64_t timeline_omitted = 0;  // lines left out of a long timeline
   std::vector<Review> reviews;
   std::string status;  // draft, approved, rejected (from the newest approve/reject)
+  // Set by --narrator: a local command's narrative, shown marked as machine-drafted.
+  std::string machine_narrative, narrator;
 };
 
 struct Filter {

@@ -265,6 +265,11 @@ void Section(Layout& l, const Incident& inc) {
   l.Text(n.summary, 10);
   l.Text("What happened (drafted)", 11, true);
   l.Text(n.what_happened, 10);
+  if (!inc.machine_narrative.empty()) {
+    l.Text("Narrative (machine-drafted by " + inc.narrator + "; check it against the facts)", 11,
+           true);
+    l.Text(inc.machine_narrative, 10);
+  }
   l.Text("Why it was flagged", 11, true);
   for (const auto& w : n.why_flagged) l.Text("\u2022 " + w, 9, false, 8);
   if (!inc.parts.empty()) {

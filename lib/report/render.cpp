@@ -65,6 +65,10 @@ void TextIncident(std::string& out, const Incident& inc, const RenderOptions& o)
                      inc.status, FormatUtc(inc.first_us), FormatUtc(inc.last_us), inc.event_count);
   out += "\nSummary (drafted)\n  " + n.summary + "\n";
   out += "\nWhat happened (drafted)\n  " + n.what_happened + "\n";
+  if (!inc.machine_narrative.empty()) {
+    out += "\nNarrative (machine-drafted by `" + inc.narrator +
+           "`; check it against the facts)\n  " + inc.machine_narrative + "\n";
+  }
   out += "\nWhy it was flagged\n";
   for (const auto& w : n.why_flagged) out += "  - " + w + "\n";
   if (!inc.parts.empty()) {
@@ -130,6 +134,10 @@ void MarkdownIncident(std::string& out, const Incident& inc, const RenderOptions
       Md(Risk(inc)), inc.status, FormatUtc(inc.first_us), FormatUtc(inc.last_us), inc.event_count);
   out += "### Summary (drafted)\n\n" + Md(n.summary) + "\n\n";
   out += "### What happened (drafted)\n\n" + Md(n.what_happened) + "\n\n";
+  if (!inc.machine_narrative.empty()) {
+    out += "### Narrative (machine-drafted by " + Md(inc.narrator) +
+           "; check it against the facts)\n\n" + Md(inc.machine_narrative) + "\n\n";
+  }
   out += "### Why it was flagged\n\n";
   for (const auto& w : n.why_flagged) out += "- " + Md(w) + "\n";
   if (!inc.parts.empty()) {
@@ -231,6 +239,13 @@ std::string IncidentJson(const Incident& inc, const RenderOptions&) {
   w.Key("last_seen").String(FormatUtc(inc.last_us));
   w.Key("event_count").Int(inc.event_count).Key("summary").String(n.summary);
   w.Key("what_happened").String(n.what_happened);
+  w.Key("machine_narrative");
+  if (inc.machine_narrative.empty()) {
+    w.Null();
+  } else {
+    w.BeginObject().Key("by").String(inc.narrator).Key("text").String(inc.machine_narrative);
+    w.EndObject();
+  }
   Strings(w, "why_flagged", n.why_flagged);
   w.Key("risk_parts").BeginArray();
   for (const Part& p : inc.parts) {

@@ -268,3 +268,32 @@ TEST_CASE("export --format pdf: a cover, numbered pages, each incident, Unicode 
   CHECK(text.find("203.0.113.9") != std::string::npos);
   CHECK(text.find("DRAFT") != std::string::npos);
 }
+
+TEST_CASE("report --narrator: a local command's narrative, marked; failures keep the template",
+          "[report]") {
+  TempDir dir;
+  const std::string db = SampleStore(dir);
+  // The command reads the prompt (facts as JSON) and answers from it.
+  const std::string ok = Report(db, {"report", "4", "--narrator",
+                                     "grep -c '\"type\":\"Kerberoasting\"' | sed 's/^/hits: /'"});
+  CHECK(ok.find("Narrative (machine-drafted by") != std::string::npos);
+  CHECK(ok.find("\n  hits: 1\n") != std::string::npos);
+  CHECK(ok.find("Summary (drafted)") != std::string::npos);  // the template stays beside it
+  const std::string json =
+      Report(db, {"--format", "json", "report", "4", "--narrator", "echo drafted elsewhere"});
+  CHECK(json.find(
+            R"("machine_narrative":{"by":"echo drafted elsewhere","text":"drafted elsewhere"})") !=
+        std::string::npos);
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--narrator", "exit 3"},
+        std::vector<std::string>{"--narrator", "true"},
+        std::vector<std::string>{"--narrator", "sleep 5", "--narrator-timeout", "1"}}) {
+    std::vector<std::string> argv = {"--db", db, "report", "4"};
+    argv.insert(argv.end(), bad.begin(), bad.end());
+    auto r = RunCli(argv);
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("machine-drafted") == std::string::npos);
+    CHECK(r.err.find("the template text stands") != std::string::npos);
+  }
+}
