@@ -2,7 +2,6 @@
 // logs or a CI job that gates on the result.
 #include <fmt/format.h>
 
-#include <cctype>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -30,14 +29,6 @@ std::string FormatOfPath(const std::string& path) {
   return {};
 }
 
-int Rank(std::string s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    s[i] = static_cast<char>(i == 0 ? std::toupper(c) : std::tolower(c));
-  }
-  return report::SeverityRank(s);
-}
-
 }  // namespace
 
 Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
@@ -49,7 +40,7 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
                        "-o " + options.output + ": name it .pdf, .json, .ndjson, .csv or .md");
     }
   }
-  const int fail_on = options.fail_on.empty() ? -1 : Rank(options.fail_on);
+  const int fail_on = config::SeverityRank(options.fail_on);  // -1 when not given
   // The stages run as their commands do, quietly: their results go to a string nobody reads,
   // their errors and rejected records to standard error.
   std::ostringstream discard;
@@ -100,7 +91,7 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
   if (fail_on >= 0) {
     int64_t hits = 0;
     for (const auto& inc : *incidents) {
-      if (inc.scored && report::SeverityRank(inc.severity) >= fail_on) ++hits;
+      if (inc.scored && config::SeverityRank(inc.severity) >= fail_on) ++hits;
     }
     if (hits > 0) {
       return MakeError(ErrorCode::kVerifyFailed,

@@ -1,8 +1,6 @@
 // vigil report: draft incident reports (text, Markdown, JSON) and vigil review: sign them off.
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "cli/commands.h"
 #include "core/time_parse.h"
 #include "report/export.h"
@@ -33,11 +31,7 @@ Result<std::optional<int64_t>> Time(const std::string& text, const char* option)
 Result<report::Filter> FilterOf(const ReportOptions& options) {
   report::Filter f;
   f.ids = options.ids;
-  f.min_severity = options.severity;  // --severity high means High
-  for (size_t i = 0; i < f.min_severity.size(); ++i) {
-    const auto c = static_cast<unsigned char>(f.min_severity[i]);
-    f.min_severity[i] = static_cast<char>(i == 0 ? std::toupper(c) : std::tolower(c));
-  }
+  f.min_severity = options.severity;
   f.type = options.type;
   f.user = options.user;
   f.ip = options.ip;

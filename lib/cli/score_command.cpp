@@ -2,8 +2,6 @@
 // event, behaviour profiles; --explain shows how one incident's risk was built.
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "cli/commands.h"
 #include "config/config.h"
 #include "core/json.h"
@@ -14,13 +12,6 @@
 
 namespace vigil::cli {
 namespace {
-
-int SeverityRank(std::string_view s) {
-  if (s == "Medium") return 1;
-  if (s == "High") return 2;
-  if (s == "Critical") return 3;
-  return 0;
-}
 
 void WriteComponents(JsonWriter& w, const std::vector<score::Component>& parts) {
   w.BeginArray();
@@ -176,15 +167,9 @@ Result<config::Config> LoadConfigFor(const Context& ctx) {
   return config::LoadConfig(ctx.global.config);
 }
 
-Status RunScore(const Context& ctx, const ScoreOptions& given) {
-  ScoreOptions options = given;
-  // --fail-above high and --fail-above HIGH mean High.
-  for (size_t i = 0; i < options.fail_above.size(); ++i) {
-    const auto c = static_cast<unsigned char>(options.fail_above[i]);
-    options.fail_above[i] = static_cast<char>(i == 0 ? std::toupper(c) : std::tolower(c));
-  }
-  if (!options.fail_above.empty() && SeverityRank(options.fail_above) == 0 &&
-      options.fail_above != "Low") {
+Status RunScore(const Context& ctx, const ScoreOptions& options) {
+  const int threshold = config::SeverityRank(options.fail_above);  // any case
+  if (!options.fail_above.empty() && threshold < 0) {
     return MakeError(ErrorCode::kUsage, "--fail-above takes Low, Medium, High or Critical");
   }
   auto config = LoadConfigFor(ctx);
@@ -213,17 +198,16 @@ Status RunScore(const Context& ctx, const ScoreOptions& given) {
     PrintText(ctx, *summary, options.dry_run);
   }
   if (!options.fail_above.empty()) {
-    const int threshold = SeverityRank(options.fail_above);
     // Only scores this run gave (new incidents, and incidents whose score changed), so a cron
     // job answers once per finding rather than forever after the first.
     int64_t at_or_above = 0;
     for (const auto& i : summary->incidents) {
-      if (i.changed && SeverityRank(i.score.severity) >= threshold) ++at_or_above;
+      if (i.changed && config::SeverityRank(i.score.severity) >= threshold) ++at_or_above;
     }
     if (at_or_above > 0) {
       return MakeError(ErrorCode::kVerifyFailed,
                        fmt::format("{} incident(s) newly scored at or above {}", at_or_above,
-                                   options.fail_above));
+                                   config::kSeverityNames[threshold]));
     }
   }
   return {};

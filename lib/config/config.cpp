@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -541,6 +542,20 @@ bool Config::IsWorkTime(int64_t ts_us) const {
   const int64_t weekday = ((days + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday; Monday = 0
   return ((work_hours.days >> weekday) & 1) != 0 && hour >= work_hours.start_hour &&
          hour < work_hours.end_hour;
+}
+
+int SeverityRank(std::string_view severity) {
+  for (int i = 0; i < 4; ++i) {
+    const std::string_view name = kSeverityNames[i];
+    if (name.size() == severity.size() &&
+        std::equal(name.begin(), name.end(), severity.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return i;
+    }
+  }
+  return -1;
 }
 
 std::string Config::SeverityOf(int risk) const {

@@ -89,6 +89,11 @@ struct Config {
   std::string Digest() const;
 };
 
+// The four severities, lowest first, and the rank of a name in any case ("high" -> 2);
+// -1 for anything else. Every stage and command ranks severities with these.
+inline constexpr const char* kSeverityNames[4] = {"Low", "Medium", "High", "Critical"};
+int SeverityRank(std::string_view severity);
+
 // Parses a configuration from YAML text; `name` (a file name) is used in error locations and
 // becomes `source`. Empty text, or only comments, gives the defaults. Every error is kUsage
 // with message "what: why" (what = the key path, e.g. score.weights) and where = "name:line".

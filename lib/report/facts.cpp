@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "config/config.h"
 #include "core/ip.h"
 #include "store/database.h"
 
@@ -220,7 +221,7 @@ bool Has(const std::vector<std::pair<std::string, int64_t>>& v, const std::strin
 
 bool Passes(const Incident& inc, const Filter& f) {
   if (!f.min_severity.empty() &&
-      (!inc.scored || SeverityRank(inc.severity) < SeverityRank(f.min_severity))) {
+      (!inc.scored || config::SeverityRank(inc.severity) < config::SeverityRank(f.min_severity))) {
     return false;
   }
   if (!f.type.empty()) {
@@ -237,14 +238,6 @@ bool Passes(const Incident& inc, const Filter& f) {
 }
 
 }  // namespace
-
-int SeverityRank(std::string_view s) {
-  if (s == "Low") return 0;
-  if (s == "Medium") return 1;
-  if (s == "High") return 2;
-  if (s == "Critical") return 3;
-  return -1;
-}
 
 Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& filter) {
   auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kDeferred);

@@ -76,7 +76,7 @@ struct Incident {
 
 struct Filter {
   std::vector<int64_t> ids;  // empty: all
-  std::string min_severity;  // Low..Critical, empty: any
+  std::string min_severity;  // Low..Critical in any case, empty: any
   std::string type;          // substring of the title, rule id or an ATT&CK id (any case)
   std::string user, ip;      // an entity of the incident
   std::optional<int64_t> since_us, until_us;  // the incident overlaps [since, until]
@@ -86,8 +86,5 @@ struct Filter {
 // The incidents that pass the filter, riskiest first (unscored last), then by id.
 // kUsage for an id that does not exist.
 Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& filter);
-
-// The severity rank: Low 0 .. Critical 3; -1 for anything else.
-int SeverityRank(std::string_view severity);
 
 }  // namespace vigil::report

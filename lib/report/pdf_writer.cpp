@@ -9,6 +9,7 @@
 #include <array>
 #include <map>
 
+#include "config/config.h"
 #include "core/encoding.h"
 #include "core/time.h"
 #include "report/narrative.h"
@@ -48,7 +49,6 @@ struct Rgb {
 };
 constexpr Rgb kSeverityColour[4] = {
     {0.45, 0.62, 0.80}, {0.95, 0.75, 0.20}, {0.90, 0.45, 0.15}, {0.75, 0.10, 0.10}};
-constexpr const char* kSeverities[4] = {"Low", "Medium", "High", "Critical"};
 
 // A cursor over pages: text flows down and breaks onto a new page when it would cross the
 // bottom margin.
@@ -199,7 +199,7 @@ void Summary(Layout& l, const std::vector<Incident>& incidents) {
   int64_t unscored = 0;
   std::map<std::string, int64_t> sources, users;
   for (const Incident& i : incidents) {
-    const int r = SeverityRank(i.severity);
+    const int r = config::SeverityRank(i.severity);
     if (i.scored && r >= 0) {
       ++by[size_t(r)];
     } else {
@@ -212,7 +212,7 @@ void Summary(Layout& l, const std::vector<Incident>& incidents) {
   std::vector<std::pair<std::string, int64_t>> rows;
   std::vector<Rgb> colours;
   for (int r = 3; r >= 0; --r) {
-    rows.emplace_back(kSeverities[r], by[size_t(r)]);
+    rows.emplace_back(config::kSeverityNames[r], by[size_t(r)]);
     colours.push_back(kSeverityColour[r]);
   }
   if (unscored) {

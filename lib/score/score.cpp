@@ -23,15 +23,6 @@ constexpr int64_t kMinEventsForModel = 100;  // fewer events than this: no anoma
 // Anomaly scores at or below this (the paper's "no distinct anomaly") are not recorded; they
 // weigh 0 in every sub-score and risk.
 constexpr float kRecordedAnomaly = 0.5f;
-constexpr const char* kSeverities[4] = {"Low", "Medium", "High", "Critical"};
-
-int SeverityIndex(const std::string& s) {
-  for (int i = 0; i < 4; ++i) {
-    if (s == kSeverities[i]) return i;
-  }
-  return 0;
-}
-
 std::string TechniquesJson(const std::vector<TechniqueRef>& ts) {
   JsonWriter w;
   w.BeginArray();
@@ -216,7 +207,7 @@ Result<Plan> Compute(const Options& options, store::Database& db, StoreState& st
                  ? best[i]
                  : LoneEventRisk(std::isnan(o.anomaly) ? -1.0 : double(o.anomaly), options.config);
     if (best[i] >= 0) o.label = label[i];
-    o.severity = SeverityIndex(options.config.SeverityOf(o.risk));
+    o.severity = config::SeverityRank(options.config.SeverityOf(o.risk));
     ++sum.severity_counts[o.severity];
     if (here) ++sum.new_events;
     const bool changed = old.risk != o.risk || old.severity != o.severity || old.label != o.label ||
@@ -306,12 +297,12 @@ Result<bool> Write(store::Database& db, const StoreState& state, Plan& plan) {
     if (!id) return id.error();
   }
   for (const EventOutcome& o : plan.writes) {
-    auto id = chain->Append("event_scores",
-                            {Value::Integer(o.event_id), Value::Integer(sum.run_id),
-                             Value::Integer(o.risk), Value::Text(kSeverities[o.severity]),
-                             std::isnan(o.anomaly) ? Value::Null() : Value::Real(double(o.anomaly)),
-                             Value::Text(state.labels[o.label]),
-                             o.flags ? Value::Text(FlagNames(o.flags)) : Value::Null()});
+    auto id = chain->Append(
+        "event_scores", {Value::Integer(o.event_id), Value::Integer(sum.run_id),
+                         Value::Integer(o.risk), Value::Text(config::kSeverityNames[o.severity]),
+                         std::isnan(o.anomaly) ? Value::Null() : Value::Real(double(o.anomaly)),
+                         Value::Text(state.labels[o.label]),
+                         o.flags ? Value::Text(FlagNames(o.flags)) : Value::Null()});
     if (!id) return id.error();
   }
   for (size_t i = 0; i < plan.profiles.size(); ++i) {

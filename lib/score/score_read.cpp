@@ -72,13 +72,6 @@ uint32_t ParseFlags(std::string_view names) {
   return bits;
 }
 
-int SeverityIndex(std::string_view s) {
-  if (s == "Medium") return 1;
-  if (s == "High") return 2;
-  if (s == "Critical") return 3;
-  return 0;
-}
-
 constexpr size_t kFitSample = 100'000;  // the forest is fitted on at most this many events
 
 }  // namespace
@@ -150,7 +143,7 @@ Status ReadStoredEventScores(store::Database& db, StoreState& state, EventTable&
     if (at == kNoIndex) continue;
     StoredEventScore& s = events.stored[at];
     s.risk = int(st->ColumnInteger(1));
-    s.severity = SeverityIndex(st->ColumnText(2));
+    s.severity = std::max(0, config::SeverityRank(st->ColumnText(2)));
     s.anomaly = st->ColumnType(3) == ValueType::kNull ? NAN : float(st->ColumnReal(3));
     s.label = state.labels.Add(st->ColumnText(4));
     s.flags = st->ColumnType(5) == ValueType::kNull ? 0 : ParseFlags(st->ColumnText(5));
