@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "core/ip.h"
+#include "report/hashes.h"
 #include "store/database.h"
 
 namespace vigil::report {
@@ -111,13 +112,14 @@ std::vector<std::pair<std::string, int64_t>> ByCount(const std::map<std::string,
 Status ReadEvents(store::Database& db, Incident& inc) {
   auto st = db.Prepare(
       "SELECT e.id, e.ts_us, e.event_action, e.event_outcome, e.user_name, e.source_ip, "
-      "e.destination_ip, e.host_name, e.domain, e.url, e.source_bytes FROM incident_events ie "
+      "e.destination_ip, e.host_name, e.domain, e.url, e.source_bytes, e.raw FROM incident_events ie "
       "JOIN events e ON e.id = ie.event_id WHERE ie.incident_id = ? ORDER BY e.ts_us, e.id",
       "read an incident's events");
   if (!st) return st.error();
   if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
   std::map<std::string, int64_t> sources, destinations, users, hosts, actions, outcomes, domains,
       urls;
+  std::map<std::pair<std::string, std::string>, int64_t> hashes;  // (algorithm, hex)
   std::vector<TimelineEntry> lines;
   for (;;) {
     auto row = st->Step();
@@ -144,6 +146,7 @@ Status ReadEvents(store::Database& db, Incident& inc) {
     ++outcomes[t.outcome.empty() ? "unknown" : t.outcome];
     if (!domain.empty()) ++domains[domain];
     if (!url.empty()) ++urls[url];
+    for (FileHash& h : FindHashes(st->ColumnText(11))) ++hashes[{h.algorithm, std::move(h.value)}];
     if (!lines.empty()) {
       TimelineEntry& last = lines.back();
       if (last.action == t.action && last.outcome == t.outcome && last.user == t.user &&
@@ -184,6 +187,7 @@ Status ReadEvents(store::Database& db, Incident& inc) {
   for (const auto& [d, n] : ByCount(domains)) inc.indicators.push_back({"domain", d, n, false});
   for (const auto& [u, n] : ByCount(urls)) inc.indicators.push_back({"url", u, n, false});
   for (const auto& [u, n] : inc.users) inc.indicators.push_back({"user", u, n, false});
+  for (const auto& [h, n] : hashes) inc.indicators.push_back({h.first, h.second, n, false});
   return {};
 }
 

@@ -27,7 +27,7 @@ struct Technique {
 };
 
 struct Indicator {
-  std::string type;  // ip, domain, url, user, host
+  std::string type;  // ip, domain, url, user, host, md5, sha1, sha256, sha512
   std::string value;
   int64_t events = 0;
   bool external = false;  // ip: a public address

@@ -15,7 +15,10 @@ namespace {
 using store::Statement;
 using store::ValueType;
 
-void AddTags(simdjson::dom::element rule, std::vector<std::string>& tags) {
+// `rule` may be a lookup that failed (details written by an older vigil or another tool have
+// no rule object): converting that to an element would throw.
+void AddTags(simdjson::simdjson_result<simdjson::dom::element> rule,
+             std::vector<std::string>& tags) {
   simdjson::dom::array arr;
   if (rule["tags"].get(arr) != simdjson::SUCCESS) return;
   for (simdjson::dom::element t : arr) {

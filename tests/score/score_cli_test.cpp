@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/populate.h"
 #include "support/test_support.h"
 
 using vigil::testing::RawQueryInt;
@@ -149,6 +150,17 @@ TEST_CASE("score: incidents get a risk from six parts, events a risk and a label
   CHECK(Count(db, "models") == 1);
   auto v = RunCli({"--db", db, "verify"});
   CHECK(v.code == 0);
+}
+
+// Incident details written by another tool (here the synthetic store: {"failures":12}, no rule
+// object) once made score stop with an internal error from simdjson.
+TEST_CASE("score: incidents whose details have no rule object are scored", "[score_cli]") {
+  TempDir dir;
+  const std::string db = dir.File("s.db");
+  REQUIRE(vigil::testing::Populate(db, {.events = 200, .incidents = 5}).ok());
+  Run(db, {"score", "--quiet"});
+  CHECK(RawQueryInt(
+            db, "SELECT count(DISTINCT incident_id) FROM scores WHERE run_id IS NOT NULL") == 5);
 }
 
 TEST_CASE("score: a re-run changes nothing and writes no score rows", "[score_cli]") {
