@@ -326,6 +326,46 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         "  vigil export 12 --events --format ndjson -o incident-12-events.ndjson\n"
         "  vigil export --severity high --format json | jq '.incidents[].id'");
 
+    AlertCommandOptions alert_options;
+    auto* alert = app.add_subcommand(
+        "alert", "Raise alerts on what is new (triggers, cooldown) and deliver them; --history");
+    alert->add_flag("--dry-run", alert_options.dry_run,
+                    "Print what would be raised, store nothing");
+    alert->add_flag("--mark-seen", alert_options.mark_seen,
+                    "Take everything stored so far as seen, raising nothing (a fresh start)");
+    auto* history =
+        alert->add_flag("--history", alert_options.history, "List stored alerts, newest first");
+    alert->add_option("--limit", alert_options.limit, "With --history: at most N (0: all)")
+        ->capture_default_str()
+        ->needs(history);
+    alert->add_option("--output", alert_options.output, "Append alerts as NDJSON to FILE");
+    alert->add_flag("--syslog", alert_options.syslog, "Send alerts to syslog(3)");
+    alert->add_option("--exec", alert_options.exec,
+                      "Run CMD (with /bin/sh -c) once per alert, the alert JSON on its stdin");
+    alert->add_option("--exec-timeout", alert_options.exec_timeout, "Seconds per --exec run")
+        ->check(CLI::Range(1, 3600));
+    alert
+        ->add_option("--min-severity", alert_options.min_severity,
+                     "Alert on incidents at or above this severity (default High)")
+        ->check(CLI::IsMember({"Low", "Medium", "High", "Critical"}, CLI::ignore_case));
+    alert
+        ->add_option("--risk-above", alert_options.risk_above,
+                     "Alert on incidents with a risk above N (default 75)")
+        ->check(CLI::Range(0, 100));
+    alert
+        ->add_option("--anomaly", alert_options.anomaly,
+                     "Alert on events this anomalous and Medium or worse (default 0.7)")
+        ->check(CLI::Range(0.0, 1.0));
+    alert
+        ->add_option("--cooldown", alert_options.cooldown,
+                     "Seconds of event time between alerts per (entity, type) (default 600)")
+        ->check(CLI::Range(0, 7 * 86400));
+    alert->footer(
+        "Examples:\n  vigil alert                      # NDJSON on stdout\n"
+        "  * * * * * vigil -q alert --exec '/usr/local/bin/page-oncall'   # crontab\n"
+        "  vigil alert --output /var/log/vigil-alerts.ndjson\n"
+        "  vigil alert --history --limit 50");
+
     AnalyzeOptions analyze_options;
     auto* analyze = app.add_subcommand(
         "analyze", "Ingest, correlate, score and report in one go (exit 1 with --fail-on)");
@@ -392,6 +432,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
       status = RunReport(ctx, report_options);
     } else if (chosen == exporter) {
       status = RunExport(ctx, export_options);
+    } else if (chosen == alert) {
+      status = RunAlert(ctx, alert_options);
     } else if (chosen == analyze) {
       status = RunAnalyze(ctx, analyze_options);
     } else if (chosen == review) {

@@ -132,4 +132,18 @@ struct AnalyzeOptions {
 };
 Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options);
 
+struct AlertCommandOptions {
+  bool dry_run = false, mark_seen = false, history = false;
+  size_t limit = 20;   // --history --limit N (0: all)
+  std::string output;  // --output FILE: append NDJSON lines
+  bool syslog = false;
+  std::string exec;      // --exec CMD: once per alert, the alert JSON on stdin
+  int exec_timeout = 0;  // seconds, 0: the config's (default 10)
+  // Overrides of the config file's alert section (empty / negative: not given).
+  std::string min_severity;
+  int risk_above = -1, cooldown = -1;
+  double anomaly = -1;
+};
+Status RunAlert(const Context& ctx, const AlertCommandOptions& options);
+
 }  // namespace vigil::cli

@@ -455,6 +455,49 @@ Status ParseProfiles(const Reader& r, const YAML::Node& node, const std::string&
       });
 }
 
+Status ParseAlert(const Reader& r, const YAML::Node& node, const std::string& path,
+                  AlertOptions& a) {
+  auto pair = [&r](const YAML::Node& value, const std::string& key_path, int& events, int& window) {
+    return r.ForEachKey(value, key_path, {"events", "window"},
+                        [&](std::string_view k, const YAML::Node& v, const std::string& p) {
+                          Result<int> n = r.Int(v, p, 1, k == "events" ? 1'000'000 : 86'400);
+                          if (!n) return Status(n.error());
+                          (k == "events" ? events : window) = *n;
+                          return Status();
+                        });
+  };
+  return r.ForEachKey(
+      node, path,
+      {"min_severity", "risk_above", "anomaly", "burst", "user_high", "cooldown", "exec_timeout"},
+      [&](std::string_view key, const YAML::Node& value, const std::string& key_path) -> Status {
+        if (key == "min_severity") {
+          const std::string text = value.IsScalar() ? value.Scalar() : std::string();
+          const int rank = SeverityRank(text);
+          if (rank < 0) return r.Fail(value, key_path, "expected Low, Medium, High or Critical");
+          a.min_severity = kSeverityNames[rank];
+          return {};
+        }
+        if (key == "anomaly") {
+          Result<double> x = r.Number(value, key_path, 0, 1);
+          if (!x) return x.error();
+          a.anomaly = *x;
+          return {};
+        }
+        if (key == "burst") return pair(value, key_path, a.burst_events, a.burst_window_s);
+        if (key == "user_high") {
+          return pair(value, key_path, a.user_high_events, a.user_high_window_s);
+        }
+        Result<int> n = key == "risk_above" ? r.Int(value, key_path, 0, 100)
+                        : key == "cooldown" ? r.Int(value, key_path, 0, 7 * 86'400)
+                                            : r.Int(value, key_path, 1, 3'600);
+        if (!n) return n.error();
+        (key == "risk_above" ? a.risk_above
+         : key == "cooldown" ? a.cooldown_s
+                             : a.exec_timeout_s) = *n;
+        return {};
+      });
+}
+
 Status ParseRoot(const Reader& r, const YAML::Node& root, Config& c) {
   if (!root.IsNull() && !root.IsMap()) {
     return r.Fail(root, "configuration",
@@ -470,7 +513,7 @@ Status ParseRoot(const Reader& r, const YAML::Node& root, Config& c) {
         if (key == "accounts") return ParseEntries(r, value, path, false, c.privileged_accounts);
         if (key == "work_hours") return ParseWorkHours(r, value, path, c.work_hours);
         if (key == "profiles") return ParseProfiles(r, value, path, c.profiles);
-        return {};  // alert: read by vigil alert, which a later version adds
+        return ParseAlert(r, value, path, c.alert);
       });
 }
 

@@ -50,6 +50,19 @@ struct ProfileOptions {
                             // events) is a spike
 };
 
+// vigil-alert(1): the trigger rules' thresholds, the cooldown and the --exec time limit.
+struct AlertOptions {
+  std::string min_severity = "High";  // an incident at or above it (Low..Critical)
+  int risk_above = 75;                // an incident whose risk is above it (0..100)
+  double anomaly = 0.7;               // an event at least this anomalous and Medium or worse
+  int burst_events = 5;               // this many events from one source IP ...
+  int burst_window_s = 60;            // ... within this many seconds
+  int user_high_events = 3;           // this many High or Critical events for one user ...
+  int user_high_window_s = 300;       // ... within this many seconds
+  int cooldown_s = 600;               // per (entity, event type), in event time
+  int exec_timeout_s = 10;            // per --exec run
+};
+
 struct Config {
   std::string source;  // the file it was read from, "" for the built-in defaults
   Weights weights;
@@ -60,6 +73,7 @@ struct Config {
   std::vector<std::string> privileged_accounts = {"root", "administrator"};
   WorkHours work_hours;
   ProfileOptions profiles;
+  AlertOptions alert;  // not part of CanonicalText(): vigil alert records its own digest
   int unincidented_event_cap = 45;  // highest risk an event outside any incident can get from
                                     // its anomaly alone (0..100)
 

@@ -148,4 +148,23 @@ void AppendU64Be(std::string& out, uint64_t v) {
   AppendU32Be(out, static_cast<uint32_t>(v));
 }
 
+std::string TerminalSafe(std::string_view text) {
+  std::string s;
+  s.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      s += '?';
+    } else if (c == 0xc2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      s += '?';
+      ++i;
+    } else {
+      s += text[i];
+    }
+  }
+  return s;
+}
+
 }  // namespace vigil

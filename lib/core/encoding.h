@@ -22,6 +22,10 @@ std::optional<std::string> FromBase64(std::string_view text);
 // it is not valid UTF-8 (truncated, overlong, a surrogate, above U+10FFFF).
 size_t DecodeUtf8(std::string_view s, size_t i, uint32_t& cp);
 
+// `text` safe to print on a terminal: C0 controls, DEL and the C1 controls (U+0080..U+009F,
+// which some terminals obey as escape sequences) become '?'. Other bytes are kept.
+std::string TerminalSafe(std::string_view text);
+
 void AppendU32Be(std::string& out, uint32_t v);
 void AppendU64Be(std::string& out, uint64_t v);
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "config/config.h"
+#include "core/encoding.h"
 #include "core/ip.h"
 #include "report/hashes.h"
 #include "store/database.h"
@@ -19,13 +20,7 @@ using store::ValueType;
 
 // Log data is attacker-controlled: a control character (an escape sequence for the terminal,
 // a newline that would forge a report line) is shown as '?'.
-std::string Clean(std::string_view text) {
-  std::string s(text);
-  for (char& c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return s;
-}
+std::string Clean(std::string_view text) { return TerminalSafe(text); }
 
 std::string Text(const Statement& st, int i) {
   if (st.ColumnType(i) == ValueType::kNull) return {};
@@ -112,7 +107,8 @@ std::vector<std::pair<std::string, int64_t>> ByCount(const std::map<std::string,
 Status ReadEvents(store::Database& db, Incident& inc) {
   auto st = db.Prepare(
       "SELECT e.id, e.ts_us, e.event_action, e.event_outcome, e.user_name, e.source_ip, "
-      "e.destination_ip, e.host_name, e.domain, e.url, e.source_bytes, e.raw FROM incident_events ie "
+      "e.destination_ip, e.host_name, e.domain, e.url, e.source_bytes, e.raw FROM incident_events "
+      "ie "
       "JOIN events e ON e.id = ie.event_id WHERE ie.incident_id = ? ORDER BY e.ts_us, e.id",
       "read an incident's events");
   if (!st) return st.error();

@@ -252,13 +252,41 @@ ALTER TABLE scores ADD COLUMN run_id INTEGER REFERENCES score_runs(id);
 CREATE INDEX scores_by_incident ON scores(incident_id);
 )sql";
 
+// Version 5: alerting (vigil-alert(1)). alert_runs records what each run read (watermarks
+// over events, scores and event_scores) and what it raised; alert_deliveries records every
+// delivery attempt of an alert (alerts rows stay as written): an alert with no successful
+// attempt is pending and retried by the next run.
+constexpr std::string_view kMigrationV5 = R"sql(
+CREATE TABLE alert_runs(
+  id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_us          INTEGER NOT NULL,
+  config_digest       TEXT NOT NULL,
+  last_event_id       INTEGER NOT NULL,
+  last_score_id       INTEGER NOT NULL,
+  last_event_score_id INTEGER NOT NULL,
+  alerts_raised       INTEGER NOT NULL,
+  alerts_suppressed   INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE alert_deliveries(
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  alert_id     INTEGER NOT NULL REFERENCES alerts(id),
+  attempted_us INTEGER NOT NULL,
+  channel      TEXT NOT NULL,
+  destination  TEXT,
+  ok           INTEGER NOT NULL,
+  detail       TEXT
+) STRICT;
+CREATE INDEX alert_deliveries_by_alert ON alert_deliveries(alert_id);
+)sql";
+
 struct Migration {
   int to_version;
   std::string_view sql;
 };
 
 constexpr Migration kMigrations[] = {
-    {1, kMigrationV1}, {2, kMigrationV2}, {3, kMigrationV3}, {4, kMigrationV4}};
+    {1, kMigrationV1}, {2, kMigrationV2}, {3, kMigrationV3}, {4, kMigrationV4}, {5, kMigrationV5}};
 
 }  // namespace
 
@@ -404,6 +432,21 @@ const std::vector<TableDef>& ChainedTables() {
         {"kind", T::kText, true},
         {"entity", T::kText, true},
         {"data", T::kText, true}}},
+      {"alert_runs",
+       {{"started_us", T::kInteger, true},
+        {"config_digest", T::kText, true},
+        {"last_event_id", T::kInteger, true},
+        {"last_score_id", T::kInteger, true},
+        {"last_event_score_id", T::kInteger, true},
+        {"alerts_raised", T::kInteger, true},
+        {"alerts_suppressed", T::kInteger, true}}},
+      {"alert_deliveries",
+       {{"alert_id", T::kInteger, true},
+        {"attempted_us", T::kInteger, true},
+        {"channel", T::kText, true},
+        {"destination", T::kText, false},
+        {"ok", T::kInteger, true},
+        {"detail", T::kText, false}}},
   };
   return kTables;
 }

@@ -11,7 +11,7 @@
 
 namespace vigil::store {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 struct ColumnDef {
   const char* name;

@@ -79,7 +79,7 @@ TEST_CASE("vigil takes the store from $VIGIL_DB when --db is absent", "[cli]") {
   auto r = RunCli({"verify"});
   ::unsetenv("VIGIL_DB");
   CHECK(r.code == 0);
-  CHECK(r.out.rfind("VERIFIED 39 records, head ", 0) == 0);
+  CHECK(r.out.rfind("VERIFIED 42 records, head ", 0) == 0);
 }
 
 TEST_CASE("vigil verify prints the documented JSON and exits 1 when tampered", "[cli]") {
@@ -90,7 +90,7 @@ TEST_CASE("vigil verify prints the documented JSON and exits 1 when tampered", "
   REQUIRE(clean.code == 0);
   auto doc = ParseJson(parser, clean.out);
   CHECK(std::string_view(doc["status"]) == "VERIFIED");
-  CHECK(int64_t(doc["records"]) == 39);
+  CHECK(int64_t(doc["records"]) == 42);
   CHECK(std::string_view(doc["head"]).size() == 64);
   CHECK(doc["first_broken_seq"].is_null());
   CHECK(simdjson::dom::array(doc["problems"]).size() == 0);
@@ -156,12 +156,12 @@ TEST_CASE("keygen, seal and verify --pubkey --checkpoint work together", "[cli]"
 
   auto seal = RunCli({"--db", db, "seal", "--key", key + ".key"});
   REQUIRE(seal.code == 0);
-  CHECK(seal.out.find("\n39\n") != std::string::npos);  // size line of the checkpoint
+  CHECK(seal.out.find("\n42\n") != std::string::npos);  // size line of the checkpoint
   const std::string checkpoint = dir.File("cp.txt");
   vigil::testing::WriteText(checkpoint, seal.out);
   auto ok = RunCli({"--db", db, "verify", "--pubkey", key + ".pub", "--checkpoint", checkpoint});
   CHECK(ok.code == 0);
-  CHECK(ok.out.find("checkpoints: 2 of 2 valid against the trusted key; sealed up to seq 39, 1 "
+  CHECK(ok.out.find("checkpoints: 2 of 2 valid against the trusted key; sealed up to seq 42, 1 "
                     "entries since") != std::string::npos);
 
   auto other = RunCli({"keygen", "--name", "mallory", "--out", dir.File("m")});
@@ -184,5 +184,5 @@ TEST_CASE("vigil init creates a store and reports its id as JSON", "[cli]") {
   REQUIRE(r.code == 0);
   auto doc = ParseJson(parser, r.out);
   CHECK(std::string_view(doc["store_id"]).size() == 32);
-  CHECK(int64_t(doc["schema_version"]) == 4);
+  CHECK(int64_t(doc["schema_version"]) == 5);
 }

@@ -46,7 +46,7 @@ accounts:
 work_hours: {start: 7, end: 19, days: [mon, tue, wed, thu, fri, sat], utc_offset: "+01:00"}
 profiles: {min_events: 50, min_days: 7, rate_spike: 5.5}
 alert:
-  anything: [is, ignored, for, now]
+  cooldown: 300
 )";
 
 TEST_CASE("Config defaults are the documented values", "[config]") {
@@ -413,3 +413,37 @@ TEST_CASE("The sample configuration samples/vigil.yml loads", "[config]") {
 }
 
 }  // namespace
+
+TEST_CASE("Config reads the alert section, and refuses what vigil alert could not use",
+          "[config]") {
+  const Config defaults = Parse("");
+  CHECK(defaults.alert.min_severity == "High");
+  CHECK(defaults.alert.risk_above == 75);
+  CHECK(defaults.alert.burst_events == 5);
+  CHECK(defaults.alert.burst_window_s == 60);
+  CHECK(defaults.alert.user_high_events == 3);
+  CHECK(defaults.alert.user_high_window_s == 300);
+  CHECK(defaults.alert.cooldown_s == 600);
+  CHECK(defaults.alert.anomaly == 0.7);
+  const Config c = Parse(
+      "alert:\n  min_severity: critical\n  risk_above: 80\n  anomaly: 0.75\n"
+      "  burst: {events: 20, window: 30}\n  user_high:\n    events: 4\n    window: 600\n"
+      "  cooldown: 0\n  exec_timeout: 30\n");
+  CHECK(c.alert.min_severity == "Critical");
+  CHECK(c.alert.risk_above == 80);
+  CHECK(c.alert.anomaly == 0.75);
+  CHECK(c.alert.burst_events == 20);
+  CHECK(c.alert.burst_window_s == 30);
+  CHECK(c.alert.user_high_events == 4);
+  CHECK(c.alert.user_high_window_s == 600);
+  CHECK(c.alert.cooldown_s == 0);
+  CHECK(c.alert.exec_timeout_s == 30);
+  CHECK(c.Digest() == defaults.Digest());  // alert settings are not the score's
+  CHECK(Refusal("alert:\n  min_severity: severe\n") ==
+        "bad.yml:2: alert.min_severity: expected Low, Medium, High or Critical");
+  CHECK(Refusal("alert:\n  burst: {events: 0}\n").find("alert.burst.events") !=
+        std::string::npos);
+  CHECK(Refusal("alert:\n  cooldwn: 60\n") ==
+        "bad.yml:2: alert.cooldwn: unknown key (did you mean 'cooldown'?)");
+  CHECK(Refusal("alert:\n  anomaly: 1.5\n").find("alert.anomaly") != std::string::npos);
+}

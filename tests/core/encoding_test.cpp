@@ -53,3 +53,15 @@ TEST_CASE("JsonWriter escapes control characters and replaces invalid UTF-8", "[
       .EndObject();
   CHECK(w.str() == "{\"a\":\"x\\\"\\\\\\n\\u0001\\u007f\\ufffd\xc3\xa4\",\"b\":[-3,true,null]}");
 }
+
+TEST_CASE("TerminalSafe replaces C0, DEL and C1 controls, keeps other text", "[core]") {
+  using vigil::TerminalSafe;
+  CHECK(TerminalSafe("plain text") == "plain text");
+  CHECK(TerminalSafe("a\x1b[31mred\x07") == "a?[31mred?");
+  CHECK(TerminalSafe("del\x7f") == "del?");
+  CHECK(TerminalSafe("csi\xc2\x9b" "2J") == "csi?2J");   // U+009B, the 8-bit CSI
+  CHECK(TerminalSafe("nbsp\xc2\xa0ok") == "nbsp\xc2\xa0ok");  // U+00A0 is not a control
+  CHECK(TerminalSafe("j\xc3\xbcrgen \xe2\x86\x92") == "j\xc3\xbcrgen \xe2\x86\x92");
+  CHECK(TerminalSafe(std::string("nul\0x", 5)) == "nul?x");
+  CHECK(TerminalSafe("cut\xc2") == "cut\xc2");
+}

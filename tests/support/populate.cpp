@@ -108,6 +108,30 @@ Status AppendEvents(store::Database& db, const PopulateOptions& o, int64_t batch
   return tx->Commit();
 }
 
+// An alert run that raised one alert (not tied to an incident) and its delivery, so that every
+// chained table has a row to tamper with. Written before the incidents: the store's tail stays
+// the last incident's rows, which the verifier's tests cut.
+Status AppendAlertRun(store::Database& db, int64_t events) {
+  auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
+  if (!tx) return tx.error();
+  auto writer = store::ChainWriter::Begin(db);
+  if (!writer) return writer.error();
+  const int64_t t = 1794790000000000;
+  auto alert = writer->Append(
+      "alerts", {Value::Null(), Value::Integer(t), Value::Text("vigil-alert"), Value::Null(),
+                 Value::Text("{\"triggers\":[\"burst\"]}"), Value::Text("raised")});
+  if (!alert) return alert.error();
+  auto delivery = writer->Append(
+      "alert_deliveries", {Value::Integer(*alert), Value::Integer(t + 1), Value::Text("exec"),
+                           Value::Text("notify-team"), Value::Integer(1), Value::Text("exit 0")});
+  if (!delivery) return delivery.error();
+  auto run = writer->Append(
+      "alert_runs", {Value::Integer(t), Value::Text("00"), Value::Integer(events),
+                     Value::Integer(0), Value::Integer(0), Value::Integer(1), Value::Integer(0)});
+  if (!run) return run.error();
+  return tx->Commit();
+}
+
 Status AppendIncidents(store::Database& db, int64_t count, int64_t events, Rng& rng) {
   auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
   if (!tx) return tx.error();
@@ -172,6 +196,10 @@ Status Populate(const std::string& db_path, const PopulateOptions& o) {
   }
   for (int64_t first = 0; first < o.events; first += o.batch_size) {
     Status s = AppendEvents(*db, o, batch_id, first, std::min(o.batch_size, o.events - first), rng);
+    if (!s.ok()) return s;
+  }
+  if (o.incidents > 0) {
+    Status s = AppendAlertRun(*db, o.events);
     if (!s.ok()) return s;
   }
   return AppendIncidents(*db, o.incidents, o.events, rng);

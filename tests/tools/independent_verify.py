@@ -20,7 +20,8 @@ import hashlib, json, sqlite3, struct, sys, urllib.parse
 CHAINED = ("batches", "events", "quarantine", "incidents", "incident_events",
            "scores", "reviews", "alerts", "reports", "checkpoints",
            "correlate_runs", "incident_updates", "first_seen",
-           "score_runs", "models", "event_scores", "profiles")
+           "score_runs", "models", "event_scores", "profiles",
+           "alert_runs", "alert_deliveries")
 ZERO = bytes(32)
 
 

@@ -17,7 +17,8 @@ spec.loader.exec_module(iv)
 CHAINED = ("batches", "events", "quarantine", "incidents", "incident_events", "scores",
            "reviews", "alerts", "reports", "checkpoints",
            "correlate_runs", "incident_updates", "first_seen",
-           "score_runs", "models", "event_scores", "profiles")
+           "score_runs", "models", "event_scores", "profiles",
+           "alert_runs", "alert_deliveries")
 
 
 def connect(path):
