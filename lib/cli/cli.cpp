@@ -91,6 +91,19 @@ std::string Suggestion(int argc, const char* const* argv, const std::vector<std:
   return {};
 }
 
+// The incident filters of vigil report, which vigil stats shares (vigil-report(1), FILTERS).
+void AddIncidentFilters(CLI::App* app, ReportOptions& o) {
+  app->add_option("--severity", o.severity, "At least this severity")
+      ->check(CLI::IsMember({"Low", "Medium", "High", "Critical"}, CLI::ignore_case));
+  app->add_option("--type", o.type, "Title, rule id or ATT&CK technique contains this (any case)");
+  app->add_option("--user", o.user, "Involves this user");
+  app->add_option("--ip", o.ip, "Involves this address (source or destination)");
+  app->add_option("--since", o.since, "Ends at or after this time (UTC)");
+  app->add_option("--until", o.until, "Starts at or before this time (UTC)");
+  app->add_option("--status", o.status, "draft, approved or rejected")
+      ->check(CLI::IsMember({"draft", "approved", "rejected"}));
+}
+
 constexpr const char* kRootFooter = R"(Examples:
   vigil init --db cases/acme.db
   vigil keygen --name soc-acme --out ~/keys/soc-acme
@@ -263,16 +276,7 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         "report",
         "Draft incident reports (text, --format markdown or json); drafts until reviewed");
     report->add_option("id", report_options.ids, "Incident ids (default: all that match)");
-    report->add_option("--severity", report_options.severity, "At least this severity")
-        ->check(CLI::IsMember({"Low", "Medium", "High", "Critical"}, CLI::ignore_case));
-    report->add_option("--type", report_options.type,
-                       "Title, rule id or ATT&CK technique contains this (any case)");
-    report->add_option("--user", report_options.user, "Involves this user");
-    report->add_option("--ip", report_options.ip, "Involves this address (source or destination)");
-    report->add_option("--since", report_options.since, "Ends at or after this time (UTC)");
-    report->add_option("--until", report_options.until, "Starts at or before this time (UTC)");
-    report->add_option("--status", report_options.status, "draft, approved or rejected")
-        ->check(CLI::IsMember({"draft", "approved", "rejected"}));
+    AddIncidentFilters(report, report_options);
     report->add_option("--tlp", report_options.tlp, "TLP marking of indicators (TLP:AMBER)");
     report->add_option("--narrator", report_options.narrator,
                        "Local command that drafts a narrative from a prompt on stdin");
@@ -325,6 +329,18 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         "Examples:\n  vigil export --format csv -o incidents.csv\n"
         "  vigil export 12 --events --format ndjson -o incident-12-events.ndjson\n"
         "  vigil export --severity high --format json | jq '.incidents[].id'");
+
+    StatsOptions stats_options;
+    auto* stats = app.add_subcommand(
+        "stats", "Count incidents and events: by severity, type, source, IP, user, hour, risk/day");
+    AddIncidentFilters(stats, stats_options.filter);
+    stats->add_option("--top", stats_options.top, "Length of the top lists")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    stats->add_flag("--ascii", stats_options.ascii, "Bars and shades in ASCII, not Unicode blocks");
+    stats->footer(
+        "Examples:\n  vigil stats\n  vigil stats --severity high --since 2026-11-14 --top 5\n"
+        "  vigil stats --format json | jq '.top_users.rows'");
 
     AlertCommandOptions alert_options;
     auto* alert = app.add_subcommand(
@@ -432,6 +448,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
       status = RunReport(ctx, report_options);
     } else if (chosen == exporter) {
       status = RunExport(ctx, export_options);
+    } else if (chosen == stats) {
+      status = RunStats(ctx, stats_options);
     } else if (chosen == alert) {
       status = RunAlert(ctx, alert_options);
     } else if (chosen == analyze) {

@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "core/result.h"
+#include "report/facts.h"
 
 namespace vigil::cli {
 
@@ -108,6 +109,10 @@ struct ReportOptions {
 };
 Status RunReport(const Context& ctx, const ReportOptions& options);
 
+// The incident filter of vigil report, export and stats from their options: kUsage for a
+// --since or --until that is not a time. Defined in report_command.cpp.
+Result<report::Filter> ReportFilter(const ReportOptions& options);
+
 struct ReviewOptions {
   int64_t id = 0;
   bool approve = false, reject = false, comment = false;
@@ -123,6 +128,13 @@ struct ExportOptions {
   std::string output = "-";
 };
 Status RunExport(const Context& ctx, const ExportOptions& options);
+
+struct StatsOptions {
+  ReportOptions filter;  // --severity, --type, --user, --ip, --since, --until, --status
+  size_t top = 10;       // --top N: length of the top lists
+  bool ascii = false;    // --ascii: no block characters in the text output
+};
+Status RunStats(const Context& ctx, const StatsOptions& options);
 
 struct AnalyzeOptions {
   std::vector<std::string> inputs;

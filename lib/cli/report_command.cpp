@@ -28,7 +28,9 @@ Result<std::optional<int64_t>> Time(const std::string& text, const char* option)
   return std::optional<int64_t>(*t);
 }
 
-Result<report::Filter> FilterOf(const ReportOptions& options) {
+}  // namespace
+
+Result<report::Filter> ReportFilter(const ReportOptions& options) {
   report::Filter f;
   f.ids = options.ids;
   f.min_severity = options.severity;
@@ -45,10 +47,8 @@ Result<report::Filter> FilterOf(const ReportOptions& options) {
   return f;
 }
 
-}  // namespace
-
 Status RunReport(const Context& ctx, const ReportOptions& options) {
-  auto f = FilterOf(options);
+  auto f = ReportFilter(options);
   if (!f) return f.error();
   auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kRead);
   if (!db) return db.error();
@@ -86,7 +86,7 @@ Status RunReport(const Context& ctx, const ReportOptions& options) {
 }
 
 Status RunExport(const Context& ctx, const ExportOptions& options) {
-  auto f = FilterOf(options.report);
+  auto f = ReportFilter(options.report);
   if (!f) return f.error();
   report::ExportOptions eo;
   eo.format = options.format;

@@ -8,6 +8,7 @@
 #include "crypto/sha256.h"
 #include "report/narrative.h"
 #include "report/pdf_writer.h"
+#include "stats/stats.h"
 #include "store/chain.h"
 #include "store/database.h"
 #include "store/store.h"
@@ -201,6 +202,9 @@ Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
   } else if (f == "pdf") {
     auto meta = MetaOf(db);
     if (!meta) return meta.error();
+    auto activity = stats::ComputeStats(db, o.filter);
+    if (!activity) return activity.error();
+    meta->stats = &*activity;
     auto pdf = WritePdf(*incidents, *meta, o.render);
     if (!pdf) return pdf.error();
     sum.content = std::move(*pdf);

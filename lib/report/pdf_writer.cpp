@@ -96,6 +96,39 @@ std::vector<ChartColumn> OverTime(const std::vector<Incident>& incidents) {
   return columns;
 }
 
+// The charts of vigil stats (vigil-stats(1)): events by input format, when events happen, and
+// the highest risk per day or week, each column in the colour of that risk's severity.
+void Activity(Layout& l, const stats::Stats& st) {
+  l.NewPage();
+  l.Heading("Activity", 18);
+  l.Text(fmt::format("{} events{}.", st.events,
+                     st.events_of_incidents ? " of the selected incidents" : ""),
+         10);
+  if (!st.events_by_source.empty()) {
+    l.Heading("Events by source (input format)", 12);
+    std::vector<std::pair<std::string, int64_t>> rows;
+    for (const stats::Count& c : st.events_by_source) rows.emplace_back(c.label, c.count);
+    l.Bars(rows, {});
+  }
+  l.Heading("Events by weekday and hour (UTC)", 12);
+  l.Heatmap(st.heatmap);
+  if (!st.risk_over_time.empty()) {
+    l.Heading(fmt::format("Highest incident risk by {} of first event (UTC)",
+                          st.bucket_days == 1 ? "day" : "week"),
+              12);
+    std::vector<ChartColumn> columns;
+    for (const stats::RiskBucket& b : st.risk_over_time) {
+      ChartColumn c{b.start, std::vector<int64_t>(4, 0)};
+      if (b.max_rank >= 0) c.counts[size_t(b.max_rank)] = b.max_risk;
+      columns.push_back(std::move(c));
+    }
+    l.Columns(columns,
+              {config::kSeverityNames[0], config::kSeverityNames[1], config::kSeverityNames[2],
+               config::kSeverityNames[3]},
+              std::vector<Rgb>(kSeverityColour, kSeverityColour + 4), 110);
+  }
+}
+
 void Summary(Layout& l, const std::vector<Incident>& incidents) {
   l.NewPage();
   l.Heading("Executive summary", 18);
@@ -292,6 +325,7 @@ Result<std::string> WritePdf(const std::vector<Incident>& incidents, const PdfMe
   return RenderPdf(setup, [&](PdfLayout& l) {
     Cover(l, incidents, meta, options);
     Summary(l, incidents);
+    if (meta.stats != nullptr) Activity(l, *meta.stats);
     for (const Incident& inc : incidents) Section(l, inc, options.tlp);
   });
 }

@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "report/facts.h"
 #include "report/render.h"
+#include "stats/stats.h"
 
 namespace vigil::report {
 
@@ -20,6 +21,9 @@ struct PdfMeta {
   int64_t records = 0;               // chain entries
   std::string checkpoint;            // the newest signed checkpoint's note, "" if none
   int64_t generated_us = 0;
+  // The activity charts of vigil stats for the same selection (events by source, weekday by
+  // hour, risk over time); left out when null.
+  const stats::Stats* stats = nullptr;
 };
 
 // The PDF bytes. kIo when the DejaVu fonts cannot be found (fonts-dejavu-core), kInternal

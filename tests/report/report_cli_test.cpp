@@ -14,26 +14,12 @@
 
 using vigil::testing::RawQueryInt;
 using vigil::testing::RunCli;
+using vigil::testing::SampleStore;
 using vigil::testing::SourcePath;
 using vigil::testing::TempDir;
 using vigil::testing::WriteText;
 
 namespace {
-
-// A store of samples/ ingested, correlated and scored with samples/vigil.yml.
-std::string SampleStore(const TempDir& dir) {
-  const std::string db = dir.File("s.db");
-  auto in = RunCli({"--db", db, "ingest", "--quiet", SourcePath("samples/events.ndjson"),
-                    SourcePath("samples/auth.log"), SourcePath("samples/windows-purplesharp.jsonl"),
-                    SourcePath("samples/zeek-apt29-victim.log"),
-                    SourcePath("samples/cloudtrail-s3-exfiltration.json")});
-  REQUIRE(in.code == 3);  // the sample's malformed lines, on purpose
-  REQUIRE(RunCli({"--db", db, "correlate", "--quiet"}).code == 0);
-  REQUIRE(
-      RunCli({"--db", db, "--config", SourcePath("samples/vigil.yml"), "score", "--quiet"}).code ==
-      0);
-  return db;
-}
 
 std::string Report(const std::string& db, std::vector<std::string> args, int code = 0) {
   std::vector<std::string> argv = {"--db", db};
@@ -262,6 +248,10 @@ TEST_CASE("export --format pdf: a cover, numbered pages, each incident, Unicode 
   INFO(text);
   CHECK(text.find("vigil incident report") != std::string::npos);
   CHECK(text.find("Executive summary") != std::string::npos);
+  CHECK(text.find("Incidents over time") != std::string::npos);
+  CHECK(text.find("Events by weekday and hour (UTC)") != std::string::npos);
+  CHECK(text.find("darkest cell = 12 events") != std::string::npos);  // all at 10:00 on a Monday
+  CHECK(text.find("Highest incident risk by day") != std::string::npos);
   CHECK(text.find("Incident #1:") != std::string::npos);
   CHECK(text.find("page 1 of") != std::string::npos);
   CHECK(text.find("jürgen.ωmega→x") != std::string::npos);

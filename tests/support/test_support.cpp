@@ -108,4 +108,18 @@ std::string SourcePath(const std::string& relative) {
   return std::string(VIGIL_SOURCE_DIR) + "/" + relative;
 }
 
+std::string SampleStore(const TempDir& dir) {
+  const std::string db = dir.File("s.db");
+  auto in = RunCli({"--db", db, "ingest", "--quiet", SourcePath("samples/events.ndjson"),
+                    SourcePath("samples/auth.log"), SourcePath("samples/windows-purplesharp.jsonl"),
+                    SourcePath("samples/zeek-apt29-victim.log"),
+                    SourcePath("samples/cloudtrail-s3-exfiltration.json")});
+  REQUIRE(in.code == 3);  // the sample's malformed lines, on purpose
+  REQUIRE(RunCli({"--db", db, "correlate", "--quiet"}).code == 0);
+  REQUIRE(
+      RunCli({"--db", db, "--config", SourcePath("samples/vigil.yml"), "score", "--quiet"}).code ==
+      0);
+  return db;
+}
+
 }  // namespace vigil::testing

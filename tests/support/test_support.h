@@ -45,6 +45,10 @@ void WriteText(const std::string& path, const std::string& text);
 // Path to a file under the source tree (samples/, tests/data/...).
 std::string SourcePath(const std::string& relative);
 
+// A store "s.db" in `dir` holding samples/ ingested (its malformed lines rejected on purpose),
+// correlated and scored with samples/vigil.yml, as the README's main job does. Its path.
+std::string SampleStore(const TempDir& dir);
+
 }  // namespace vigil::testing
 
 namespace Catch {

@@ -1,0 +1,231 @@
+// Hostile log content (issue 8): SQL, HTML, roff, PDF syntax, terminal escapes, formulas, a
+// 100,000-character value and deeply nested JSON go through every stage. The store keeps each
+// value verbatim; every output format shows it inert: text and alert history without control
+// characters, Markdown escaped, JSON that parses, CSV without live formulas, a PDF that opens
+// with the text as text.
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/encoding.h"
+#include "support/test_support.h"
+
+using vigil::testing::RawQueryInt;
+using vigil::testing::ReadText;
+using vigil::testing::RunCli;
+using vigil::testing::TempDir;
+using vigil::testing::WriteText;
+
+namespace {
+
+// The hostile values, as decoded; JsonString() writes each into the NDJSON input.
+const std::vector<std::string>& Values() {
+  static const std::vector<std::string> v = {
+      "x'); DROP TABLE events;--",
+      "<script>alert(1)</script><img src=x onerror=alert(2)>",
+      "\n.TH HACKED 1\n\\fBbold\\fR .so /etc/passwd",
+      ") Tj ET BT /F1 99 Tf (pwned) Tj ET endstream endobj %%EOF",
+      "\x1b]0;title\x07\x1b[2J\xc2\x9b"
+      "31mred\xc2\x85",
+      "=cmd|' /C calc'!A0",
+      std::string(100000, 'A'),
+      "```\n<b>out of the fence</b>\n```",
+  };
+  return v;
+}
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+bool HasControl(const std::string& s, bool allow_newlines) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n' && allow_newlines) continue;
+    if (c < 0x20 || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The fields of an RFC 4180 document (quoted fields unquoted), all rows together.
+std::vector<std::string> CsvFields(const std::string& csv) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < csv.size(); ++i) {
+    const char c = csv[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < csv.size() && csv[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',' || c == '\n') {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+std::string Run(const std::string& db, std::vector<std::string> args, int code = 0) {
+  std::vector<std::string> argv = {"--db", db};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = RunCli(argv);
+  INFO(r.out.substr(0, 2000) << r.err.substr(0, 2000));
+  REQUIRE(r.code == code);
+  return r.out;
+}
+
+}  // namespace
+
+TEST_CASE("hostile values are stored verbatim and shown inert in every format", "[hostile]") {
+  TempDir dir;
+  const std::string db = dir.File("h.db");
+  std::string nested = "1";
+  for (int i = 0; i < 300; ++i) nested = "[" + nested + "]";
+  std::string lines;
+  for (size_t i = 0; i < 16; ++i) {
+    const std::string& v = Values()[i % Values().size()];
+    lines += fmt::format(
+        R"({{"ts":"2024-03-04T10:00:{:02}Z","source":"auth","event_type":"login_failure",)"
+        R"("user":{},"src_ip":"203.0.113.66","host":{},"url":{},"extra":{}}})"
+        "\n",
+        i, JsonString(v), JsonString(i == 6 ? v : "gw"), JsonString(v), nested);
+  }
+  // Deeper than the JSON parser goes: refused with a reason, kept verbatim in quarantine.
+  std::string deep = "1";
+  for (int i = 0; i < 5000; ++i) deep = "[" + deep + "]";
+  lines +=
+      R"({"ts":"2024-03-04T10:01:00Z","source":"auth","event_type":"x","extra":)" + deep + "}\n";
+  WriteText(dir.File("h.ndjson"), lines);
+  {
+    auto r = RunCli({"--db", db, "ingest", dir.File("h.ndjson")});
+    CHECK(r.code == 3);
+    CHECK(r.err.find("h.ndjson:17:") != std::string::npos);
+  }
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM events") == 16);
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM quarantine WHERE length(raw) > 10000") == 1);
+  // Verbatim in the store, compared as bytes.
+  for (const std::string& v : Values()) {
+    INFO(v.substr(0, 60));
+    CHECK(RawQueryInt(db, "SELECT count(*) FROM events WHERE CAST(user_name AS BLOB) = X'" +
+                              vigil::ToHex(v) + "'") == 2);  // 16 events, 8 values
+  }
+  Run(db, {"correlate", "--quiet"});
+  Run(db, {"score", "--quiet"});
+  REQUIRE(RawQueryInt(db, "SELECT count(*) FROM incidents") >= 1);
+
+  const std::string text = Run(db, {"report"});
+  CHECK_FALSE(HasControl(text, true));
+  CHECK(text.find("x'); DROP TABLE events;--") != std::string::npos);
+  CHECK(text.find("<script>alert(1)</script>") != std::string::npos);
+  CHECK(text.find("?]0;title??[2J?31mred?") != std::string::npos);
+
+  const std::string md = Run(db, {"--format", "markdown", "report"});
+  CHECK_FALSE(HasControl(md, true));
+  // Outside code blocks '<' is escaped; inside them it is literal text, and a backtick in log
+  // data cannot close the fence.
+  std::string prose;
+  bool fenced = false;
+  for (size_t at = 0; at < md.size();) {
+    size_t nl = md.find('\n', at);
+    if (nl == std::string::npos) nl = md.size();
+    const std::string line = md.substr(at, nl - at);
+    if (line.rfind("```", 0) == 0) {
+      fenced = !fenced;
+    } else if (!fenced) {
+      prose += line + "\n";
+    }
+    at = nl + 1;
+  }
+  CHECK_FALSE(fenced);
+  CHECK(prose.find("<script>") == std::string::npos);
+  CHECK(prose.find("<b>") == std::string::npos);
+  CHECK(prose.find("\\<script\\>") != std::string::npos);
+
+  const std::string json = Run(db, {"--format", "json", "report"});
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+  std::vector<std::string> users;
+  for (simdjson::dom::element inc : doc["incidents"].get_array()) {
+    for (simdjson::dom::element u : inc["users"].get_array())
+      users.emplace_back(u.get_string().value());
+  }
+  CHECK(std::find(users.begin(), users.end(), Values()[0]) != users.end());
+  CHECK(std::find(users.begin(), users.end(), Values()[3]) != users.end());
+  CHECK(std::find(users.begin(), users.end(), Values()[6]) != users.end());  // not cut
+
+  // No CSV field starts a formula; the one that would is kept with a leading quote.
+  for (const char* what : {"", "--events"}) {
+    std::vector<std::string> args = {"export", "--format", "csv"};
+    if (*what) args.push_back(what);
+    const auto fields = CsvFields(Run(db, args));
+    CHECK(fields.size() > 20);
+    bool kept = false;
+    for (const std::string& f : fields) {
+      INFO(f.substr(0, 80));
+      CHECK((f.empty() || std::string("=+-@").find(f[0]) == std::string::npos ||
+             f.find_first_not_of("-0123456789.") == std::string::npos));
+      kept = kept || f == "'=cmd|' /C calc'!A0";
+    }
+    CHECK(kept == (*what != 0));  // the incident list joins users; the event rows do not
+  }
+
+  // The raw records in an event export are the bytes that were read, JSON-escaped.
+  const std::string events_json = Run(db, {"export", "--events", "--format", "json"});
+  REQUIRE(parser.parse(events_json).get(doc) == simdjson::SUCCESS);
+
+  const std::string pdf = dir.File("h.pdf");
+  Run(db, {"export", "--format", "pdf", "-o", pdf});
+  CHECK(ReadText(pdf).rfind("%PDF-", 0) == 0);
+  if (std::system("command -v pdftotext > /dev/null 2>&1") == 0) {
+    REQUIRE(std::system(
+                ("pdftotext -enc UTF-8 '" + pdf + "' '" + dir.File("h.txt") + "'").c_str()) == 0);
+    const std::string t = ReadText(dir.File("h.txt"));
+    CHECK(t.find("DROP TABLE events") != std::string::npos);
+    CHECK(t.find("<script>alert(1)</script>") != std::string::npos);
+    CHECK(t.find("endstream endobj") != std::string::npos);  // as text, not as PDF syntax
+    CHECK(t.find("AAAAAAAAAAAAAAAAAAAA") != std::string::npos);
+  }
+
+  // Alerts carry the values JSON-escaped; their history prints them inert.
+  const std::string alerts = Run(db, {"alert"});
+  size_t lines_read = 0;
+  for (size_t at = 0; at < alerts.size(); ++lines_read) {
+    const size_t nl = alerts.find('\n', at);
+    REQUIRE(nl != std::string::npos);
+    simdjson::dom::element alert;
+    CHECK(parser.parse(alerts.substr(at, nl - at)).get(alert) == simdjson::SUCCESS);
+    at = nl + 1;
+  }
+  CHECK(lines_read >= 1);  // at least the burst of 14 events from one address
+  const std::string history = Run(db, {"alert", "--history", "--limit", "0"});
+  CHECK_FALSE(HasControl(history, true));
+  Run(db, {"verify", "--quiet"});
+}
