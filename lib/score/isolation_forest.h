@@ -39,7 +39,7 @@ class IsolationForest {
   double Score(const std::vector<double>& point) const;
   double Score(const double* point) const;  // features() values
   // Scores `n` points stored row after row into out[0..n): the same values as Score, computed
-  // tree by tree over blocks of points so each tree stays in the L1 cache.
+  // tree by tree over blocks of points (so each tree stays in the L1 cache), level by level.
   void ScoreMany(const double* points, size_t n, double* out) const;
   // Expected path length E[h(x)] over the trees.
   double PathLength(const std::vector<double>& point) const;
@@ -71,6 +71,11 @@ class IsolationForest {
     int32_t left = -1;
   };
   std::vector<Packed> packed_;
+  int max_depth_ = 0;  // edges on the longest root-to-leaf path of any tree
+  // What ScoreMany walks: as packed_, but a leaf leads to itself; and per leaf its depth plus
+  // its c(size) (the same sum as PathLength's).
+  std::vector<Packed> walk_;
+  std::vector<double> leaf_total_;
 
   size_t features_ = 0;
   int sample_size_ = 0;

@@ -221,3 +221,30 @@ TEST_CASE("alert --output appends; --dry-run stores nothing; --mark-seen skips h
   const auto json = s.Run({"--format", "json", "alert", "--history"});
   CHECK(json.out.find(R"("delivered":true)") != std::string::npos);
 }
+
+TEST_CASE("alert on samples/: the documented fields, once, and the store verifies", "[alert]") {
+  TempDir dir;
+  const std::string db = vigil::testing::SampleStore(dir);
+  auto first = RunCli({"--db", db, "alert"});
+  REQUIRE(first.code == 0);
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < first.out.size();) {
+    const size_t nl = first.out.find('\n', at);
+    lines.push_back(first.out.substr(at, nl - at));
+    at = nl + 1;
+  }
+  REQUIRE(lines.size() == size_t(RawQueryInt(db, "SELECT count(*) FROM alerts")));
+  REQUIRE(!lines.empty());
+  bool incident = false;
+  for (const std::string& a : lines) {
+    for (const char* key : {"alert_id", "time", "triggers", "severity", "risk", "summary", "entity",
+                            "type", "source_ip", "user", "event_count", "events", "raised"}) {
+      INFO(key << " in " << a);
+      CHECK(Field(a, key) != "<missing>");
+    }
+    incident = incident || Field(a, "incident_id") != "<missing>";
+  }
+  CHECK(incident);  // the samples hold High incidents (Kerberoasting, the SSH brute force)
+  CHECK(RunCli({"--db", db, "alert"}).out.empty());
+  CHECK(RunCli({"--db", db, "verify", "--quiet"}).code == 0);
+}

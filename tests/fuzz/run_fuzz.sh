@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (ingest parsers, rule loader) with clang, ASan and UBSan, and
-# runs each for SECONDS (default 60; CI runs a short smoke, the long campaign of issue 8 runs
-# hours). Seeds: samples/, malformed lines from ../shared/bench/gen_events.py, the built-in
-# rules and ../shared/data/sigma when they are there.
+# Builds the libFuzzer targets (ingest parsers, rule loader, other inputs) with clang, ASan
+# and UBSan, and runs each for SECONDS (default 60; CI runs a short smoke, the long campaign of
+# issue 8 runs hours). Seeds: samples/, malformed lines from ../shared/bench/gen_events.py,
+# the built-in rules, ../shared/data/sigma when it is there, and hand-made seeds.
 #   tests/fuzz/run_fuzz.sh [SECONDS] [BUILD_DIR]
 set -euo pipefail
 seconds=${1:-60}
@@ -10,7 +10,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${2:-$root/build-fuzz}
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DVIGIL_FUZZ=ON -DVIGIL_SANITIZE=address,undefined -DVIGIL_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target fuzz_ingest_parsers fuzz_rule_loader
+cmake --build "$build" -j"$(nproc)" --target fuzz_ingest_parsers fuzz_rule_loader \
+  fuzz_other_inputs
 corpus=$build/corpus/ingest_parsers
 mkdir -p "$corpus"
 # Seed: one file per selector (the first byte) per sample.
@@ -52,3 +53,30 @@ fi
 echo "== fuzz_rule_loader"
 "$build/tests/fuzz/fuzz_rule_loader" -max_total_time="$seconds" -max_len=16384 \
   -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$rules" 2>&1 | tail -15
+
+# Every other input: the configuration file, checkpoints and keys, a stored model, times and
+# addresses, the report's escaping. Seeds: the sample config, a checkpoint body, a one-tree
+# model in the stored format (vigil-store(5), models.model), a few times and addresses.
+other=$build/corpus/other_inputs
+mkdir -p "$other"
+{ printf '\x00'; cat "$root/samples/vigil.yml"; } > "$other/config"
+printf '\x00alert:\n  burst: {events: 5, window: 60}\n  min_severity: High\n' > "$other/config_alert"
+printf '\x01vigil/store/0123456789abcdef\n42\nq83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=\n\n\xe2\x80\x94 soc AAAAAAAA\n' \
+  > "$other/checkpoint"
+printf '\x01soc+0a1b2c3d+AeVj3Nv3aJXuO9nLx9M0hZpYgcTqNdPVT6sLk5AHo3Ke\n' > "$other/pubkey"
+python3 - "$other/model" <<'PY'
+import struct, sys
+u = lambda v: struct.pack('<Q', v & 0xffffffffffffffff)
+m32 = lambda v: u(v & 0xffffffff)
+node = lambda f, split, l, r, n: m32(f) + struct.pack('<d', split) + m32(l) + m32(r) + m32(n)
+body = b'vigil-iforest-v1' + u(2) + u(4) + u(1) + u(0) + u(3)
+body += node(0, 0.5, 1, 2, 0) + node(-1, 0, -1, -1, 2) + node(-1, 0, -1, -1, 2)
+open(sys.argv[1], 'wb').write(b'\x02' + body)
+PY
+printf '\x032026-11-14T01:02:03.5+01:00' > "$other/time"
+printf '\x03::ffff:10.0.0.1%%eth0' > "$other/ip"
+printf '\x04{"Hashes":"SHA1=1A1A10B819F321B91B47D7DD73668406A15992DB,MD5=CC85D7649546D3C0B1607F761B73FEC2"}' \
+  > "$other/hashes"
+echo "== fuzz_other_inputs"
+"$build/tests/fuzz/fuzz_other_inputs" -max_total_time="$seconds" -max_len=16384 \
+  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$other" 2>&1 | tail -15

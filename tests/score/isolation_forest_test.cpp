@@ -75,6 +75,12 @@ TEST_CASE("Isolation Forest is deterministic for a seed and differs across seeds
   std::vector<double> many(rows.size());
   a->ScoreMany(flat.data(), rows.size(), many.data());
   for (size_t i = 0; i < rows.size(); ++i) CHECK(many[i] == a->Score(rows[i]));
+  // So does a model read back from its stored form (its depth is recomputed on load).
+  auto loaded = IsolationForest::Deserialize(a->Serialize());
+  REQUIRE(loaded.has_value());
+  std::vector<double> again(rows.size());
+  loaded->ScoreMany(flat.data(), rows.size(), again.data());
+  CHECK(again == many);
 }
 
 TEST_CASE("Isolation Forest models survive serialisation and refuse damage", "[score]") {
