@@ -62,7 +62,9 @@ class Scanner {
     while (pos_ < doc_.size()) {
       const char c = doc_[pos_++];
       if (c == '\\') {
-        ++pos_;
+        // The escaped byte, unless the document ends first: pos_ never passes its end.
+        if (pos_ == doc_.size()) return false;
+        if (doc_[pos_++] == '\n') ++line_;
       } else if (c == '"') {
         return true;
       } else if (c == '\n') {
@@ -126,20 +128,32 @@ SplitResult SplitJsonDocument(std::string_view doc) {
     ok = SplitArray(s, "", out);
   } else if (s.Eat('{')) {
     ok = true;
+    // A broken key or value is kept from where it starts, not from where scanning stopped.
+    auto broken_at = [&out](size_t start, int64_t line) {
+      out.error_offset = static_cast<int64_t>(start);
+      out.error_line = line;
+    };
     if (!s.Eat('}')) {
       for (;;) {
         std::string key;
+        s.SkipSpace();
+        size_t start = s.pos();
+        int64_t line = s.line();
         if (!s.ReadString(key) || !s.Eat(':')) {
+          broken_at(start, line);
           ok = false;
           break;
         }
         s.SkipSpace();
+        start = s.pos();
+        line = s.line();
         if (s.At('[')) {
           if (!SplitArray(s, key, out)) {
             ok = false;
             break;
           }
         } else if (!s.SkipValue()) {
+          broken_at(start, line);
           ok = false;
           break;
         }

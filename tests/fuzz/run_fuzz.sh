@@ -5,7 +5,12 @@
 # the built-in rules, ../shared/data/sigma when it is there, and hand-made seeds.
 #   tests/fuzz/run_fuzz.sh [SECONDS] [BUILD_DIR] [RUNS] [TARGETS]
 # With RUNS, each target runs that many inputs instead (the issue's campaign: 10000000), and
-# TARGETS (a space-separated list, default all three) picks which run.
+# TARGETS (a space-separated list, default all three) picks which run. MAX_LEN overrides each
+# target's largest input (the campaign uses 4096: two to three times the executions per second,
+# and the deep-nesting and multi-MB cases are unit tests). Each target's full libFuzzer output
+# is kept in BUILD_DIR/fuzz_TARGET.log. TIMEOUT (seconds, default 10) is how long one input may
+# run before it counts as a hang; it is wall-clock time, so a campaign that is paused now and
+# then (kill -STOP, to free a core for a benchmark) needs a longer one than the pauses.
 set -euo pipefail
 seconds=${1:-60}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,6 +19,9 @@ runs=${3:-}
 targets=${4:-"ingest_parsers rule_loader other_inputs"}
 limit=(-max_total_time="$seconds")
 if [ -n "$runs" ]; then limit=(-runs="$runs"); fi
+max_len=${MAX_LEN:-}
+timeout=${TIMEOUT:-10}
+len() { echo "-max_len=${max_len:-$1}"; }
 want() { [[ " $targets " == *" $1 "* ]]; }
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DVIGIL_FUZZ=ON -DVIGIL_SANITIZE=address,undefined -DVIGIL_BUILD_TESTS=OFF >/dev/null
@@ -44,8 +52,9 @@ fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 want ingest_parsers && echo "== fuzz_ingest_parsers"
-want ingest_parsers && "$build/tests/fuzz/fuzz_ingest_parsers" "${limit[@]}" -max_len=65536 \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -15
+want ingest_parsers && "$build/tests/fuzz/fuzz_ingest_parsers" "${limit[@]}" "$(len 65536)" \
+  -timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 \
+  | tee "$build/fuzz_ingest_parsers.log" | tail -15
 
 # The rule loader: seeded with the built-in pack and the real Sigma rules when they are there.
 rules=$build/corpus/rule_loader
@@ -58,8 +67,9 @@ if [ -d "$sigma" ]; then
   done
 fi
 want rule_loader && echo "== fuzz_rule_loader"
-want rule_loader && "$build/tests/fuzz/fuzz_rule_loader" "${limit[@]}" -max_len=16384 \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$rules" 2>&1 | tail -15
+want rule_loader && "$build/tests/fuzz/fuzz_rule_loader" "${limit[@]}" "$(len 16384)" \
+  -timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1 "$rules" 2>&1 \
+  | tee "$build/fuzz_rule_loader.log" | tail -15
 
 # Every other input: the configuration file, checkpoints and keys, a stored model, times and
 # addresses, the report's escaping. Seeds: the sample config, a checkpoint body, a one-tree
@@ -85,6 +95,7 @@ printf '\x03::ffff:10.0.0.1%%eth0' > "$other/ip"
 printf '\x04{"Hashes":"SHA1=1A1A10B819F321B91B47D7DD73668406A15992DB,MD5=CC85D7649546D3C0B1607F761B73FEC2"}' \
   > "$other/hashes"
 want other_inputs && echo "== fuzz_other_inputs"
-want other_inputs && "$build/tests/fuzz/fuzz_other_inputs" "${limit[@]}" -max_len=16384 \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$other" 2>&1 | tail -15
+want other_inputs && "$build/tests/fuzz/fuzz_other_inputs" "${limit[@]}" "$(len 16384)" \
+  -timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1 "$other" 2>&1 \
+  | tee "$build/fuzz_other_inputs.log" | tail -15
 exit 0  # a target left out by TARGETS is not a failure

@@ -398,6 +398,24 @@ TEST_CASE("ingest keeps the bytes of a JSON array cut short in quarantine", "[in
               cut, "json-array", file}});
 }
 
+TEST_CASE("ingest quarantines a JSON document that ends inside a key", "[ingest]") {
+  // Found by fuzzing (issue 8): the trailing backslash put the error past the end of the
+  // document, and ingest stopped with an internal error instead of keeping the record.
+  TempDir dir;
+  const std::string db = dir.File("store.db");
+  const std::string file = dir.File("cut.json");
+  const std::string doc = "{\n \"Records\": [],\n \"x\\";
+  WriteText(file, doc);
+  const Ingested run = Ingest(db, {file});
+  CHECK(run.summary.stored == 0);
+  CHECK(run.summary.rejected == 1);
+  CHECK(Quarantine(db) ==
+        Rows{{"3", std::to_string(doc.find("\"x")),
+              "malformed JSON document (the rest of the input from here is kept as one record)",
+              "\"x\\", "cloudtrail", file}});
+  CheckVerifies(db);
+}
+
 TEST_CASE("ingest gives bundle records the category of their array", "[ingest]") {
   TempDir dir;
   const std::string db = dir.File("store.db");
