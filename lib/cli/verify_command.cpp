@@ -23,6 +23,8 @@ void PrintJson(const Context& ctx, const verify::Summary& s) {
       .Int(s.records)
       .Key("rows")
       .Int(s.rows)
+      .Key("sha256")
+      .String(s.sha256)
       .Key("head")
       .String(crypto::DigestHex(s.head))
       .Key("head_seq")
@@ -112,7 +114,8 @@ void PrintText(const Context& ctx, const verify::Summary& s) {
   }
   if (ctx.global.quiet) return;
   o << "  store " << s.store_id << ", " << s.records << " chain entries, " << s.rows
-    << " rows hashed on " << s.jobs << " thread" << (s.jobs == 1 ? "" : "s") << "\n";
+    << " rows hashed on " << s.jobs << " thread" << (s.jobs == 1 ? "" : "s") << " (" << s.sha256
+    << " SHA-256)\n";
   if (s.checkpoints == 0) {
     o << "  no signed checkpoint: a forger with write access could recompute the whole chain "
          "(see vigil seal)\n";
@@ -162,7 +165,7 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Note(ctx, "checked " + std::to_string(summary->records) + " entries and " +
                   std::to_string(summary->rows) + " rows in " + std::to_string(seconds) + " s on " +
-                  std::to_string(summary->jobs) + " threads");
+                  std::to_string(summary->jobs) + " threads, " + summary->sha256 + " SHA-256");
   }
   if (ctx.global.format == OutputFormat::kJson) {
     PrintJson(ctx, *summary);

@@ -1,7 +1,5 @@
 #include "crypto/sha256.h"
 
-#include <openssl/crypto.h>
-
 #include <cstring>
 
 #include "core/encoding.h"
@@ -28,10 +26,6 @@ Result<Digest> DigestFromBytes(std::string_view bytes) {
   Digest d{};
   std::memcpy(d.data(), bytes.data(), 32);
   return d;
-}
-
-bool DigestEqual(const Digest& a, const Digest& b) {
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 Result<Sha256> Sha256::Create() {

@@ -20,9 +20,13 @@ std::string DigestHex(const Digest& d);
 // nullopt-like: kBadInput unless `bytes` is exactly 32 bytes.
 Result<Digest> DigestFromBytes(std::string_view bytes);
 
-// Constant-time comparison (CRYPTO_memcmp): hashes of attacker-influenced data are compared
-// without leaking where they differ.
-bool DigestEqual(const Digest& a, const Digest& b);
+// Constant-time comparison: hashes of attacker-influenced data are compared without leaking
+// where they differ (every byte is read, no early exit). Inline: verify compares two per record.
+inline bool DigestEqual(const Digest& a, const Digest& b) {
+  uint8_t diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff = static_cast<uint8_t>(diff | (a[i] ^ b[i]));
+  return diff == 0;
+}
 
 class Sha256 {
  public:

@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.h"
 #include "crypto/sha256.h"
 #include "store/value.h"
 
@@ -81,12 +82,17 @@ class CanonicalRow {
   size_t pending_nulls_ = 0;
 };
 
-class Statement;
+class Database;
 
-// Adds the columns [first, ColumnCount()) of the statement's current row, by their storage
-// class as SQLite reports it (vigil-store(5)). The verifier's hot loop: it reads the values in
-// place, without copies.
-void AddColumns(const Statement& stmt, int first, CanonicalRow& row);
+// Registers the SQL function vigil_record(value, ...) on `db`: the record encoding of its
+// arguments, as a BLOB valid until the next call. The verifier selects
+// `vigil_record(col_1, ..., col_k)` instead of the k columns: SQLite hands the values to it
+// directly, which saves k API calls per row.
+Status RegisterRecordFunction(Database& db);
+
+// Appends the link encoding of one chain entry to `out` (the verifier batches many).
+void AppendChainLink(std::string& out, const crypto::Digest& prev, int64_t seq,
+                     std::string_view table, int64_t row_id, const crypto::Digest& record_hash);
 
 // SHA-256 of a chain link; `scratch` is reused to avoid an allocation per entry.
 crypto::Digest ChainLinkHash(crypto::Sha256& sha, std::string& scratch, const crypto::Digest& prev,

@@ -9,6 +9,8 @@
 //     checkpoints are checked against the chain, and problems are sorted by sequence number.
 #include "verify/verifier.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <climits>
 #include <latch>
@@ -18,6 +20,7 @@
 #include <thread>
 
 #include "core/encoding.h"
+#include "crypto/sha256_many.h"
 #include "store/canonical.h"
 #include "store/database.h"
 #include "store/schema.h"
@@ -63,7 +66,13 @@ struct OrphanRow {
 struct Entry {
   int64_t seq;
   int64_t row_id;
-  std::string record;  // stored record_hash bytes (32 when well-formed)
+  crypto::Digest record;  // the stored record_hash, when it has 32 bytes
+  bool record_ok;
+  std::string bad_record;  // the stored bytes otherwise (reported as they are)
+
+  std::string RecordBytes() const {
+    return record_ok ? std::string(crypto::DigestBytes(record)) : bad_record;
+  }
 };
 
 struct WorkerOut {
@@ -100,6 +109,7 @@ Result<Database> OpenWorkerConnection(const std::string& path) {
   Status s = store::ConfigureConnection(*db, store::StoreAccess::kRead);
   // Rows are read once, in order: map the file instead of copying pages through the cache.
   if (s.ok()) s = db->Exec("PRAGMA mmap_size = 68719476736", "map the store");
+  if (s.ok()) s = store::RegisterRecordFunction(*db);
   if (s.ok()) s = db->Exec("BEGIN", "begin snapshot");
   if (!s.ok()) return s.error();
   // A WAL read transaction takes its snapshot at the first read, so read now.
@@ -114,12 +124,18 @@ Result<Database> OpenWorkerConnection(const std::string& path) {
 class RangeSweep {
  public:
   static constexpr size_t kChunk = 16384;
+  // Hashes wait in batches this large (a few hundred KB, so they stay in the L2 cache) and
+  // are then hashed side by side (crypto/sha256_many.h).
+  static constexpr size_t kLinkBatch = 1024;
+  static constexpr size_t kRowBatch = 512;
 
   RangeSweep(Database& db, const std::vector<bool>& table_exists, WorkerOut& out,
-             crypto::Sha256 sha)
-      : db_(db), exists_(table_exists), out_(out), sha_(std::move(sha)) {
-    out_.covered.resize(store::ChainedTables().size());
-    by_table_.resize(store::ChainedTables().size());
+             crypto::Sha256 sha, crypto::Sha256Many many)
+      : db_(db), exists_(table_exists), out_(out), sha_(std::move(sha)), many_(std::move(many)) {
+    const size_t tables = store::ChainedTables().size();
+    out_.covered.resize(tables);
+    by_table_.resize(tables);
+    last_of_table_.resize(tables);
   }
 
   Status Run(Range range) {
@@ -138,20 +154,42 @@ class RangeSweep {
       auto row = stmt->Step();
       if (!row) return row.error();
       if (!*row) break;
-      CheckLink(*stmt);
+      ReadLink(*stmt);
+      if (pending_links_.size() == kLinkBatch) CheckLinks();
       if (++in_chunk == kChunk) {
         s = CheckRows();
         if (!s.ok()) return s;
         in_chunk = 0;
       }
     }
+    CheckLinks();
     s = CheckRows();
     if (!s.ok()) return s;
-    if (!sha_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed");
+    if (!sha_.ok() || !many_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed");
     return {};
   }
 
  private:
+  // A chain entry whose link waits for its hash. Links are checked in seq order once the
+  // batch is hashed, because a failed link changes how the next one is judged.
+  struct PendingLink {
+    enum class Mode : uint8_t { kSkip, kMalformed, kHash };
+    Mode mode;
+    uint32_t table;  // index into table_names_
+    int64_t seq;
+    int64_t row_id;
+    crypto::Digest stored;
+    crypto::Digest record;
+  };
+
+  // A row whose canonical encoding waits in rows_ for its hash.
+  struct PendingRow {
+    int64_t seq;
+    int64_t row_id;
+    const char* table;  // a TableDef name (static)
+    const Entry* entry;
+  };
+
   Status ReadPrevious(Range range) {
     if (range.lo == INT64_MIN) return {};
     auto before = db_.Prepare(
@@ -171,8 +209,18 @@ class RangeSweep {
     return {};
   }
 
-  // Link check of one entry (in seq order) and its place in the chunk.
-  void CheckLink(const Statement& stmt) {
+  uint32_t TableName(std::string_view table) {
+    if (!table_names_.empty() && table_names_[last_name_] == table) return last_name_;
+    for (uint32_t i = 0; i < table_names_.size(); ++i) {
+      if (table_names_[i] == table) return last_name_ = i;
+    }
+    table_names_.emplace_back(table);
+    return last_name_ = static_cast<uint32_t>(table_names_.size() - 1);
+  }
+
+  // An entry as read (in seq order): its place in the sequence and in its table, and its link
+  // queued for hashing.
+  void ReadLink(const Statement& stmt) {
     ++out_.entries;
     // An entry whose columns have the wrong storage class is malformed: it cannot link.
     // Check before reading values: reading converts them and changes the reported class.
@@ -201,46 +249,75 @@ class RangeSweep {
       out_.problems.push_back(std::move(p));
       skip_link_ = true;  // the link of the entry after a gap cannot be checked
     }
+    auto record = crypto::DigestFromBytes(record_bytes);
+    auto stored = crypto::DigestFromBytes(chain_bytes);
     const int table_index = TableIndex(table);
+    std::pair<int64_t, int64_t>* last = nullptr;
     if (table_index < 0) {
       out_.problems.push_back(MakeProblem(ProblemKind::kInserted, seq, std::string(table), row_id,
                                           "chain entry for a table vigil does not seal"));
+      last = &last_of_unknown_[std::string(table)];
     } else {
-      by_table_[static_cast<size_t>(table_index)].push_back(
-          {seq, row_id, std::string(record_bytes)});
+      const auto t = static_cast<size_t>(table_index);
+      Entry e{seq, row_id, record ? *record : crypto::Digest{}, static_cast<bool>(record), {}};
+      if (!record) e.bad_record = std::string(record_bytes);
+      by_table_[t].push_back(std::move(e));
+      last = &last_of_table_[t];
     }
-    auto& last = last_of_table_[std::string(table)];
-    if (last.first != 0 && row_id <= last.second) {
+    if (last->first != 0 && row_id <= last->second) {
       out_.out_of_order.insert(seq);
-      out_.out_of_order.insert(last.first);
+      out_.out_of_order.insert(last->first);
     }
-    last = {seq, row_id};
+    *last = {seq, row_id};
 
-    auto record = crypto::DigestFromBytes(record_bytes);
-    auto stored = crypto::DigestFromBytes(chain_bytes);
-    std::optional<crypto::Digest> failed_expected;
+    PendingLink link{PendingLink::Mode::kSkip, 0, seq, row_id, {}, {}};
     if (!skip_link_) {
-      crypto::Digest expected{};
-      bool ok = false;
       if (well_typed && record && stored) {
-        expected = store::ChainLinkHash(sha_, scratch_, prev_, seq, table, row_id, *record);
-        ok = crypto::DigestEqual(expected, *stored);
+        link.mode = PendingLink::Mode::kHash;
+        link.table = TableName(table);
+        link.stored = *stored;
+        link.record = *record;
+        scratch_.clear();
+        store::AppendChainLink(scratch_, prev_, seq, table, row_id, *record);
+        links_.Add(scratch_);
+      } else {
+        link.mode = PendingLink::Mode::kMalformed;
+        out_.links.push_back({seq, std::string(table), row_id, {}, std::string(chain_bytes)});
+      }
+    }
+    pending_links_.push_back(link);
+    skip_link_ = !stored;  // a malformed hash leaves nothing to link the next entry to
+    prev_seq_ = seq;
+    prev_ = stored ? *stored : crypto::Digest{};
+  }
+
+  // Hashes the queued links and judges them in seq order.
+  void CheckLinks() {
+    links_.Run(many_);
+    size_t next = 0;
+    for (const PendingLink& link : pending_links_) {
+      std::optional<crypto::Digest> failed_expected;
+      if (link.mode == PendingLink::Mode::kHash) {
+        const crypto::Digest& expected = links_.digest(next++);
+        bool ok = crypto::DigestEqual(expected, link.stored);
+        const std::string& table = table_names_[link.table];
         // When only the previous entry's chain_hash was altered, this entry still links to
         // what that hash should have been: it is not a second problem.
         if (!ok && prev_expected_) {
-          ok = crypto::DigestEqual(*stored, store::ChainLinkHash(sha_, scratch_, *prev_expected_,
-                                                                 seq, table, row_id, *record));
+          ok = crypto::DigestEqual(
+              link.stored, store::ChainLinkHash(sha_, scratch_, *prev_expected_, link.seq, table,
+                                                link.row_id, link.record));
+        }
+        if (!ok) {
+          out_.links.push_back({link.seq, table, link.row_id, expected,
+                                std::string(crypto::DigestBytes(link.stored))});
+          failed_expected = expected;
         }
       }
-      if (!ok) {
-        out_.links.push_back({seq, std::string(table), row_id, expected, std::string(chain_bytes)});
-        if (well_typed && record && stored) failed_expected = expected;
-      }
+      prev_expected_ = failed_expected;
     }
-    skip_link_ = !stored;  // a malformed hash leaves nothing to link the next entry to
-    prev_expected_ = failed_expected;
-    prev_seq_ = seq;
-    prev_ = stored ? *stored : crypto::Digest{};
+    pending_links_.clear();
+    links_.Clear();
   }
 
   static int TableIndex(std::string_view name) {
@@ -271,6 +348,7 @@ class RangeSweep {
         out_.covered[t].emplace_back(entries[begin].row_id, entries[i - 1].row_id);
         begin = i;
       }
+      CheckRowHashes();  // before `entries`, which the pending rows point into, is cleared
       entries.clear();
     }
     return {};
@@ -280,15 +358,53 @@ class RangeSweep {
     return a.row_id != b.row_id ? a.row_id < b.row_id : a.seq < b.seq;
   }
 
+  // Hashes the queued rows and compares each with what its entry sealed.
+  void CheckRowHashes() {
+    if (pending_rows_.empty()) return;
+    rows_.Run(many_);
+    for (size_t i = 0; i < pending_rows_.size(); ++i) {
+      const PendingRow& r = pending_rows_[i];
+      const Digest& actual = rows_.digest(i);
+      if (!r.entry->record_ok || !crypto::DigestEqual(r.entry->record, actual)) {
+        out_.mismatches.push_back({r.seq, r.table, r.row_id, r.entry->RecordBytes(), actual});
+      }
+    }
+    pending_rows_.clear();
+    rows_.Clear();
+  }
+
+  // The query that reads a run of rows: each row's id and its record encoding, built inside
+  // SQLite by vigil_record over every column after id as the table has them now (a column a
+  // forger added changes the encoding too).
+  Result<Statement> PrepareRows(const std::string& table) {
+    // The table name is from our own list; column names come from the store's schema, so
+    // they are quoted as identifiers.
+    auto probe = db_.Prepare("SELECT * FROM " + table + " LIMIT 0", "read " + table);
+    if (!probe) return probe.error();
+    std::string columns;
+    const int n = sqlite3_column_count(probe->handle());
+    for (int c = 1; c < n; ++c) {
+      if (c > 1) columns += ", ";
+      columns += '"';
+      for (const char* p = sqlite3_column_name(probe->handle(), c); p && *p; ++p) {
+        if (*p == '"') columns += '"';
+        columns += *p;
+      }
+      columns += '"';
+    }
+    return db_.Prepare("SELECT id, vigil_record(" + columns + ") FROM " + table +
+                           " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+                       "read " + table);
+  }
+
   // Merges entries[begin, end), whose row ids are consecutive, with the rows they claim.
-  Status MergeRun(const std::string& table, bool exists, const std::vector<Entry>& all,
-                  size_t begin, size_t end) {
+  // `table` is a TableDef name, which outlives the rows queued here.
+  Status MergeRun(const char* table, bool exists, const std::vector<Entry>& all, size_t begin,
+                  size_t end) {
     const std::span<const Entry> entries(all.data() + begin, end - begin);
     std::optional<Statement>& rows = row_stmts_[table];
     if (exists && !rows) {
-      // Identifier from our own table list; bounds are bound.
-      auto prepared = db_.Prepare(
-          "SELECT * FROM " + table + " WHERE id BETWEEN ?1 AND ?2 ORDER BY id", "read " + table);
+      auto prepared = PrepareRows(table);
       if (!prepared) return prepared.error();
       rows = std::move(*prepared);
     }
@@ -308,20 +424,16 @@ class RangeSweep {
       if (e < entries.size() && (!have_row || entries[e].row_id < row_id)) {
         Problem p = MakeProblem(ProblemKind::kDeleted, entries[e].seq, table, entries[e].row_id,
                                 "sealed row is missing");
-        p.expected = Hex(entries[e].record);
+        p.expected = Hex(entries[e].RecordBytes());
         out_.problems.push_back(std::move(p));
         ++e;
         continue;
       }
       ++out_.rows;
       if (e < entries.size() && entries[e].row_id == row_id) {
-        canonical_.Clear();
-        store::AddColumns(*rows, 1, canonical_);
-        const Digest actual = sha_.Hash(canonical_.Bytes());
-        auto expected = crypto::DigestFromBytes(entries[e].record);
-        if (!expected || !crypto::DigestEqual(*expected, actual)) {
-          out_.mismatches.push_back({entries[e].seq, table, row_id, entries[e].record, actual});
-        }
+        rows_.Add(rows->ColumnBlob(1));
+        pending_rows_.push_back({entries[e].seq, row_id, table, &entries[e]});
+        if (pending_rows_.size() == kRowBatch) CheckRowHashes();
         for (++e; e < entries.size() && entries[e].row_id == row_id; ++e) {
           out_.problems.push_back(MakeProblem(ProblemKind::kInserted, entries[e].seq, table, row_id,
                                               "second chain entry for one row"));
@@ -341,15 +453,23 @@ class RangeSweep {
   const std::vector<bool>& exists_;
   WorkerOut& out_;
   crypto::Sha256 sha_;
+  crypto::Sha256Many many_;
   std::string scratch_;
-  store::CanonicalRow canonical_;
   crypto::Digest prev_{};
   int64_t prev_seq_ = 0;
   bool skip_link_ = false;
   std::optional<crypto::Digest> prev_expected_;  // set when the previous link failed
-  std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> last_of_table_;  // seq, row
+  // (seq, row_id) of the last entry seen per table: by index for vigil's, by name otherwise.
+  std::vector<std::pair<int64_t, int64_t>> last_of_table_;
+  std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> last_of_unknown_;
   std::vector<std::vector<Entry>> by_table_;
   std::map<std::string, std::optional<Statement>> row_stmts_;
+  std::vector<std::string> table_names_;  // every table name an entry named
+  uint32_t last_name_ = 0;
+  crypto::HashBatch links_;
+  std::vector<PendingLink> pending_links_;
+  crypto::HashBatch rows_;
+  std::vector<PendingRow> pending_rows_;
 };
 
 // Splits [lo, hi] into `parts` ranges of equal width; the outer ranges extend to the ends of
@@ -696,6 +816,7 @@ Result<Summary> Run(const Options& options) {
   unsigned jobs = options.jobs != 0 ? options.jobs : std::thread::hardware_concurrency();
   jobs = std::clamp(jobs, 1u, 64u);
   c.summary.jobs = jobs;
+  c.summary.sha256 = crypto::Sha256BackendName(crypto::BestSha256Backend());
 
   std::vector<bool> table_exists;
   for (const TableDef& def : store::ChainedTables()) {
@@ -729,7 +850,12 @@ Result<Summary> Run(const Options& options) {
         out.status = sha.error();
         return;
       }
-      RangeSweep sweep(*conn, table_exists, out, std::move(*sha));
+      auto many = crypto::Sha256Many::Create();
+      if (!many) {
+        out.status = many.error();
+        return;
+      }
+      RangeSweep sweep(*conn, table_exists, out, std::move(*sha), std::move(*many));
       out.status = sweep.Run(seq_ranges[j]);
     });
   }

@@ -68,6 +68,7 @@ struct Summary {
   std::optional<int64_t> sealed_size;  // largest size vouched for by a valid checkpoint
   std::string store_id;
   unsigned jobs = 0;
+  std::string sha256;  // the SHA-256 backend that hashed (crypto/sha256_many.h)
 };
 
 // kNotFound / kStore when the store cannot be read at all. A tampered store is not an error:

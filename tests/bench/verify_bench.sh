@@ -2,7 +2,9 @@
 # Benchmark for `vigil verify` (issue 2). Not a test: run by hand on an idle machine, and put
 # the figures in the issue note. Fills a store with N synthetic events (about 300-byte raw
 # JSON plus normalised fields, as ingest will store them), then times verify with 1 thread and
-# with one per core, warm page cache, median of R runs.
+# with one per core, warm page cache, median of R runs; and once more with one per core and
+# OpenSSL's one-message-at-a-time SHA-256 (VIGIL_SHA256=openssl), to show what the SIMD lanes
+# of crypto/sha256_many.h bring.
 #   tests/bench/verify_bench.sh [--events 1000000] [--runs 5] [--work /tmp/vigil-bench]
 set -euo pipefail
 events=1000000 runs=5 work=/tmp/vigil-bench
@@ -32,7 +34,10 @@ records=$("$vigil" --db "$db" verify --format json | python3 -c 'import json,sys
 echo "store: $(du -h "$db" | cut -f1), $records chain entries; $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-for jobs in 1 "$(nproc)"; do
+backend=$("$vigil" --db "$db" verify --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sha256"])')
+for run in "1 $backend" "$(nproc) $backend" "$(nproc) openssl"; do
+  read -r jobs sha <<<"$run"
+  export VIGIL_SHA256=$sha
   "$vigil" --db "$db" verify --quiet --jobs "$jobs"  # warm the page cache
   times=()
   for _ in $(seq "$runs"); do
@@ -42,8 +47,9 @@ for jobs in 1 "$(nproc)"; do
   done
   m=$(printf '%s\n' "${times[@]}" | median)
   rate=$(echo "$records / $m" | bc)
-  echo "verify --jobs $jobs: median ${m} s over $runs runs (all: ${times[*]}) = $rate records/s"
+  echo "verify --jobs $jobs, $sha SHA-256: median ${m} s over $runs runs (all: ${times[*]}) = $rate records/s"
 done
+unset VIGIL_SHA256
 if command -v /usr/bin/time >/dev/null; then
   /usr/bin/time -f "peak RSS %M KiB" "$vigil" --db "$db" verify --quiet 2>&1 | tail -1
 fi

@@ -1,7 +1,10 @@
 // The canonical encoding, byte for byte as vigil-store(5) specifies it.
 #include "store/canonical.h"
 
+#include <sqlite3.h>
+
 #include "core/encoding.h"
+#include "store/database.h"
 #include "support/test_support.h"
 
 using namespace vigil;
@@ -50,6 +53,49 @@ TEST_CASE("CanonicalRow drops trailing NULLs but keeps inner ones", "[store]") {
   t.AddText("x");
   bl.AddBlob("x");
   CHECK(t.Bytes() != bl.Bytes());
+}
+
+TEST_CASE("vigil_record() in SQL gives CanonicalRow's bytes", "[store]") {
+  // The verifier reads each row's encoding through this function: it must be the encoding
+  // ChainWriter seals, for every storage class, inner and trailing NULLs included.
+  testing::TempDir dir;
+  const std::string path = dir.File("f.db");
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  sqlite3_close(raw);
+  auto db = Database::Open(path, Database::Mode::kReadWrite);
+  REQUIRE(db);
+  REQUIRE(RegisterRecordFunction(*db).ok());
+  auto stmt = db->Prepare(
+      "SELECT vigil_record(-2, NULL, 1.5, 'h\xc3\xa9', x'0001', NULL, NULL), vigil_record(), "
+      "vigil_record(NULL), vigil_record(7, NULL, '')",
+      "test");
+  REQUIRE(stmt);
+  auto row = stmt->Step();
+  REQUIRE(row);
+  REQUIRE(*row);
+  CanonicalRow expected;
+  expected.AddInteger(-2);
+  expected.AddNull();
+  expected.AddReal(1.5);
+  expected.AddText("h\xc3\xa9");
+  expected.AddBlob(std::string("\x00\x01", 2));
+  expected.AddNull();
+  expected.AddNull();
+  CHECK(ToHex(stmt->ColumnBlob(0)) == ToHex(expected.Bytes()));
+  CHECK(stmt->ColumnBlob(1) == std::string_view("vigil-record-v1\0", 16));
+  CHECK(stmt->ColumnBlob(2) == std::string_view("vigil-record-v1\0", 16));
+  CanonicalRow inner;
+  inner.AddInteger(7);
+  inner.AddNull();
+  inner.AddText("");
+  CHECK(ToHex(stmt->ColumnBlob(3)) == ToHex(inner.Bytes()));
+
+  // A view or trigger planted in a store cannot call it.
+  REQUIRE(db->Exec("CREATE VIEW planted AS SELECT vigil_record(1) AS r", "test").ok());
+  auto planted = db->Prepare("SELECT r FROM planted", "test");
+  const bool refused = !planted || !planted->Step();
+  CHECK(refused);
 }
 
 TEST_CASE("ChainLinkHash hashes the link encoding of vigil-store(5)", "[store]") {
