@@ -9,6 +9,7 @@ namespace {
 
 std::vector<std::string_view> Split(std::string_view s, std::string_view sep) {
   std::vector<std::string_view> out;
+  if (sep.empty()) return {s};  // nothing to split on (and find("") would never move on)
   size_t start = 0;
   for (;;) {
     size_t at = s.find(sep, start);
@@ -54,7 +55,11 @@ bool IsNumber(std::string_view v) {
 bool ZeekTsv::Header(std::string_view line) {
   if (line.empty() || line[0] != '#') return false;
   if (line.substr(0, 11) == "#separator ") {
-    separator_ = Unescape(line.substr(11));
+    // An empty separator cannot split anything: the data lines under it are rejected with
+    // that reason (ToJson), and the one before stays for the headers.
+    std::string sep = Unescape(line.substr(11));
+    empty_separator_ = sep.empty();
+    if (!sep.empty()) separator_ = std::move(sep);
   } else {
     auto parts = Split(line, separator_);
     const std::string_view key = parts[0];
@@ -70,6 +75,9 @@ bool ZeekTsv::Header(std::string_view line) {
 Result<std::string> ZeekTsv::ToJson(std::string_view line) const {
   if (fields_.empty())
     return MakeError(ErrorCode::kBadInput, "Zeek TSV line before a #fields header");
+  if (empty_separator_) {
+    return MakeError(ErrorCode::kBadInput, "Zeek TSV line under an empty #separator header");
+  }
   auto values = Split(line, separator_);
   std::string json = "{";
   bool first = true;

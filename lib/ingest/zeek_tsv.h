@@ -20,6 +20,7 @@ class ZeekTsv {
 
  private:
   std::string separator_ = "\t";
+  bool empty_separator_ = false;  // the last #separator header was empty
   std::string unset_ = "-";
   std::string empty_ = "(empty)";
   std::string path_;

@@ -535,6 +535,26 @@ TEST_CASE("ingest rejects Zeek TSV data before a #fields header", "[ingest]") {
                                 "1521912121.1\tCx1", "zeek", file}});
 }
 
+TEST_CASE("ingest rejects Zeek TSV data under an empty #separator and goes on", "[ingest]") {
+  // Found by fuzzing (issue 8): splitting on an empty separator never moved on, and ingest
+  // took memory until it was killed. Now the lines under it are rejected with the reason, and
+  // a later valid #separator makes the lines after it good again.
+  TempDir dir;
+  const std::string db = dir.File("store.db");
+  const std::string file = dir.File("empty-sep.log");
+  const std::string good = "1521912121.1\tCx1\n";
+  const std::string head =
+      "#separator \\x09\n#fields\tts\tuid\n#types\ttime\tstring\n#separator \n";
+  WriteText(file, head + good + "#separator \\x09\n" + good.substr(0, 11) + "2\tCx2\n");
+  const Ingested run = Ingest(db, {file});
+  CHECK(run.summary.stored == 1);
+  CHECK(run.summary.rejected == 1);
+  CHECK(Quarantine(db) ==
+        Rows{{"5", std::to_string(head.size()), "Zeek TSV line under an empty #separator header",
+              "1521912121.1\tCx1", "zeek", file}});
+  CheckVerifies(db);
+}
+
 TEST_CASE("vigil ingest --detect prints each input's format", "[ingest][cli]") {
   TempDir dir;
   WriteText(dir.File("a.ndjson"), Lines({Event(1, "a")}));
