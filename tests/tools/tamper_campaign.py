@@ -122,9 +122,15 @@ def tamper(kind, con, rng, ctx):
         tbl = as_str(tbl)
         if tbl == "checkpoints":
             return None
-        con.execute(f"UPDATE {tbl} SET rowid = rowid WHERE id = ?", (row_id,))
+        # A NULL integer stays NULL when incremented: only a column holding a number changes
+        # the row (scores.run_id is NULL in the synthetic store, and a rewrite of nothing
+        # leaves nothing to find).
         cols = [as_str(c[1]) for c in con.execute(f"PRAGMA table_info({tbl})")
                 if as_str(c[2]) == "INTEGER" and as_str(c[1]) != "id"]
+        cols = [c for c in cols if con.execute(f"SELECT {c} IS NOT NULL FROM {tbl} WHERE id = ?",
+                                               (row_id,)).fetchone()[0]]
+        if not cols:
+            return None
         con.execute(f"UPDATE {tbl} SET {cols[-1]} = {cols[-1]} + 1 WHERE id = ?", (row_id,))
         recompute_chain(con)
         return ("rewritten", 1)
