@@ -142,6 +142,19 @@ TEST_CASE("verify finds one changed field of an event", "[verify]") {
   CHECK(p.expected != p.actual);
 }
 
+TEST_CASE("verify reads a column a forger added, whatever its name", "[verify]") {
+  // Rows are encoded from the columns the table has now, named in SQL by the verifier: a
+  // name with a quote or a keyword in it must neither break the query nor hide the column.
+  Fixture f;
+  RawSql(f.path, "ALTER TABLE events ADD COLUMN \"a\"\"b; DROP TABLE chain\" TEXT");
+  CHECK(f.Verify().verified);  // a nullable column added empty changes no encoding
+  RawSql(f.path, "UPDATE events SET \"a\"\"b; DROP TABLE chain\" = 'x' WHERE id = 9");
+  auto s = f.Verify();
+  CheckFirst(s, ProblemKind::kModified, f.SeqOf("events", 9));
+  CHECK(s.problems_total == 1);
+  CHECK(s.problems.front().row_id == 9);
+}
+
 TEST_CASE("verify finds a changed incident and a changed REAL score", "[verify]") {
   Fixture f;
   RawSql(f.path, "UPDATE incidents SET title = 'nothing to see' WHERE id = 2");
