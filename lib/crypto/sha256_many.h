@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_buffer.h"
 #include "core/result.h"
 #include "crypto/sha256.h"
 
@@ -48,13 +49,20 @@ class Sha256Many {
 class HashBatch {
  public:
   void Add(std::string_view message) {
-    ends_.push_back(bytes_.size() + message.size());
-    bytes_.append(message);
+    Open().Append(message);
+    Close();
   }
+  // For a producer that writes a message in place: Open() drops any message left open and
+  // returns the buffer to append the next one to; Close() ends it. Run() sees closed ones.
+  ByteBuffer& Open() {
+    bytes_.Truncate(ends_.empty() ? 0 : ends_.back());
+    return bytes_;
+  }
+  void Close() { ends_.push_back(bytes_.size()); }
   size_t size() const { return ends_.size(); }
   bool empty() const { return ends_.empty(); }
   void Clear() {
-    bytes_.clear();
+    bytes_.Clear();
     ends_.clear();
   }
   // Hashes every message added since Clear(); digest(i) is then the i-th one's.
@@ -62,7 +70,7 @@ class HashBatch {
   const Digest& digest(size_t i) const { return digests_[i]; }
 
  private:
-  std::string bytes_;
+  ByteBuffer bytes_;
   std::vector<size_t> ends_;
   std::vector<std::string_view> views_;
   std::vector<Digest> digests_;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/encoding.h"
+#include "crypto/sha256_many.h"
 #include "store/database.h"
 
 namespace vigil::store {
@@ -52,83 +53,92 @@ void CanonicalRow::Add(const Value& v) {
 
 namespace {
 
-// The same encoding as CanonicalRow, sized first and then written without further checks:
-// this runs once per sealed row in verify.
-void RecordFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-  auto* buf = static_cast<std::string*>(sqlite3_user_data(ctx));
-  // SQLite allows at most 127 arguments (SQLITE_MAX_FUNCTION_ARG); chained tables have fewer.
-  int types[128];
-  if (argc > 128) {
-    sqlite3_result_error(ctx, "vigil_record: too many columns", -1);
-    return;
-  }
-  size_t size = kRecordPrefix.size();
-  int last = -1;  // trailing NULLs are not encoded
+// The same encoding as CanonicalRow, appended to `out` in one pass over SQLite's values (a
+// NULL is written, then cut off again when no value follows it). This runs once per sealed
+// row in verify, so it calls SQLite as little as it can (one type, blob and length per value)
+// and writes through ByteBuffer::Grow rather than an append call per piece.
+void AppendRecord(ByteBuffer& out, int argc, sqlite3_value** argv) {
+  out.Append(kRecordPrefix);
+  size_t end = out.size();  // after the last value that is not NULL
   for (int i = 0; i < argc; ++i) {
-    types[i] = sqlite3_value_type(argv[i]);
-    switch (types[i]) {
-      case SQLITE_INTEGER:
-      case SQLITE_FLOAT:
-        size += 9;
-        break;
-      case SQLITE_TEXT:
-      case SQLITE_BLOB:
-        size += 5 + static_cast<size_t>(sqlite3_value_bytes(argv[i]));
-        break;
-      default:
-        size += 1;
-        continue;
-    }
-    last = i;
-  }
-  if (buf->size() < size) buf->resize(std::max(size, 2 * buf->size()));
-  char* p = buf->data();
-  std::memcpy(p, kRecordPrefix.data(), kRecordPrefix.size());
-  p += kRecordPrefix.size();
-  for (int i = 0; i <= last; ++i) {
     sqlite3_value* v = argv[i];
-    switch (types[i]) {
+    const int type = sqlite3_value_type(v);
+    char* p = nullptr;
+    switch (type) {
       case SQLITE_INTEGER:
-        *p = '\x01';
+        p = out.Grow(9);
+        p[0] = '\x01';
         StoreU64Be(p + 1, static_cast<uint64_t>(sqlite3_value_int64(v)));
-        p += 9;
         break;
       case SQLITE_FLOAT:
-        *p = '\x02';
+        p = out.Grow(9);
+        p[0] = '\x02';
         StoreU64Be(p + 1, std::bit_cast<uint64_t>(sqlite3_value_double(v)));
-        p += 9;
         break;
       case SQLITE_TEXT:
       case SQLITE_BLOB: {
-        *p = types[i] == SQLITE_TEXT ? '\x03' : '\x04';
         // value_blob on a TEXT value returns its bytes as stored, without conversion.
         const void* bytes = sqlite3_value_blob(v);
         const auto len = static_cast<size_t>(sqlite3_value_bytes(v));
+        p = out.Grow(5 + len);
+        p[0] = type == SQLITE_TEXT ? '\x03' : '\x04';
         StoreU32Be(p + 1, static_cast<uint32_t>(len));
         if (len != 0) std::memcpy(p + 5, bytes, len);
-        p += 5 + len;
         break;
       }
       default:
-        *p++ = '\0';
+        out.Append('\0');
+        continue;
     }
+    end = out.size();
   }
-  const auto len = static_cast<size_t>(p - buf->data());
-  // Transient: SQLite copies the bytes, so two calls in one row do not share the buffer.
-  sqlite3_result_blob(ctx, buf->data(), static_cast<int>(len), SQLITE_TRANSIENT);
+  out.Truncate(end);
 }
+
+void RecordFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  auto* buf = static_cast<ByteBuffer*>(sqlite3_user_data(ctx));
+  buf->Clear();
+  AppendRecord(*buf, argc, argv);
+  // Transient: SQLite copies the bytes, so two calls in one row do not share the buffer.
+  sqlite3_result_blob(ctx, buf->data(), static_cast<int>(buf->size()), SQLITE_TRANSIENT);
+}
+
+// vigil_record_into(id, col_1, ..., col_k): the encoding of the columns, into the sink.
+void RecordIntoFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  auto* sink = static_cast<RecordSink*>(sqlite3_user_data(ctx));
+  if (argc < 1) {
+    sqlite3_result_error(ctx, "vigil_record_into: no row id", -1);
+    return;
+  }
+  sink->row_id = sqlite3_value_int64(argv[0]);
+  AppendRecord(sink->batch->Open(), argc - 1, argv + 1);
+  sqlite3_result_null(ctx);
+}
+
+// Direct-only: a view or trigger planted in a store cannot call them.
+constexpr int kFunctionFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
 
 }  // namespace
 
 Status RegisterRecordFunction(Database& db) {
-  // Direct-only: a view or trigger planted in a store cannot call it.
-  const int rc = sqlite3_create_function_v2(db.handle(), "vigil_record", -1,
-                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
-                                            new std::string, RecordFunction, nullptr, nullptr,
-                                            [](void* p) { delete static_cast<std::string*>(p); });
+  const int rc = sqlite3_create_function_v2(db.handle(), "vigil_record", -1, kFunctionFlags,
+                                            new ByteBuffer, RecordFunction, nullptr, nullptr,
+                                            [](void* p) { delete static_cast<ByteBuffer*>(p); });
   if (rc != SQLITE_OK) {
     return MakeError(ErrorCode::kStore,
                      std::string("cannot register vigil_record: ") + sqlite3_errmsg(db.handle()));
+  }
+  return {};
+}
+
+Status RegisterRecordSink(Database& db, RecordSink* sink) {
+  // Not deterministic: it has an effect, so SQLite must call it for every row.
+  const int rc = sqlite3_create_function_v2(db.handle(), "vigil_record_into", -1,
+                                            SQLITE_UTF8 | SQLITE_DIRECTONLY, sink,
+                                            RecordIntoFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    return MakeError(ErrorCode::kStore, std::string("cannot register vigil_record_into: ") +
+                                            sqlite3_errmsg(db.handle()));
   }
   return {};
 }

@@ -83,12 +83,34 @@ class CanonicalRow {
 };
 
 class Database;
+}  // namespace vigil::store
+namespace vigil::crypto {
+class HashBatch;
+}  // namespace vigil::crypto
+namespace vigil::store {
 
 // Registers the SQL function vigil_record(value, ...) on `db`: the record encoding of its
 // arguments, as a BLOB valid until the next call. The verifier selects
 // `vigil_record(col_1, ..., col_k)` instead of the k columns: SQLite hands the values to it
 // directly, which saves k API calls per row.
 Status RegisterRecordFunction(Database& db);
+
+// Where vigil_record_into writes: the batch the encoding goes to, and the id of the row whose
+// encoding is open there.
+struct RecordSink {
+  crypto::HashBatch* batch = nullptr;
+  int64_t row_id = 0;
+};
+
+// Registers vigil_record_into(id, value, ...) on `db`: appends the same encoding as
+// vigil_record(value, ...) to sink->batch as its open message (crypto::HashBatch::Open), sets
+// sink->row_id to `id`, and returns NULL. The caller keeps a row's encoding with Close(), or
+// leaves it to be dropped by the next call. verify reads rows this way: the bytes go straight
+// to where they are hashed, with no copy by SQLite. This relies on SQLite calling it as each
+// row is stepped, which holds for a scan in id order without a sorter; the caller checks
+// row_id against the row it stepped. `sink` is borrowed: it must outlive every statement
+// that calls the function.
+Status RegisterRecordSink(Database& db, RecordSink* sink);
 
 // Appends the link encoding of one chain entry to `out` (the verifier batches many).
 void AppendChainLink(std::string& out, const crypto::Digest& prev, int64_t seq,

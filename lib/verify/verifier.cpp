@@ -139,7 +139,9 @@ class RangeSweep {
   }
 
   Status Run(Range range) {
-    Status s = ReadPrevious(range);
+    // Row encodings go from SQLite straight into rows_ where they can (PrepareRows).
+    Status s = store::RegisterRecordSink(db_, &sink_);
+    if (s.ok()) s = ReadPrevious(range);
     if (!s.ok()) return s;
     auto stmt = db_.Prepare(
         "SELECT seq, tbl, row_id, record_hash, chain_hash FROM chain "
@@ -373,10 +375,18 @@ class RangeSweep {
     rows_.Clear();
   }
 
-  // The query that reads a run of rows: each row's id and its record encoding, built inside
-  // SQLite by vigil_record over every column after id as the table has them now (a column a
-  // forger added changes the encoding too).
-  Result<Statement> PrepareRows(const std::string& table) {
+  // The query that reads a run of rows: each row's id and its record encoding, over every
+  // column after id as the table has them now (a column a forger added changes the encoding
+  // too). Where id is the rowid, the scan steps in id order and vigil_record_into writes each
+  // encoding straight into rows_ as its row is stepped (in_place); a table rebuilt without
+  // that (a forger's CREATE TABLE AS, a view) could be read through a sorter, which would
+  // call the function for every row before the first one is returned, so such a table is
+  // read with vigil_record, one copied BLOB per row.
+  struct RowQuery {
+    Statement stmt;
+    bool in_place;
+  };
+  Result<RowQuery> PrepareRows(const std::string& table) {
     // The table name is from our own list; column names come from the store's schema, so
     // they are quoted as identifiers.
     auto probe = db_.Prepare("SELECT * FROM " + table + " LIMIT 0", "read " + table);
@@ -384,17 +394,31 @@ class RangeSweep {
     std::string columns;
     const int n = sqlite3_column_count(probe->handle());
     for (int c = 1; c < n; ++c) {
-      if (c > 1) columns += ", ";
-      columns += '"';
+      columns += ", \"";
       for (const char* p = sqlite3_column_name(probe->handle(), c); p && *p; ++p) {
         if (*p == '"') columns += '"';
         columns += *p;
       }
       columns += '"';
     }
-    return db_.Prepare("SELECT id, vigil_record(" + columns + ") FROM " + table +
-                           " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-                       "read " + table);
+    auto alias = db_.Prepare(
+        "SELECT count(*) = 1 AND max(pk = 1 AND name = 'id' AND upper(type) = 'INTEGER') "
+        "FROM pragma_table_info(?1) WHERE pk > 0",
+        "read the key of " + table);
+    if (!alias) return alias.error();
+    Status s = alias->BindText(1, table);
+    if (!s.ok()) return s.error();
+    auto row = alias->Step();
+    if (!row) return row.error();
+    const bool in_place = *row && alias->ColumnInteger(0) == 1;
+    auto stmt = db_.Prepare(
+        "SELECT id, " +
+            (in_place ? "vigil_record_into(id" + columns
+                      : "vigil_record(" + (columns.empty() ? columns : columns.substr(2))) +
+            ") FROM " + table + " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+        "read " + table);
+    if (!stmt) return stmt.error();
+    return RowQuery{std::move(*stmt), in_place};
   }
 
   // Merges entries[begin, end), whose row ids are consecutive, with the rows they claim.
@@ -402,12 +426,13 @@ class RangeSweep {
   Status MergeRun(const char* table, bool exists, const std::vector<Entry>& all, size_t begin,
                   size_t end) {
     const std::span<const Entry> entries(all.data() + begin, end - begin);
-    std::optional<Statement>& rows = row_stmts_[table];
-    if (exists && !rows) {
+    std::optional<RowQuery>& query = row_stmts_[table];
+    if (exists && !query) {
       auto prepared = PrepareRows(table);
       if (!prepared) return prepared.error();
-      rows = std::move(*prepared);
+      query = std::move(*prepared);
     }
+    Statement* rows = query ? &query->stmt : nullptr;
     bool have_row = false;
     if (rows) {
       rows->Reset();
@@ -431,7 +456,15 @@ class RangeSweep {
       }
       ++out_.rows;
       if (e < entries.size() && entries[e].row_id == row_id) {
-        rows_.Add(rows->ColumnBlob(1));
+        if (!query->in_place) {
+          rows_.Add(rows->ColumnBlob(1));
+        } else if (sink_.row_id == row_id) {
+          rows_.Close();  // keep the encoding vigil_record_into wrote for this row
+        } else {
+          return MakeError(ErrorCode::kInternal, std::string("rows of ") + table +
+                                                     " were encoded out of order (row " +
+                                                     std::to_string(row_id) + ")");
+        }
         pending_rows_.push_back({entries[e].seq, row_id, table, &entries[e]});
         if (pending_rows_.size() == kRowBatch) CheckRowHashes();
         for (++e; e < entries.size() && entries[e].row_id == row_id; ++e) {
@@ -463,12 +496,13 @@ class RangeSweep {
   std::vector<std::pair<int64_t, int64_t>> last_of_table_;
   std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> last_of_unknown_;
   std::vector<std::vector<Entry>> by_table_;
-  std::map<std::string, std::optional<Statement>> row_stmts_;
+  std::map<std::string, std::optional<RowQuery>> row_stmts_;
   std::vector<std::string> table_names_;  // every table name an entry named
   uint32_t last_name_ = 0;
   crypto::HashBatch links_;
   std::vector<PendingLink> pending_links_;
   crypto::HashBatch rows_;
+  store::RecordSink sink_{&rows_, 0};
   std::vector<PendingRow> pending_rows_;
 };
 

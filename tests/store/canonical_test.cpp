@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "core/encoding.h"
+#include "crypto/sha256_many.h"
 #include "store/database.h"
 #include "support/test_support.h"
 
@@ -55,10 +56,10 @@ TEST_CASE("CanonicalRow drops trailing NULLs but keeps inner ones", "[store]") {
   CHECK(t.Bytes() != bl.Bytes());
 }
 
-TEST_CASE("vigil_record() in SQL gives CanonicalRow's bytes", "[store]") {
-  // The verifier reads each row's encoding through this function: it must be the encoding
-  // ChainWriter seals, for every storage class, inner and trailing NULLs included.
-  testing::TempDir dir;
+namespace {
+
+// A new SQLite file in `dir` with vigil_record registered.
+Database OpenWithRecordFunction(const testing::TempDir& dir) {
   const std::string path = dir.File("f.db");
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
@@ -66,7 +67,17 @@ TEST_CASE("vigil_record() in SQL gives CanonicalRow's bytes", "[store]") {
   auto db = Database::Open(path, Database::Mode::kReadWrite);
   REQUIRE(db);
   REQUIRE(RegisterRecordFunction(*db).ok());
-  auto stmt = db->Prepare(
+  return std::move(*db);
+}
+
+}  // namespace
+
+TEST_CASE("vigil_record() in SQL gives CanonicalRow's bytes", "[store]") {
+  // The verifier reads each row's encoding through this function: it must be the encoding
+  // ChainWriter seals, for every storage class, inner and trailing NULLs included.
+  testing::TempDir dir;
+  Database db = OpenWithRecordFunction(dir);
+  auto stmt = db.Prepare(
       "SELECT vigil_record(-2, NULL, 1.5, 'h\xc3\xa9', x'0001', NULL, NULL), vigil_record(), "
       "vigil_record(NULL), vigil_record(7, NULL, '')",
       "test");
@@ -92,8 +103,48 @@ TEST_CASE("vigil_record() in SQL gives CanonicalRow's bytes", "[store]") {
   CHECK(ToHex(stmt->ColumnBlob(3)) == ToHex(inner.Bytes()));
 
   // A view or trigger planted in a store cannot call it.
-  REQUIRE(db->Exec("CREATE VIEW planted AS SELECT vigil_record(1) AS r", "test").ok());
-  auto planted = db->Prepare("SELECT r FROM planted", "test");
+  REQUIRE(db.Exec("CREATE VIEW planted AS SELECT vigil_record(1) AS r", "test").ok());
+  auto planted = db.Prepare("SELECT r FROM planted", "test");
+  const bool refused = !planted || !planted->Step();
+  CHECK(refused);
+}
+
+TEST_CASE("vigil_record_into() writes vigil_record's bytes into its sink", "[store]") {
+  // verify's fast path: the encoding lands in the hash batch, the first argument (the row id)
+  // is noted, and an encoding the caller did not keep is dropped by the next call.
+  testing::TempDir dir;
+  Database db = OpenWithRecordFunction(dir);
+  crypto::HashBatch batch;
+  RecordSink sink{&batch, 0};
+  REQUIRE(RegisterRecordSink(db, &sink).ok());
+  REQUIRE(db.Exec("CREATE TABLE t(id INTEGER PRIMARY KEY, a, b, c);"
+                  "INSERT INTO t VALUES (1, -2, NULL, 'x'), (2, 1.5, x'00ff', NULL),"
+                  " (3, NULL, NULL, NULL)",
+                  "test")
+              .ok());
+  auto stmt = db.Prepare(
+      "SELECT id, vigil_record(a, b, c), vigil_record_into(id, a, b, c) FROM t ORDER BY id",
+      "test");
+  REQUIRE(stmt);
+  std::vector<std::string> expected;
+  while (*stmt->Step()) {
+    CHECK(sink.row_id == stmt->ColumnInteger(0));
+    expected.emplace_back(stmt->ColumnBlob(1));
+    if (stmt->ColumnInteger(0) != 2) batch.Close();  // row 2's encoding is not kept
+  }
+  REQUIRE(expected.size() == 3);
+  REQUIRE(batch.size() == 2);
+  auto many = crypto::Sha256Many::Create(crypto::Sha256Backend::kOpenSsl);
+  REQUIRE(many);
+  batch.Run(*many);
+  auto sha = crypto::Sha256::Create();
+  REQUIRE(sha);
+  CHECK(batch.digest(0) == sha->Hash(expected[0]));
+  CHECK(batch.digest(1) == sha->Hash(expected[2]));
+  CHECK(expected[2] == std::string_view("vigil-record-v1\0", 16));
+
+  REQUIRE(db.Exec("CREATE VIEW planted AS SELECT vigil_record_into(1, 2) AS r", "test").ok());
+  auto planted = db.Prepare("SELECT r FROM planted", "test");
   const bool refused = !planted || !planted->Step();
   CHECK(refused);
 }

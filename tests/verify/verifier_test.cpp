@@ -155,6 +155,24 @@ TEST_CASE("verify reads a column a forger added, whatever its name", "[verify]")
   CHECK(s.problems.front().row_id == 9);
 }
 
+TEST_CASE("verify reads a table rebuilt without its rowid key in id order", "[verify]") {
+  // CREATE TABLE AS makes `id` an ordinary column, so SQLite sorts to answer ORDER BY id and
+  // evaluates every row's encoding before returning the first: the verifier must not pair a
+  // row with another row's encoding (the in-place path would; it reads such tables by copy).
+  Fixture f;
+  RawSql(f.path,
+         "CREATE TABLE t2 AS SELECT * FROM events; DROP TABLE events; "
+         "ALTER TABLE t2 RENAME TO events");
+  auto clean = f.Verify();
+  CHECK(clean.verified);
+  CHECK(clean.problems_total == 0);
+  RawSql(f.path, "UPDATE events SET user_name = 'mallory' WHERE id = 40");
+  auto s = f.Verify();
+  CheckFirst(s, ProblemKind::kModified, f.SeqOf("events", 40));
+  CHECK(s.problems_total == 1);
+  CHECK(s.problems.front().row_id == 40);
+}
+
 TEST_CASE("verify finds a changed incident and a changed REAL score", "[verify]") {
   Fixture f;
   RawSql(f.path, "UPDATE incidents SET title = 'nothing to see' WHERE id = 2");
