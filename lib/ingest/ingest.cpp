@@ -169,14 +169,26 @@ class Writer {
   // Returns the writing thread's error, if it has failed.
   Status Flush() {
     if (!keyer_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed while keying records");
-    std::unique_lock<std::mutex> lock(mu_);
-    // At most one batch waits: parsing may run ahead of writing, but not without bound.
-    cv_.wait(lock, [&] { return queue_.empty() || !error_.ok(); });
-    if (!error_.ok()) return error_;
-    if (pending_.empty()) return {};
-    queue_.push_back(std::move(pending_));
+    std::deque<std::vector<Pending>> spent;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      // At most one batch waits: parsing may run ahead of writing, but not without bound.
+      cv_.wait(lock, [&] { return queue_.empty() || !error_.ok(); });
+      if (!error_.ok()) return error_;
+      spent.swap(spent_);
+      if (!pending_.empty()) {
+        queue_.push_back(std::move(pending_));
+        cv_.notify_all();
+      }
+    }
+    // Written batches come back to be freed here, on the thread that allocated their strings:
+    // glibc frees another thread's blocks slowly, and the writing thread is the busier one.
+    // The first one's capacity is kept for the next batch.
     pending_.clear();
-    cv_.notify_all();
+    if (!spent.empty()) {
+      pending_ = std::move(spent.front());
+      pending_.clear();
+    }
     return {};
   }
 
@@ -221,13 +233,14 @@ class Writer {
       }
       cv_.notify_all();
       Status s = WriteBatch(batch);
+      std::lock_guard<std::mutex> lock(mu_);
       if (!s.ok()) {
-        std::lock_guard<std::mutex> lock(mu_);
         error_ = s;
         queue_.clear();
         cv_.notify_all();
         return;
       }
+      spent_.push_back(std::move(batch));  // freed by the parsing thread (Flush)
     }
   }
 
@@ -269,6 +282,7 @@ class Writer {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::vector<Pending>> queue_;
+  std::deque<std::vector<Pending>> spent_;  // written batches, to be freed by the parser
   bool done_ = false;
   Status error_;
   std::thread thread_{[this] { WriteLoop(); }};  // last member: starts when all others exist

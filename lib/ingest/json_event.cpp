@@ -46,10 +46,70 @@ bool IsDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// The top-level keys of one record in a small open-addressing table, built once: each of the
+// hundred or so candidate names a mapping tries then costs one probe instead of a comparison
+// with every key (at_key scans the object). An object with more keys than the table holds is
+// left to at_key (complete() is false).
+class KeyIndex {
+ public:
+  explicit KeyIndex(object obj) {
+    std::fill(std::begin(tags_), std::end(tags_), 0u);
+    size_t count = 0;
+    for (auto field : obj) {
+      if (++count > kMaxKeys) {
+        complete_ = false;
+        return;
+      }
+      const std::string_view key = field.key;
+      size_t slot = Hash(key) & (kSlots - 1);
+      const uint32_t tag = Tag(key);
+      // Keys are unique (duplicates were rejected), so a free slot is always found.
+      while (tags_[slot] != 0) slot = (slot + 1) & (kSlots - 1);
+      tags_[slot] = tag;
+      keys_[slot] = key;
+      values_[slot] = field.value;
+    }
+  }
+
+  bool complete() const { return complete_; }
+
+  bool Find(std::string_view key, element& out) const {
+    const uint32_t tag = Tag(key);
+    for (size_t slot = Hash(key) & (kSlots - 1); tags_[slot] != 0;
+         slot = (slot + 1) & (kSlots - 1)) {
+      if (tags_[slot] == tag && keys_[slot] == key) {
+        out = values_[slot];
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  static constexpr size_t kSlots = 256;
+  static constexpr size_t kMaxKeys = 128;  // a load of at most one half keeps probes short
+
+  static uint32_t Hash(std::string_view key) {
+    uint32_t h = 2166136261u;  // FNV-1a
+    for (char c : key) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+    return h;
+  }
+  // Never 0 (an empty slot), and differs for most keys that share a slot.
+  static uint32_t Tag(std::string_view key) {
+    return static_cast<uint32_t>(key.size()) << 8 |
+           (key.empty() ? 1u : static_cast<uint8_t>(key[0])) | 0x80000000u;
+  }
+
+  uint32_t tags_[kSlots];
+  std::string_view keys_[kSlots];
+  element values_[kSlots];
+  bool complete_ = true;
+};
+
 // Typed lookups over one record; the first problem is kept as the record's reason.
 class Fields {
  public:
-  explicit Fields(object obj) : obj_(obj) {}
+  explicit Fields(object obj) : obj_(obj), index_(obj) {}
 
   // The first of `names` present and not null.
   std::optional<std::pair<std::string_view, element>> Find(Names names) const {
@@ -175,7 +235,24 @@ class Fields {
   }
 
  private:
-  std::optional<element> Lookup(std::string_view path) const { return LookupIn(obj_, path); }
+  // As LookupIn, with the record's own keys found through the index.
+  std::optional<element> Lookup(std::string_view path) const {
+    element e;
+    if (TopLevel(path, e)) return e;
+    for (size_t dot = path.find('.'); dot != std::string_view::npos;
+         dot = path.find('.', dot + 1)) {
+      object inner;
+      if (TopLevel(path.substr(0, dot), e) && e.get_object().get(inner) == simdjson::SUCCESS) {
+        if (auto found = LookupIn(inner, path.substr(dot + 1))) return found;
+      }
+    }
+    return std::nullopt;
+  }
+
+  bool TopLevel(std::string_view key, element& e) const {
+    if (index_.complete()) return index_.Find(key, e);
+    return obj_.at_key(key).get(e) == simdjson::SUCCESS;
+  }
 
   // A flat key first ("id.orig_h"), then each split point as a nested object
   // ("winlog.event_data.IpAddress" -> winlog -> event_data -> IpAddress).
@@ -194,6 +271,7 @@ class Fields {
   }
 
   object obj_;
+  KeyIndex index_;
   std::string error_;
   bool numbers_as_text_ = false;
 };
@@ -577,29 +655,35 @@ void MapCef(Fields& f, Event& ev) {
 
 // Keys of every object in the record, checked for repeats: JSON leaves their meaning open,
 // and two readers would see two different records.
-Status CheckDuplicateKeys(element e) {
-  std::vector<std::string_view> keys;
+// `keys` is scratch shared by the whole recursion (each object sorts only its own tail), so a
+// record costs no allocation per object.
+Status CheckDuplicateKeys(element e, std::vector<std::string_view>& keys) {
   object obj;
   simdjson::dom::array arr;
+  const size_t first = keys.size();
   if (e.get_object().get(obj) == simdjson::SUCCESS) {
     for (auto field : obj) {
-      keys.push_back(field.key);
-      Status inner = CheckDuplicateKeys(field.value);
+      Status inner = CheckDuplicateKeys(field.value, keys);
       if (!inner.ok()) return inner;
+      keys.push_back(field.key);
     }
   } else if (e.get_array().get(arr) == simdjson::SUCCESS) {
     for (element item : arr) {
-      Status inner = CheckDuplicateKeys(item);
+      Status inner = CheckDuplicateKeys(item, keys);
       if (!inner.ok()) return inner;
     }
   }
-  if (keys.size() < 2) return {};
-  std::sort(keys.begin(), keys.end());
-  for (size_t i = 1; i < keys.size(); ++i) {
-    if (keys[i] == keys[i - 1]) {
-      return MakeError(ErrorCode::kBadInput, "duplicate key \"" + std::string(keys[i]) + "\"");
-    }
+  if (keys.size() - first < 2) {
+    keys.resize(first);
+    return {};
   }
+  const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(first);
+  std::sort(begin, keys.end());
+  const auto dup = std::adjacent_find(begin, keys.end());
+  if (dup != keys.end()) {
+    return MakeError(ErrorCode::kBadInput, "duplicate key \"" + std::string(*dup) + "\"");
+  }
+  keys.resize(first);
   return {};
 }
 
@@ -633,6 +717,7 @@ const char* FlavorName(JsonFlavor flavor) {
 
 struct JsonEventParser::Impl {
   simdjson::dom::parser parser;
+  std::vector<std::string_view> keys;  // CheckDuplicateKeys' scratch
 };
 
 JsonEventParser::JsonEventParser() : impl_(std::make_unique<Impl>()) {}
@@ -651,7 +736,8 @@ Status JsonEventParser::Parse(std::string_view text, JsonFlavor flavor, int64_t 
     return MakeError(ErrorCode::kBadInput,
                      std::string("not a JSON object but ") + TypeName(doc.type()));
   }
-  Status dup = CheckDuplicateKeys(doc);
+  impl_->keys.clear();
+  Status dup = CheckDuplicateKeys(doc, impl_->keys);
   if (!dup.ok()) return dup;
 
   out = Event{};

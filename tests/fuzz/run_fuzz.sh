@@ -13,6 +13,8 @@
 # then (kill -STOP, to free a core for a benchmark) needs a longer one than the pauses.
 # FUZZ_FLAGS adds libFuzzer flags to every target: -entropic=0 doubles the rule loader's
 # executions per second (entropic scheduling spends 40% of its time counting features).
+# Anything a target finds (crash-*, leak-*, timeout-*, slow-unit-*) is kept in
+# BUILD_DIR/artifacts; a slow unit seen while the campaign was paused is not a finding.
 set -euo pipefail
 seconds=${1:-60}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,6 +26,9 @@ if [ -n "$runs" ]; then limit=(-runs="$runs"); fi
 max_len=${MAX_LEN:-}
 timeout=${TIMEOUT:-10}
 read -r -a extra <<<"${FUZZ_FLAGS:-}"
+# Crash, leak, timeout and slow-unit files go to BUILD_DIR/artifacts, not the current folder.
+mkdir -p "$build/artifacts"
+extra+=(-artifact_prefix="$build/artifacts/")
 len() { echo "-max_len=${max_len:-$1}"; }
 want() { [[ " $targets " == *" $1 "* ]]; }
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -610,3 +610,20 @@ TEST_CASE("JsonEventParser rejects duplicate keys inside nested objects too", "[
   CHECK(Reason(R"({"ts":"2026-11-14T00:00:00Z","user":{"name":"alice","name":"mallory"}})") ==
         R"(duplicate key "name")");
 }
+
+TEST_CASE("JsonEventParser finds fields the same way in records with many keys", "[ingest]") {
+  // Lookups go through an index of the record's keys (up to 128 of them); a record with more
+  // is searched key by key. Both must map alike, flat and nested names included, and a name
+  // that only shares a length and first letter with a present key must not match it.
+  for (int padding : {0, 100, 127, 200}) {
+    std::string text = R"({"ts":"2026-11-14T00:01:19.715Z","source":"auth","usex":"decoy",)";
+    for (int i = 0; i < padding; ++i) text += "\"pad" + std::to_string(i) + "\":" + "1,";
+    text += R"("source.ip":"203.0.113.9","destination":{"port":22},"user":{"name":"eve"}})";
+    INFO("padding keys: " << padding);
+    Event ev = ParseOk(text);
+    CHECK(Str(ev.user_name) == "eve");
+    CHECK(Str(ev.source_ip) == "203.0.113.9");
+    CHECK(Num(ev.destination_port) == 22);
+    CHECK(Str(ev.event_category) == "authentication");
+  }
+}
