@@ -3,7 +3,10 @@
 # figures in the issue note. Times vigil on gen_events.py's 1M-event file (311 MB) into a
 # durable store with the chain, against the sqlite3 CLI's own load of the same file measured
 # in the same run (the staging-table load of ../shared/bench/peers.sh, variant b), and reports
-# peak RSS at two sizes (it should not grow with the input).
+# peak RSS at two sizes (it should not grow with the input). It also times the floor: SQLite
+# alone copying the rows vigil stored (events and chain, with the store's own schema, indexes,
+# WAL and synchronous=FULL) into an empty store, with no parsing and no hashing. Ingest cannot
+# be faster than that floor on this machine's disk and kernel.
 #   tests/bench/ingest_bench.sh [--events 1000000] [--work /tmp/vigil-bench]
 set -euo pipefail
 events=1000000 work=/tmp/vigil-bench
@@ -54,8 +57,28 @@ rss_big=$(/usr/bin/time -f %M "$vigil" --db "$work/rss1.db" ingest --quiet "$fil
 rss_small=$(/usr/bin/time -f %M "$vigil" --db "$work/rss2.db" ingest --quiet "$small" 2>&1 >/dev/null | tail -1)
 rm -f "$work/rss1.db"* "$work/rss2.db"*
 "$vigil" --db "$work/vigil.db" verify --quiet
+sqlite3 "$work/vigil.db" .schema | grep -v sqlite_sequence > "$work/schema.sql"
+cat > "$work/floor.sql" <<SQL
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=FULL;
+PRAGMA cache_size=-32768;
+.read $work/schema.sql
+ATTACH '$work/vigil.db' AS src;
+BEGIN;
+INSERT INTO batches SELECT * FROM src.batches;
+INSERT INTO events SELECT * FROM src.events;
+INSERT INTO chain SELECT * FROM src.chain;
+COMMIT;
+SQL
+rm -f "$work/floor.db"*
+t_floor=$(secs sh -c "sqlite3 '$work/floor.db' < '$work/floor.sql'")
+floor_mb=$(( $(stat -c %s "$work/floor.db") / 1000000 ))
+cli_mb=$(( $(stat -c %s "$work/sqlite.db") / 1000000 ))
+rm -f "$work/floor.db"*
 printf 'sqlite3 CLI load: %.1f s = %.0f rows/s\n' "$t_sqlite" "$(echo "$events / $t_sqlite" | bc -l)"
 printf 'vigil ingest:     %.1f s = %.0f events/s (durable, chained, verified after)\n' \
   "$t_vigil" "$(echo "$events / $t_vigil" | bc -l)"
 printf 'speed vigil/sqlite3: %.2f (target >= 2.5)\n' "$(echo "$t_sqlite / $t_vigil" | bc -l)"
+printf 'floor, SQLite copying the stored rows: %.1f s (%d MB store; the sqlite3 CLI store: %d MB)\n' \
+  "$t_floor" "$floor_mb" "$cli_mb"
 echo "peak RSS: ${rss_small} KiB at $((events / 5)) events, ${rss_big} KiB at $events events"
