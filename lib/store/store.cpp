@@ -114,6 +114,12 @@ Result<Database> OpenStore(const std::string& path, StoreAccess access) {
     }
     return s.error();
   }
+  // The version and, below, the table count of an unversioned file are read in one snapshot:
+  // a second vigil creating the same store may commit its first migration between two separate
+  // reads, and its new tables would then look like another program's database (seen in CTest
+  // ingest.crash_and_concurrency: one of two concurrent ingests of a new store exited 4).
+  auto snapshot = Transaction::Begin(*db, Transaction::Kind::kDeferred);
+  if (!snapshot) return snapshot.error();
   auto version = SchemaVersionOf(*db);
   if (!version) {
     return MakeError(ErrorCode::kStore, "not a vigil store: " + version.error().message, path);
@@ -140,6 +146,8 @@ Result<Database> OpenStore(const std::string& path, StoreAccess access) {
   }
   if (access == StoreAccess::kRead) {
     if (*version == 0) return MakeError(ErrorCode::kStore, "not a vigil store (empty)", path);
+    s = snapshot->Commit();
+    if (!s.ok()) return s.error();
     return db;
   }
   if (*version == 0) {
@@ -152,6 +160,8 @@ Result<Database> OpenStore(const std::string& path, StoreAccess access) {
                        "not a vigil store (an SQLite database with other tables)", path);
     }
   }
+  s = snapshot->Commit();  // Migrate takes the write lock and reads the version again
+  if (!s.ok()) return s.error();
   s = Migrate(*db);
   if (!s.ok()) return s.error();
   s = EnsureIdentity(*db);
