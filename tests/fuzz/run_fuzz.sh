@@ -13,6 +13,9 @@
 # then (kill -STOP, to free a core for a benchmark) needs a longer one than the pauses.
 # FUZZ_FLAGS adds libFuzzer flags to every target: -entropic=0 doubles the rule loader's
 # executions per second (entropic scheduling spends 40% of its time counting features).
+# JOBS (default 1) runs that many processes per target on one corpus (libFuzzer reloads it, so
+# they share what each finds); with RUNS each runs RUNS/JOBS inputs, and every one must end
+# cleanly. Their logs are BUILD_DIR/fuzz_TARGET.log, fuzz_TARGET_2.log, ...
 # Anything a target finds (crash-*, leak-*, timeout-*, slow-unit-*) is kept in
 # BUILD_DIR/artifacts; a slow unit seen while the campaign was paused is not a finding.
 set -euo pipefail
@@ -30,6 +33,23 @@ read -r -a extra <<<"${FUZZ_FLAGS:-}"
 mkdir -p "$build/artifacts"
 extra+=(-artifact_prefix="$build/artifacts/")
 len() { echo "-max_len=${max_len:-$1}"; }
+jobs_n=${JOBS:-1}
+# fuzz NAME MAX_LEN CORPUS: JOBS processes of fuzz_NAME on CORPUS; the first one's log tail is
+# printed; fails if any process fails.
+fuzz() {
+  local name=$1 corpus=$3 each=("${limit[@]}") pids=() rc=0 j
+  if [ -n "$runs" ]; then each=(-runs=$(((runs + jobs_n - 1) / jobs_n))); fi
+  local args=("${each[@]}" "$(len "$2")" ${extra[@]+"${extra[@]}"} -timeout="$timeout"
+              -rss_limit_mb=2048 -print_final_stats=1 "$corpus")
+  for j in $(seq 2 "$jobs_n"); do
+    "$build/tests/fuzz/fuzz_$name" "${args[@]}" > "$build/fuzz_${name}_$j.log" 2>&1 &
+    pids+=($!)
+  done
+  "$build/tests/fuzz/fuzz_$name" "${args[@]}" 2>&1 | tee "$build/fuzz_$name.log" | tail -15 ||
+    rc=1
+  for j in ${pids[@]+"${pids[@]}"}; do wait "$j" || rc=1; done
+  return "$rc"
+}
 want() { [[ " $targets " == *" $1 "* ]]; }
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DVIGIL_FUZZ=ON -DVIGIL_SANITIZE=address,undefined -DVIGIL_BUILD_TESTS=OFF >/dev/null
@@ -60,10 +80,7 @@ fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 want ingest_parsers && echo "== fuzz_ingest_parsers"
-want ingest_parsers && "$build/tests/fuzz/fuzz_ingest_parsers" "${limit[@]}" "$(len 65536)" \
-  ${extra[@]+"${extra[@]}"} -timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1 \
-  "$corpus" 2>&1 \
-  | tee "$build/fuzz_ingest_parsers.log" | tail -15
+want ingest_parsers && fuzz ingest_parsers 65536 "$corpus"
 
 # The rule loader: seeded with the built-in pack and the real Sigma rules when they are there.
 rules=$build/corpus/rule_loader
@@ -76,10 +93,7 @@ if [ -d "$sigma" ]; then
   done
 fi
 want rule_loader && echo "== fuzz_rule_loader"
-want rule_loader && "$build/tests/fuzz/fuzz_rule_loader" "${limit[@]}" "$(len 16384)" \
-  ${extra[@]+"${extra[@]}"} -timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1 \
-  "$rules" 2>&1 \
-  | tee "$build/fuzz_rule_loader.log" | tail -15
+want rule_loader && fuzz rule_loader 16384 "$rules"
 
 # Every other input: the configuration file, checkpoints and keys, a stored model, times and
 # addresses, the report's escaping. Seeds: the sample config, a checkpoint body, a one-tree
@@ -105,8 +119,5 @@ printf '\x03::ffff:10.0.0.1%%eth0' > "$other/ip"
 printf '\x04{"Hashes":"SHA1=1A1A10B819F321B91B47D7DD73668406A15992DB,MD5=CC85D7649546D3C0B1607F761B73FEC2"}' \
   > "$other/hashes"
 want other_inputs && echo "== fuzz_other_inputs"
-want other_inputs && "$build/tests/fuzz/fuzz_other_inputs" "${limit[@]}" "$(len 16384)" \
-  ${extra[@]+"${extra[@]}"} -timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1 \
-  "$other" 2>&1 \
-  | tee "$build/fuzz_other_inputs.log" | tail -15
+want other_inputs && fuzz other_inputs 16384 "$other"
 exit 0  # a target left out by TARGETS is not a failure
