@@ -29,7 +29,6 @@ class ByteBuffer {
 
   const char* data() const { return data_.get(); }
   size_t size() const { return size_; }
-  std::string_view view() const { return {data_.get(), size_}; }
 
  private:
   void Reserve(size_t need) {

@@ -235,36 +235,25 @@ class Fields {
   }
 
  private:
-  // As LookupIn, with the record's own keys found through the index.
   std::optional<element> Lookup(std::string_view path) const {
-    element e;
-    if (TopLevel(path, e)) return e;
-    for (size_t dot = path.find('.'); dot != std::string_view::npos;
-         dot = path.find('.', dot + 1)) {
-      object inner;
-      if (TopLevel(path.substr(0, dot), e) && e.get_object().get(inner) == simdjson::SUCCESS) {
-        if (auto found = LookupIn(inner, path.substr(dot + 1))) return found;
-      }
-    }
-    return std::nullopt;
-  }
-
-  bool TopLevel(std::string_view key, element& e) const {
-    if (index_.complete()) return index_.Find(key, e);
-    return obj_.at_key(key).get(e) == simdjson::SUCCESS;
+    return LookupIn(obj_, &index_, path);
   }
 
   // A flat key first ("id.orig_h"), then each split point as a nested object
-  // ("winlog.event_data.IpAddress" -> winlog -> event_data -> IpAddress).
-  static std::optional<element> LookupIn(object obj, std::string_view path) {
+  // ("winlog.event_data.IpAddress" -> winlog -> event_data -> IpAddress). `index`, when given
+  // and complete, holds `obj`'s keys (the record's own); nested objects are scanned.
+  static std::optional<element> LookupIn(object obj, const KeyIndex* index, std::string_view path) {
+    auto key = [&](std::string_view name, element& e) {
+      if (index != nullptr && index->complete()) return index->Find(name, e);
+      return obj.at_key(name).get(e) == simdjson::SUCCESS;
+    };
     element e;
-    if (obj.at_key(path).get(e) == simdjson::SUCCESS) return e;
+    if (key(path, e)) return e;
     for (size_t dot = path.find('.'); dot != std::string_view::npos;
          dot = path.find('.', dot + 1)) {
       object inner;
-      if (obj.at_key(path.substr(0, dot)).get(e) == simdjson::SUCCESS &&
-          e.get_object().get(inner) == simdjson::SUCCESS) {
-        if (auto found = LookupIn(inner, path.substr(dot + 1))) return found;
+      if (key(path.substr(0, dot), e) && e.get_object().get(inner) == simdjson::SUCCESS) {
+        if (auto found = LookupIn(inner, nullptr, path.substr(dot + 1))) return found;
       }
     }
     return std::nullopt;

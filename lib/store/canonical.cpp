@@ -115,32 +115,29 @@ void RecordIntoFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_null(ctx);
 }
 
-// Direct-only: a view or trigger planted in a store cannot call them.
-constexpr int kFunctionFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
-
-}  // namespace
-
-Status RegisterRecordFunction(Database& db) {
-  const int rc = sqlite3_create_function_v2(db.handle(), "vigil_record", -1, kFunctionFlags,
-                                            new ByteBuffer, RecordFunction, nullptr, nullptr,
-                                            [](void* p) { delete static_cast<ByteBuffer*>(p); });
+// Direct-only: a view or trigger planted in a store cannot call either function.
+Status CreateFunction(Database& db, const char* name, int flags, void* user,
+                      void (*fn)(sqlite3_context*, int, sqlite3_value**), void (*destroy)(void*)) {
+  const int rc =
+      sqlite3_create_function_v2(db.handle(), name, -1, SQLITE_UTF8 | SQLITE_DIRECTONLY | flags,
+                                 user, fn, nullptr, nullptr, destroy);
   if (rc != SQLITE_OK) {
     return MakeError(ErrorCode::kStore,
-                     std::string("cannot register vigil_record: ") + sqlite3_errmsg(db.handle()));
+                     std::string("cannot register ") + name + ": " + sqlite3_errmsg(db.handle()));
   }
   return {};
 }
 
+}  // namespace
+
+Status RegisterRecordFunction(Database& db) {
+  return CreateFunction(db, "vigil_record", SQLITE_DETERMINISTIC, new ByteBuffer, RecordFunction,
+                        [](void* p) { delete static_cast<ByteBuffer*>(p); });
+}
+
 Status RegisterRecordSink(Database& db, RecordSink* sink) {
   // Not deterministic: it has an effect, so SQLite must call it for every row.
-  const int rc = sqlite3_create_function_v2(db.handle(), "vigil_record_into", -1,
-                                            SQLITE_UTF8 | SQLITE_DIRECTONLY, sink,
-                                            RecordIntoFunction, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) {
-    return MakeError(ErrorCode::kStore, std::string("cannot register vigil_record_into: ") +
-                                            sqlite3_errmsg(db.handle()));
-  }
-  return {};
+  return CreateFunction(db, "vigil_record_into", 0, sink, RecordIntoFunction, nullptr);
 }
 
 void AppendChainLink(std::string& out, const crypto::Digest& prev, int64_t seq,

@@ -394,7 +394,8 @@ class RangeSweep {
     std::string columns;
     const int n = sqlite3_column_count(probe->handle());
     for (int c = 1; c < n; ++c) {
-      columns += ", \"";
+      if (c > 1) columns += ", ";
+      columns += '"';
       for (const char* p = sqlite3_column_name(probe->handle(), c); p && *p; ++p) {
         if (*p == '"') columns += '"';
         columns += *p;
@@ -411,12 +412,12 @@ class RangeSweep {
     auto row = alias->Step();
     if (!row) return row.error();
     const bool in_place = *row && alias->ColumnInteger(0) == 1;
-    auto stmt = db_.Prepare(
-        "SELECT id, " +
-            (in_place ? "vigil_record_into(id" + columns
-                      : "vigil_record(" + (columns.empty() ? columns : columns.substr(2))) +
-            ") FROM " + table + " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-        "read " + table);
+    auto stmt =
+        db_.Prepare("SELECT id, " +
+                        (in_place ? "vigil_record_into(id" + (columns.empty() ? "" : ", " + columns)
+                                  : "vigil_record(" + columns) +
+                        ") FROM " + table + " WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+                    "read " + table);
     if (!stmt) return stmt.error();
     return RowQuery{std::move(*stmt), in_place};
   }
