@@ -2,9 +2,10 @@
 // SHA-256 of many independent messages at once. Verifying the chain hashes every sealed row
 // and every link (about 14 blocks per record); one message at a time, each 64-byte block waits
 // for the one before it. Side by side, one message per SIMD lane, the vector units run 16
-// (AVX-512) or 8 (AVX2) blocks in the time of a few. The backend is chosen at run time from
-// what the CPU offers; without AVX2 the messages go one by one through OpenSSL. Every backend
-// gives plain FIPS 180-4 SHA-256 (tests/crypto compares them with OpenSSL).
+// (AVX-512) or 8 (AVX2) blocks in the time of a few; with the SHA extensions (SHA-NI), two
+// messages' rounds interleave. The backend is chosen at run time from what the CPU offers;
+// with none of these the messages go one by one through OpenSSL. Every backend gives plain
+// FIPS 180-4 SHA-256 (tests/crypto compares them with OpenSSL).
 
 #include <span>
 #include <string>
@@ -17,11 +18,12 @@
 
 namespace vigil::crypto {
 
-enum class Sha256Backend { kOpenSsl, kAvx2, kAvx512 };
+enum class Sha256Backend { kOpenSsl, kAvx2, kAvx512, kShaNi };
 
 const char* Sha256BackendName(Sha256Backend backend);
-// The fastest backend this CPU and OS support. VIGIL_SHA256=openssl|avx2 in the environment
-// asks for a slower one (benchmarks compare them); a faster one than the CPU has is ignored.
+// The fastest backend this CPU and OS support, unless VIGIL_SHA256 in the environment names
+// another one it supports (openssl, avx2, avx512, shani: benchmarks compare them); a name the
+// CPU cannot run, or no known name, is ignored.
 Sha256Backend BestSha256Backend();
 bool Sha256BackendSupported(Sha256Backend backend);
 

@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     begin = end;
   }
   std::vector<Digest> out(count), reference(count);
-  for (Sha256Backend b : {Sha256Backend::kOpenSsl, Sha256Backend::kAvx2, Sha256Backend::kAvx512}) {
+  for (Sha256Backend b : {Sha256Backend::kOpenSsl, Sha256Backend::kAvx2, Sha256Backend::kAvx512,
+                          Sha256Backend::kShaNi}) {
     if (!Sha256BackendSupported(b)) {
       std::printf("%-8s not supported on this CPU\n", Sha256BackendName(b));
       continue;

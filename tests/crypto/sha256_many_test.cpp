@@ -3,6 +3,7 @@
 #include "crypto/sha256_many.h"
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <random>
 
 #include "core/encoding.h"
@@ -14,7 +15,8 @@ namespace {
 
 std::vector<Sha256Backend> Backends() {
   std::vector<Sha256Backend> out;
-  for (Sha256Backend b : {Sha256Backend::kOpenSsl, Sha256Backend::kAvx2, Sha256Backend::kAvx512}) {
+  for (Sha256Backend b : {Sha256Backend::kOpenSsl, Sha256Backend::kAvx2, Sha256Backend::kAvx512,
+                          Sha256Backend::kShaNi}) {
     if (Sha256BackendSupported(b)) {
       out.push_back(b);
     } else {
@@ -133,4 +135,22 @@ TEST_CASE("HashBatch hashes what was added, in order, and starts again after Cle
   batch.Run(*many);
   CHECK(DigestHex(batch.digest(0)) ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("VIGIL_SHA256 picks any backend the CPU runs and ignores the rest", "[crypto]") {
+  ::unsetenv("VIGIL_SHA256");
+  const Sha256Backend fastest = BestSha256Backend();
+  CHECK(Sha256BackendSupported(fastest));
+  for (Sha256Backend b : Backends()) {
+    ::setenv("VIGIL_SHA256", Sha256BackendName(b), 1);
+    CHECK(BestSha256Backend() == b);
+  }
+  for (Sha256Backend b : {Sha256Backend::kAvx2, Sha256Backend::kAvx512, Sha256Backend::kShaNi}) {
+    if (Sha256BackendSupported(b)) continue;
+    ::setenv("VIGIL_SHA256", Sha256BackendName(b), 1);
+    CHECK(BestSha256Backend() == fastest);
+  }
+  ::setenv("VIGIL_SHA256", "md5", 1);
+  CHECK(BestSha256Backend() == fastest);
+  ::unsetenv("VIGIL_SHA256");
 }
