@@ -157,8 +157,15 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
     if (!text) return text.error();
     vo.detached_checkpoints.emplace_back(path == "-" ? "standard input" : path, *text);
   }
+  const bool progress = WantsProgress(ctx);
+  if (progress) {
+    vo.progress = [&](int64_t done, int64_t total) {
+      ctx.err << "\rvigil verify: " << done << " of " << total << " entries checked " << std::flush;
+    };
+  }
   const auto started = std::chrono::steady_clock::now();
   auto summary = verify::Run(vo);
+  if (progress) ctx.err << "\r\033[K" << std::flush;
   if (!summary) return summary.error();
   if (ctx.global.verbose) {
     const double seconds =

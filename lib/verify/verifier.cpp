@@ -12,9 +12,13 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <climits>
+#include <condition_variable>
 #include <latch>
 #include <map>
+#include <mutex>
 #include <set>
 #include <span>
 #include <thread>
@@ -129,9 +133,15 @@ class RangeSweep {
   static constexpr size_t kLinkBatch = 1024;
   static constexpr size_t kRowBatch = 512;
 
+  // `checked` counts the chain entries every worker has read, for Options::progress.
   RangeSweep(Database& db, const std::vector<bool>& table_exists, WorkerOut& out,
-             crypto::Sha256 sha, crypto::Sha256Many many)
-      : db_(db), exists_(table_exists), out_(out), sha_(std::move(sha)), many_(std::move(many)) {
+             crypto::Sha256 sha, crypto::Sha256Many many, std::atomic<int64_t>& checked)
+      : db_(db),
+        exists_(table_exists),
+        out_(out),
+        sha_(std::move(sha)),
+        many_(std::move(many)),
+        checked_(checked) {
     const size_t tables = store::ChainedTables().size();
     out_.covered.resize(tables);
     by_table_.resize(tables);
@@ -161,12 +171,14 @@ class RangeSweep {
       if (++in_chunk == kChunk) {
         s = CheckRows();
         if (!s.ok()) return s;
+        checked_.fetch_add(static_cast<int64_t>(in_chunk), std::memory_order_relaxed);
         in_chunk = 0;
       }
     }
     CheckLinks();
     s = CheckRows();
     if (!s.ok()) return s;
+    checked_.fetch_add(static_cast<int64_t>(in_chunk), std::memory_order_relaxed);
     if (!sha_.ok() || !many_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed");
     return {};
   }
@@ -505,6 +517,7 @@ class RangeSweep {
   crypto::HashBatch rows_;
   store::RecordSink sink_{&rows_, 0};
   std::vector<PendingRow> pending_rows_;
+  std::atomic<int64_t>& checked_;
 };
 
 // Splits [lo, hi] into `parts` ranges of equal width; the outer ranges extend to the ends of
@@ -869,10 +882,26 @@ Result<Summary> Run(const Options& options) {
   // Step 2.
   std::vector<WorkerOut> outs(jobs);
   std::latch pinned(static_cast<std::ptrdiff_t>(jobs));
+  std::atomic<int64_t> checked{0};
+  std::mutex finished_mu;
+  std::condition_variable finished_cv;
+  unsigned finished = 0;  // guarded by finished_mu
   std::vector<std::thread> threads;
   threads.reserve(jobs);
   for (unsigned j = 0; j < jobs; ++j) {
     threads.emplace_back([&, j] {
+      struct Finish {  // however the worker ends, the progress loop below hears of it
+        std::mutex& mu;
+        std::condition_variable& cv;
+        unsigned& n;
+        ~Finish() {
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            ++n;
+          }
+          cv.notify_one();
+        }
+      } finish{finished_mu, finished_cv, finished};
       WorkerOut& out = outs[j];
       auto conn = OpenWorkerConnection(options.db_path);
       pinned.count_down();
@@ -890,13 +919,20 @@ Result<Summary> Run(const Options& options) {
         out.status = many.error();
         return;
       }
-      RangeSweep sweep(*conn, table_exists, out, std::move(*sha), std::move(*many));
+      RangeSweep sweep(*conn, table_exists, out, std::move(*sha), std::move(*many), checked);
       out.status = sweep.Run(seq_ranges[j]);
     });
   }
   pinned.wait();
   locker.reset();  // releases the write lock: every worker has its snapshot
+  if (options.progress) {
+    std::unique_lock<std::mutex> lock(finished_mu);
+    while (!finished_cv.wait_for(lock, options.progress_every, [&] { return finished == jobs; })) {
+      options.progress(checked.load(std::memory_order_relaxed), c.summary.head_seq);
+    }
+  }
   for (std::thread& t : threads) t.join();
+  if (options.progress) options.progress(checked.load(), c.summary.head_seq);
   for (const WorkerOut& o : outs) {
     if (!o.status.ok()) return o.status.error();
   }

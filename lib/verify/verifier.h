@@ -7,7 +7,9 @@
 // each with its own read-only connection. All connections read one snapshot: the verifier
 // holds the write lock (when the file is writable) while the workers start their reads.
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -51,6 +53,11 @@ struct Options {
   // Checkpoints kept off the machine: (name for messages, signed note text).
   std::vector<std::pair<std::string, std::string>> detached_checkpoints;
   size_t max_problems = 1000;  // problems listed (all are counted)
+  // May be empty. Called on the calling thread every `progress_every` while the workers run,
+  // and once when they are done: chain entries checked so far, and the head's sequence
+  // number (entries a forger put outside 1..head are checked too, so `done` can pass `total`).
+  std::function<void(int64_t done, int64_t total)> progress;
+  std::chrono::milliseconds progress_every{200};
 };
 
 struct Summary {

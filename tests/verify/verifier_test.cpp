@@ -128,6 +128,35 @@ TEST_CASE("verify says VERIFIED for an untouched store, with its head", "[verify
   CHECK(std::string(crypto::DigestBytes(s.head)) == head->ColumnBlob(0));
 }
 
+TEST_CASE("verify reports progress, last with every entry checked", "[verify]") {
+  Fixture f;
+  for (unsigned jobs : {1u, 3u}) {
+    INFO(jobs << " workers");
+    auto run = [&](std::chrono::milliseconds every) {
+      std::vector<std::pair<int64_t, int64_t>> calls;
+      verify::Options o;
+      o.db_path = f.path;
+      o.jobs = jobs;
+      o.progress = [&](int64_t done, int64_t total) { calls.emplace_back(done, total); };
+      o.progress_every = every;
+      auto s = verify::Run(o);
+      REQUIRE(s.has_value());
+      CHECK(s->verified);
+      REQUIRE_FALSE(calls.empty());
+      for (size_t i = 0; i < calls.size(); ++i) {
+        CHECK(calls[i].second == f.Head());
+        if (i > 0) CHECK(calls[i].first >= calls[i - 1].first);
+      }
+      CHECK(calls.back().first == s->records);
+      return calls.size();
+    };
+    // As often as it can while the workers run (how often depends on the scheduler); then
+    // never before the end: one call.
+    CHECK(run(std::chrono::milliseconds(0)) >= 1);
+    CHECK(run(std::chrono::hours(1)) == 1);
+  }
+}
+
 TEST_CASE("verify finds one changed field of an event", "[verify]") {
   Fixture f;
   RawSql(f.path, "UPDATE events SET user_name = 'mallory' WHERE id = 17");
