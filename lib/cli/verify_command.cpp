@@ -109,7 +109,7 @@ void PrintText(const Context& ctx, const verify::Summary& s) {
     }
     if (s.problems.size() < s.problems_total) {
       o << "  ... " << s.problems_total - s.problems.size()
-        << " more (raise --max-problems or use --format json)\n";
+        << " more (raise --max-problems to list them)\n";
     }
   }
   if (ctx.global.quiet) return;

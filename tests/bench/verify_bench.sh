@@ -4,26 +4,35 @@
 # JSON plus normalised fields, as ingest will store them), then times verify with 1 thread and
 # with one per core, warm page cache, median of R runs; and once more with one per core and
 # OpenSSL's one-message-at-a-time SHA-256 (VIGIL_SHA256=openssl), to show what the SIMD lanes
-# of crypto/sha256_many.h bring.
+# of crypto/sha256_many.h bring. Last, the floor: SQLite alone reading every column of every
+# chained row and chain entry, split over one sqlite3 process per core as verify splits it, with
+# no encoding and no hashing. verify cannot be faster than that on this machine.
 #   tests/bench/verify_bench.sh [--events 1000000] [--runs 5] [--work /tmp/vigil-bench]
+#                               [--db STORE] [--build DIR]
+# --db times an existing store (for example the one `vigil ingest` makes of the 1M
+# gen_events.py file) instead of filling one; --build uses (and updates) that Release build
+# directory instead of WORK/build.
 set -euo pipefail
-events=1000000 runs=5 work=/tmp/vigil-bench
+events=1000000 runs=5 work=/tmp/vigil-bench db= build=
 while [ $# -gt 0 ]; do
   case $1 in
     --events) events=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
-    *) echo "usage: $0 [--events N] [--runs R] [--work DIR]" >&2; exit 2 ;;
+    --db) db=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    *) echo "usage: $0 [--events N] [--runs R] [--work DIR] [--db STORE] [--build DIR]" >&2
+       exit 2 ;;
   esac
 done
 root=$(cd "$(dirname "$0")/../.." && pwd)
-build=$work/build
+build=${build:-$work/build}
 mkdir -p "$work"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j"$(nproc)" --target vigil vigil_make_store >/dev/null
 vigil=$build/apps/vigil
 
-db=$work/verify_$events.db
+if [ -z "$db" ]; then db=$work/verify_$events.db; fi
 if [ ! -f "$db" ]; then
   rm -f "$db"*
   start=$(date +%s.%N)
@@ -53,3 +62,44 @@ unset VIGIL_SHA256
 if command -v /usr/bin/time >/dev/null; then
   /usr/bin/time -f "peak RSS %M KiB" "$vigil" --db "$db" verify --quiet 2>&1 | tail -1
 fi
+
+# The floor. Each sqlite3 process reads its share of the chain (by seq) and of every chained
+# table (by id), as verify's workers do; `c IS NOT x'ff00ff'` makes SQLite load each value
+# (no stored value is that blob) and is true, so every column of every row is read.
+parts=$(nproc)
+python3 - "$db" "$parts" "$work" <<'PY'
+import sqlite3, sys
+db, parts, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+tables = [r[0] for r in con.execute("SELECT DISTINCT tbl FROM chain")] + ["chain"]
+scripts = [["PRAGMA mmap_size = 68719476736;", "BEGIN;"] for _ in range(parts)]
+for t in tables:
+    if not con.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", (t,)).fetchone():
+        continue
+    key = "seq" if t == "chain" else "id"
+    cols = [r[1] for r in con.execute("SELECT * FROM pragma_table_info(?)", (t,))]
+    lo, hi = con.execute(f'SELECT min("{key}"), max("{key}") FROM "{t}"').fetchone()
+    if lo is None:
+        continue
+    width = (hi - lo) // parts + 1
+    touch = " AND ".join(f"\"{c}\" IS NOT x'ff00ff'" for c in cols)
+    for j in range(parts):
+        a, b = lo + j * width, min(hi, lo + (j + 1) * width - 1)
+        scripts[j].append(f'SELECT count(*) FROM "{t}" WHERE "{key}" BETWEEN {a} AND {b} AND {touch};')
+for j, lines in enumerate(scripts):
+    with open(f"{work}/floor_{j}.sql", "w") as f:
+        f.write("\n".join(lines + ["COMMIT;"]) + "\n")
+PY
+floor() {
+  for j in $(seq 0 $((parts - 1))); do sqlite3 "$db" < "$work/floor_$j.sql" >/dev/null & done
+  wait
+}
+floor  # warm
+times=()
+for _ in $(seq "$runs"); do
+  s=$(date +%s.%N)
+  floor
+  times+=("$(echo "$(date +%s.%N) - $s" | bc)")
+done
+m=$(printf '%s\n' "${times[@]}" | median)
+echo "floor, SQLite alone reading every chained row and entry on $parts processes: median ${m} s over $runs runs (all: ${times[*]})"

@@ -115,6 +115,25 @@ TEST_CASE("vigil verify prints the documented JSON and exits 1 when tampered", "
                        0) == 0);
 }
 
+TEST_CASE("vigil verify --max-problems lists that many, in text and JSON, and counts all",
+          "[cli]") {
+  TempDir dir;
+  const std::string db = MakeStore(dir);
+  RawSql(db, "UPDATE events SET message = 'edited' WHERE id IN (3, 5, 7)");
+  auto text = RunCli({"--db", db, "verify", "--max-problems", "1"});
+  CHECK(text.code == 1);
+  CHECK(text.out.rfind("TAMPERED first broken seq 4, 3 problems\n"
+                       "  seq 4  modified  events row 3: row differs from what was sealed\n",
+                       0) == 0);
+  CHECK(text.out.find("  ... 2 more (raise --max-problems to list them)\n") != std::string::npos);
+  simdjson::dom::parser parser;
+  auto json = RunCli({"--db", db, "verify", "--max-problems", "2", "--format", "json"});
+  CHECK(json.code == 1);
+  auto doc = ParseJson(parser, json.out);
+  CHECK(int64_t(doc["problems_total"]) == 3);
+  CHECK(simdjson::dom::array(doc["problems"]).size() == 2);
+}
+
 TEST_CASE("vigil verify --quiet is silent when verified and speaks when tampered", "[cli]") {
   TempDir dir;
   const std::string db = MakeStore(dir);
