@@ -1,4 +1,7 @@
 // vigil seal: sign the store's current head into a checkpoint.
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -11,9 +14,26 @@
 
 namespace vigil::cli {
 
+namespace {
+
+// Like ssh with an identity file: a signing key others can read is no longer only the SOC's.
+// A warning rather than a refusal (the signature is still valid), printed even with --quiet
+// because it is something wrong that a cron job's mail should show.
+void WarnIfExposed(const Context& ctx, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0) return;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  ctx.err << "vigil seal: warning: " << path << ": private key is open to other users (mode "
+          << mode << "); chmod 600 it, and make a new key pair if others may have read it\n";
+}
+
+}  // namespace
+
 Status RunSeal(const Context& ctx, const SealOptions& options) {
   auto key_text = ReadFile(options.key, 64 * 1024);
   if (!key_text) return key_text.error();
+  WarnIfExposed(ctx, options.key);
   auto signer = crypto::ParseSignerKey(*key_text);
   if (!signer) return MakeError(signer.error().code, signer.error().message, options.key);
   auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kWrite);

@@ -175,6 +175,7 @@ TEST_CASE("keygen, seal and verify --pubkey --checkpoint work together", "[cli]"
 
   auto seal = RunCli({"--db", db, "seal", "--key", key + ".key"});
   REQUIRE(seal.code == 0);
+  CHECK(seal.err.empty());                              // keygen's 0600 key: no warning
   CHECK(seal.out.find("\n42\n") != std::string::npos);  // size line of the checkpoint
   const std::string checkpoint = dir.File("cp.txt");
   vigil::testing::WriteText(checkpoint, seal.out);
@@ -194,6 +195,15 @@ TEST_CASE("keygen, seal and verify --pubkey --checkpoint work together", "[cli]"
 
   auto lonely = RunCli({"--db", db, "verify", "--checkpoint", checkpoint});
   CHECK(lonely.code == 2);
+
+  // A key others can read still signs, with a warning that --quiet does not hide.
+  REQUIRE(::chmod((key + ".key").c_str(), 0640) == 0);
+  auto exposed =
+      RunCli({"--quiet", "--db", db, "seal", "--key", key + ".key", "--out", dir.File("cp2.txt")});
+  CHECK(exposed.code == 0);
+  CHECK(exposed.err == "vigil seal: warning: " + key +
+                           ".key: private key is open to other users (mode 0640); chmod 600 it, "
+                           "and make a new key pair if others may have read it\n");
 }
 
 TEST_CASE("vigil init creates a store and reports its id as JSON", "[cli]") {
