@@ -276,6 +276,9 @@ Result<ValueMatcher> ValueMatcher::Compile(const std::optional<std::string>& val
     auto flags = std::regex::ECMAScript;
     if (mods.re_i) flags |= std::regex::icase;
     if (mods.re_m) flags |= std::regex::multiline;
+    if (Status limits = CheckRegexLimits(raw); !limits.ok()) {
+      return Bad("bad regular expression '" + raw + "': " + limits.error().message);
+    }
     try {
       m.regex_.emplace(mods.re_s ? RegexDotAll(raw) : raw, flags);
     } catch (const std::regex_error& e) {

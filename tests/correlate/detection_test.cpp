@@ -275,7 +275,38 @@ TEST_CASE("Detection re modifier with i, m and s", "[detection]") {
   CHECK_FALSE(Hit(One("a|re", "'a.c'"), "a", "a\nc"));
   CHECK(Hit(One("a|re|s", "'a.c'"), "a", "a\nc"));
   CHECK_FALSE(Hit(One("a|re|s", "'a[.]c'"), "a", "a\nc"));  // '.' in a class stays literal
+  // ECMAScript: `[^]` is a whole class (any character), so the '.' after it is rewritten.
+  CHECK(Hit(One("a|re|s", "'a[^]b.c'"), "a", "a\nb\nc"));
   CHECK(CompileError("sel:\n  a|re: '(['\ncondition: sel\n").rfind("t.yml:2: bad regular", 0) == 0);
+}
+
+TEST_CASE("Detection re refuses counts and back-references std::regex reads unchecked",
+          "[detection]") {
+  // libstdc++ adds these digits up in a `long` with no overflow check: under UBSan the
+  // first two crashed the loader before they were refused (fuzz_rule_loader's find).
+  auto error = [](const std::string& re) {
+    return CompileError("sel:\n  a|re: '" + re + "'\ncondition: sel\n");
+  };
+  CHECK(error("a{4444444444444444444}") ==
+        "t.yml:2: bad regular expression 'a{4444444444444444444}': repetition count "
+        "4444444444444444444 is over 1000");
+  CHECK(error("(a)\\4444444444444444444") ==
+        "t.yml:2: bad regular expression '(a)\\4444444444444444444': back-reference "
+        "\\4444444444444444444 is over 99");
+  CHECK(error("x{99999999999999999999999999999}")
+            .find("repetition count 999999999999999999999999... is over 1000") !=
+        std::string::npos);
+  CHECK(error("a{1001}").find("repetition count 1001 is over 1000") != std::string::npos);
+  CHECK(error("a{2,1001}").find("repetition count 1001 is over 1000") != std::string::npos);
+  CHECK(error("[\\100]").find("back-reference \\100 is over 99") != std::string::npos);
+  // Up to the limits, and digits that are not counts, still compile and match.
+  CHECK(Hit(One("a|re", "'^a{1000}$'"), "a", std::string(1000, 'a')));
+  CHECK(Hit(One("a|re", "'^a{2,1000}$'"), "a", "aaa"));
+  CHECK(Hit(One("a|re", "'(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\\10'"), "a", "abcdefghijj"));
+  CHECK(Hit(One("a|re", "'x[{99999}]y'"), "a", "x9y"));      // literal in a class
+  CHECK(Hit(One("a|re", "'\\{99999\\}'"), "a", "{99999}"));  // escaped braces
+  CHECK(error("[]{99999}").find("repetition count 99999") != std::string::npos);  // `[]` ends
+  CHECK(Hit(One("a|re", "'99999{2}'"), "a", "999999"));
 }
 
 TEST_CASE("Detection cidr matches IPv4, IPv6 and IPv4-mapped IPv6", "[detection]") {
