@@ -1,6 +1,5 @@
 #include "correlate/sigma_modifiers.h"
 
-#include <algorithm>
 #include <cstdint>
 
 namespace vigil::correlate::sigma {
@@ -119,80 +118,6 @@ Result<Modifiers> ParseModifiers(const std::vector<std::string_view>& names) {
   }
   if (m.exists && m.all) return Bad("modifiers 'exists' and 'all' cannot be combined");
   return m;
-}
-
-std::string RegexDotAll(std::string_view re) {
-  std::string out;
-  bool in_class = false;
-  for (size_t i = 0; i < re.size(); ++i) {
-    const char c = re[i];
-    if (c == '\\' && i + 1 < re.size()) {
-      out += c;
-      out += re[++i];
-    } else if (in_class) {
-      in_class = c != ']';
-      out += c;
-    } else if (c == '[') {
-      // In ECMAScript a ']' right after '[' or '[^' ends the class: `[]` matches nothing and
-      // `[^]` any character (unlike POSIX, where it would be a literal member).
-      in_class = true;
-      out += c;
-    } else if (c == '.') {
-      out += "[\\s\\S]";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-Status CheckRegexLimits(std::string_view re) {
-  constexpr int kMaxRepeat = 1000;
-  constexpr int kMaxBackref = 99;
-  const auto digits = [&](size_t from) {
-    size_t end = from;
-    while (end < re.size() && re[end] >= '0' && re[end] <= '9') ++end;
-    return end - from;
-  };
-  // The value of the `n` digits at `from`; a run longer than 4 digits is past every limit.
-  const auto number = [&](size_t from, size_t n) {
-    if (n > 4) return kMaxRepeat + 1;
-    int v = 0;
-    for (size_t k = 0; k < n; ++k) v = v * 10 + (re[from + k] - '0');
-    return v;
-  };
-  const auto quote = [&](size_t from, size_t n) {
-    return std::string(re.substr(from, std::min<size_t>(n, 24))) + (n > 24 ? "..." : "");
-  };
-  bool in_class = false;
-  for (size_t i = 0; i < re.size(); ++i) {
-    const char c = re[i];
-    if (c == '\\' && i + 1 < re.size()) {
-      // `\0` is NUL (digits after it are literal); `\N...` is a back-reference, also inside
-      // a bracket expression, where std::regex reads it the same way.
-      const size_t n = re[i + 1] == '0' ? 0 : digits(i + 1);
-      if (n > 0 && number(i + 1, n) > kMaxBackref) {
-        return MakeError(ErrorCode::kBadInput, "back-reference \\" + quote(i + 1, n) + " is over " +
-                                                   std::to_string(kMaxBackref));
-      }
-      i += n > 0 ? n : 1;
-    } else if (in_class) {
-      in_class = c != ']';
-    } else if (c == '[') {
-      in_class = true;  // to the next unescaped ']', as RegexDotAll
-    } else if (c == '{') {
-      // {n}, {n,} or {n,m}: every number up to the closing brace.
-      for (size_t j = i + 1; j < re.size() && re[j] != '}'; ++j) {
-        const size_t n = digits(j);
-        if (n > 0 && number(j, n) > kMaxRepeat) {
-          return MakeError(ErrorCode::kBadInput, "repetition count " + quote(j, n) + " is over " +
-                                                     std::to_string(kMaxRepeat));
-        }
-        if (n > 0) j += n - 1;
-      }
-    }
-  }
-  return {};
 }
 
 Result<std::string> Unescape(std::string_view raw) {

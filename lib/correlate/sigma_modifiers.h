@@ -36,16 +36,6 @@ Result<std::string> Unescape(std::string_view raw);
 // Python's "utf-16"). kNone returns the text unchanged.
 std::string Encode(std::string_view text, Modifiers::Encoding encoding);
 
-// ECMAScript std::regex has no dotall flag; `re|s` rewrites each `.` outside a bracket
-// expression to `[\s\S]` instead.
-std::string RegexDotAll(std::string_view re);
-
-// Refuses what libstdc++'s std::regex reads unchecked: it adds up a repetition count or a
-// back-reference number in a `long` with no overflow check (undefined behaviour from 19
-// digits on; fuzz_rule_loader found it) and copies the repeated atom once per count. So
-// counts above 1000 (RE2's limit) and back-references above \99 are refused first.
-Status CheckRegexLimits(std::string_view re);
-
 // Standard base64 with padding.
 std::string Base64(std::string_view bytes);
 

@@ -5,6 +5,8 @@
 
 #include "correlate/sigma_value.h"
 
+#include <re2/re2.h>
+
 #include <charconv>
 #include <cstring>
 
@@ -273,18 +275,15 @@ Result<ValueMatcher> ValueMatcher::Compile(const std::optional<std::string>& val
     return m;
   }
   if (mods.re) {
-    auto flags = std::regex::ECMAScript;
-    if (mods.re_i) flags |= std::regex::icase;
-    if (mods.re_m) flags |= std::regex::multiline;
-    if (Status limits = CheckRegexLimits(raw); !limits.ok()) {
-      return Bad("bad regular expression '" + raw + "': " + limits.error().message);
-    }
-    try {
-      m.regex_.emplace(mods.re_s ? RegexDotAll(raw) : raw, flags);
-    } catch (const std::regex_error& e) {
-      return Bad("bad regular expression '" + raw + "': " + e.what());
-    }
+    // RE2 syntax (Perl-like, UTF-8); `i`, `m`, `s` are its case, multi-line and dot-newline.
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_case_sensitive(!mods.re_i);
+    options.set_dot_nl(mods.re_s);
+    auto re = std::make_shared<const RE2>(mods.re_m ? "(?m)" + raw : raw, options);
+    if (!re->ok()) return Bad("bad regular expression '" + raw + "': " + re->error());
     m.kind_ = Kind::kRegex;
+    m.regex_ = std::move(re);
     return m;
   }
   if (mods.cidr) {
@@ -331,11 +330,7 @@ bool ValueMatcher::MatchesText(std::string_view text) const {
       }
       return false;
     case Kind::kRegex:
-      try {
-        return std::regex_search(text.begin(), text.end(), *regex_);
-      } catch (const std::regex_error&) {
-        return false;  // error_complexity / error_stack on a huge value: no match
-      }
+      return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *regex_);
     case Kind::kCidr: {
       // A value list of CIDRs tests one address against each: parse it once per text.
       thread_local std::string last_text;

@@ -8,8 +8,8 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +17,10 @@
 #include "core/result.h"
 #include "correlate/field_source.h"
 #include "correlate/sigma_modifiers.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace vigil::correlate::sigma {
 
@@ -76,8 +80,8 @@ class ValueMatcher {
   bool MatchesText(std::string_view text) const;
 
   Kind kind_ = Kind::kNull;
-  std::vector<Pattern> patterns_;  // alternatives (base64offset gives three)
-  std::optional<std::regex> regex_;
+  std::vector<Pattern> patterns_;          // alternatives (base64offset gives three)
+  std::shared_ptr<const re2::RE2> regex_;  // shared: RE2 cannot be copied
   Cidr cidr_;
   Modifiers::Compare compare_ = Modifiers::Compare::kNone;
   double number_ = 0;
