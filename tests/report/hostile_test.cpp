@@ -229,3 +229,26 @@ TEST_CASE("hostile values are stored verbatim and shown inert in every format", 
   CHECK_FALSE(HasControl(history, true));
   Run(db, {"verify", "--quiet"});
 }
+
+TEST_CASE("a 200 KB value under a built-in regex rule is matched, not a crash", "[hostile]") {
+  // std::regex recursed once per character: this one CloudTrail record made correlate die
+  // with SIGSEGV in the EC2-role rule's `userIdentity.arn|re`. The value is still matched.
+  TempDir dir;
+  const std::string db = dir.File("ct.db");
+  const std::string arn =
+      "arn:aws:sts::123456789012:assumed-role/" + std::string(200000, 'x') + "/i-0123456789abcdef0";
+  WriteText(dir.File("ct.json"),
+            R"({"Records":[{"eventVersion":"1.08","eventTime":"2026-11-14T01:02:03Z",)"
+            R"("eventSource":"sts.amazonaws.com","eventName":"GetCallerIdentity",)"
+            R"("awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9",)"
+            R"("userAgent":"Darwin/22 aws-cli","recordType":"AwsApiCall",)"
+            R"("userIdentity":{"type":"AssumedRole","accountId":"123456789012","arn":")" +
+                arn + R"("}}]})");
+  Run(db, {"ingest", dir.File("ct.json")});
+  const std::string out = Run(db, {"correlate", "--format", "json"});
+  CHECK(out.find(R"("incidents":[{"id":1,"status":"new")") != std::string::npos);
+  CHECK(RawQueryInt(db,
+                    "SELECT count(*) FROM incidents WHERE title LIKE 'Cloud instance "
+                    "credentials used from outside%'") == 1);
+  Run(db, {"verify", "--quiet"});
+}
