@@ -2,6 +2,7 @@
 
 #include "correlate/condition.h"
 
+#include <string>
 #include <utility>
 
 namespace vigil::correlate {
@@ -79,9 +80,24 @@ class Parser {
     return Combine(op, std::move(children));
   }
 
+  // Parsing and evaluating recurse once per level of parentheses or `not`: a rule file's
+  // condition may not go deeper than this (real ones use a handful).
+  static constexpr int kMaxDepth = 100;
+  struct Nest {
+    explicit Nest(int& d) : depth(++d) {}
+    ~Nest() { --depth; }
+    int& depth;
+  };
+  Error TooDeep() const {
+    return Bad("condition nested deeper than " + std::to_string(kMaxDepth) +
+               " levels of parentheses and 'not'");
+  }
+
   Result<size_t> Not() {
     if (Peek() != "not") return Primary();
     ++pos_;
+    const Nest nest(depth_);
+    if (depth_ > kMaxDepth) return TooDeep();
     Result<size_t> child = Not();
     if (!child) return child;
     ConditionNode node;
@@ -97,6 +113,8 @@ class Parser {
     }
     ++pos_;
     if (tok == "(") {
+      const Nest nest(depth_);
+      if (depth_ > kMaxDepth) return TooDeep();
       Result<size_t> inner = Or();
       if (!inner) return inner;
       if (Peek() != ")") return pos_ < tokens_.size() ? Unexpected() : Bad("missing ')'");
@@ -141,6 +159,7 @@ class Parser {
   const std::vector<std::string>& names_;
   Condition* out_;
   size_t pos_ = 0;
+  int depth_ = 0;  // open parentheses and `not`s around the current token
 };
 
 }  // namespace

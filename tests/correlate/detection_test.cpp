@@ -234,6 +234,25 @@ TEST_CASE("Detection condition precedence: not > and > or, with parentheses", "[
   CHECK_FALSE(list.Matches(MapSource().Num("fa", "1")));
 }
 
+TEST_CASE("Detection refuses a condition nested deeper than 100 levels", "[detection]") {
+  // The parser and the evaluation recurse per level: 200,000 parentheses or `not`s in a rule
+  // file overflowed the stack (SIGSEGV in correlate) before this limit.
+  auto nested = [](const std::string& open, const std::string& close, int n) {
+    std::string c;
+    for (int i = 0; i < n; ++i) c += open;
+    c += "sel";
+    for (int i = 0; i < n; ++i) c += close;
+    return "sel: {a: 1}\ncondition: " + c + "\n";
+  };
+  const std::string too_deep =
+      "t.yml:2: condition nested deeper than 100 levels of parentheses and 'not'";
+  CHECK(CompileError(nested("(", ")", 200000)) == too_deep);
+  CHECK(CompileError(nested("not ", "", 200000)) == too_deep);
+  CHECK(CompileError(nested("(not ", ")", 51)) == too_deep);
+  CHECK(Compile(nested("(", ")", 100)).Matches(MapSource().Num("a", "1")));
+  CHECK_FALSE(Compile(nested("not ", "", 99)).Matches(MapSource().Num("a", "1")));
+}
+
 TEST_CASE("Detection 1 of / all of patterns and them", "[detection]") {
   std::string ops;
   for (int i = 1; i <= 10; ++i)
