@@ -242,7 +242,15 @@ std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c,
   }
   if (k == RuleKind::kBeaconing) {
     if (const YAML::Node b = c["beaconing"]) {
-      if (auto n = Number(b["min-connections"])) rule->beacon.min_connections = int(*n);
+      if (const YAML::Node mc = b["min-connections"]) {
+        // Checked before the conversion: a double past int's range is undefined behaviour
+        // (fuzz_rule_loader sent 2.4e49).
+        const std::optional<double> n = Number(mc);
+        if (!n || *n < 4 || *n > 1000000 || *n != std::floor(*n)) {
+          return doc.Problem(mc, "min-connections must be a whole number from 4 to 1000000");
+        }
+        rule->beacon.min_connections = static_cast<int>(*n);
+      }
       if (auto s = Number(b["min-score"])) rule->beacon.min_score = *s;
       if (const YAML::Node mi = b["min-interval"]) {
         const std::optional<int64_t> us = ParseTimespan(ScalarOr(mi));

@@ -717,6 +717,19 @@ correlation:
 
 }  // namespace
 
+TEST_CASE("beaconing: min-connections must be a whole number from 4 to 1000000", "[engine]") {
+  // 2.4e49 was converted to int unchecked (undefined behaviour; fuzz_rule_loader's find).
+  for (const char* bad : {"2.4e49", "3", "4.5", "1000001", "-8", "x"}) {
+    INFO(bad);
+    const RuleSet set = LoadRules(
+        {{"b.yml", Beacon(std::string("  beaconing:\n    min-connections: ") + bad + "\n")}});
+    REQUIRE(set.problems.size() == 1);
+    CHECK(set.problems[0].message == "min-connections must be a whole number from 4 to 1000000");
+  }
+  const RuleSet ok = LoadRules({{"b.yml", Beacon("  beaconing:\n    min-connections: 4\n")}});
+  CHECK(ok.problems.empty());
+}
+
 TEST_CASE("beaconing: 60 connections every 60 s +-2 % fire", "[engine]") {
   const RuleSet set = Load(Beacon());
   std::mt19937 rng(42);
