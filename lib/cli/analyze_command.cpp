@@ -55,7 +55,7 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
   if (!s.ok()) {
     if (s.error().code != ErrorCode::kBadInput) return s;
     bad_input = true;
-    ctx.err << "vigil analyze: " << s.error().ToString() << "; the other records go on\n";
+    ctx.err << "vigil analyze: " << Shown(s.error().ToString()) << "; the other records go on\n";
   }
   if (Status c = RunCorrelate(stage, CorrelateOptions{}); !c.ok()) return c;
   if (Status c = RunScore(stage, ScoreOptions{}); !c.ok()) return c;
@@ -69,8 +69,8 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
   } else {
     for (const report::Incident& inc : *incidents) {
       ctx.out << fmt::format("#{:<5} {:<8} {:>3}  {}\n       {}\n", inc.id,
-                             inc.scored ? inc.severity : "-", inc.scored ? inc.risk : 0, inc.title,
-                             report::Draft(inc).summary);
+                             inc.scored ? inc.severity : "-", inc.scored ? inc.risk : 0,
+                             Shown(inc.title), report::Draft(inc).summary);
     }
     if (!ctx.global.quiet) {
       ctx.out << fmt::format(

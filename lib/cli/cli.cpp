@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/encoding.h"
 #include "core/result.h"
 
 #ifndef VIGIL_VERSION
@@ -121,7 +122,14 @@ bool WantsProgress(const Context& ctx) {
 }
 
 void Note(const Context& ctx, const std::string& message) {
-  if (!ctx.global.quiet) ctx.err << "vigil " << ctx.command << ": " << message << "\n";
+  if (!ctx.global.quiet) ctx.err << "vigil " << ctx.command << ": " << Shown(message) << "\n";
+}
+
+std::string Shown(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return TerminalSafe(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return TerminalSafe(text.substr(0, cut)) + "... (" + std::to_string(text.size()) + " bytes)";
 }
 
 int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -467,14 +475,14 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     const Error& e = status.error();
     if (e.code == ErrorCode::kVerifyFailed) {
       if (!global.quiet || global.format == OutputFormat::kText) {
-        err << "vigil " << command << ": " << e.ToString() << "\n";
+        err << "vigil " << command << ": " << Shown(e.ToString()) << "\n";
       }
     } else {
-      err << "vigil " << command << ": error: " << e.ToString() << "\n";
+      err << "vigil " << command << ": error: " << Shown(e.ToString()) << "\n";
     }
     return ExitCodeFor(e.code);
   } catch (const std::exception& e) {
-    err << "vigil: internal error: " << e.what() << "\n";
+    err << "vigil: internal error: " << Shown(e.what()) << "\n";
     return kExitInternal;
   }
 }

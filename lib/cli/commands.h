@@ -4,9 +4,11 @@
 // Error is printed and mapped to an exit code by cli.cpp; kVerifyFailed means "the check
 // answered no" and is printed without the "error:" prefix.
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -38,8 +40,16 @@ Result<config::Config> LoadConfigFor(const Context& ctx);
 // Progress lines only for a person watching a terminal: not --quiet, stderr a tty.
 bool WantsProgress(const Context& ctx);
 
-// Writes "vigil <command>: <message>" to stderr unless --quiet.
+// Writes "vigil <command>: <message>" to stderr unless --quiet. The message is Shown().
 void Note(const Context& ctx, const std::string& message);
+
+// Text from logs, rule files or the store, as a text listing prints it: control characters
+// (C0, DEL, C1: terminal escape sequences in an attacker's user name) become '?', and past
+// `max_bytes` it is cut at a character boundary, saying how long it was. JSON output and the
+// store keep the value whole.
+std::string Shown(std::string_view text, size_t max_bytes = SIZE_MAX);
+// How much of an incident's group value a listing shows: one CloudTrail ARN can be 200 KB.
+constexpr size_t kShownGroup = 300;
 
 struct InitOptions {};
 Status RunInit(const Context& ctx, const InitOptions& options);

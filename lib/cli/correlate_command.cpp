@@ -19,10 +19,10 @@ std::string Level(const Rule& r) { return r.level.empty() ? "-" : r.level; }
 
 void PrintProblems(const Context& ctx, const RuleSet& set) {
   for (const auto& p : set.problems) {
-    ctx.err << "vigil correlate: " << p.where << ": " << p.message << "\n";
+    ctx.err << "vigil correlate: " << Shown(p.where) << ": " << Shown(p.message) << "\n";
   }
   if (ctx.global.quiet) return;
-  for (const auto& w : set.warnings) ctx.err << "vigil correlate: warning: " << w << "\n";
+  for (const auto& w : set.warnings) ctx.err << "vigil correlate: warning: " << Shown(w) << "\n";
 }
 
 void WriteRule(JsonWriter& w, const Rule& r) {
@@ -121,22 +121,23 @@ void PrintText(const Context& ctx, const correlate::Summary& s, bool dry_run) {
     const Rule& r = s.rules.rules[i.rule];
     (i.created ? created : extended)++;
     const std::string id = dry_run ? "-" : "#" + std::to_string(i.id);
-    ctx.out << (i.created ? "new      " : "extended ") << id << "  " << Level(r) << "  " << r.title
-            << "\n    " << i.group_key << "  " << FormatUtc(i.first_us) << " .. "
-            << FormatUtc(i.last_us) << "  " << i.event_count << " events";
+    ctx.out << (i.created ? "new      " : "extended ") << id << "  " << Shown(Level(r)) << "  "
+            << Shown(r.title) << "\n    " << Shown(i.group_key, kShownGroup) << "  "
+            << FormatUtc(i.first_us) << " .. " << FormatUtc(i.last_us) << "  " << i.event_count
+            << " events";
     if (!i.created) ctx.out << " (+" << i.events_added << ")";
-    ctx.out << "\n    " << i.detail << "\n    rule " << r.display_id() << " by "
-            << (r.author.empty() ? "unknown" : r.author) << "\n";
+    ctx.out << "\n    " << Shown(i.detail) << "\n    rule " << Shown(r.display_id()) << " by "
+            << (r.author.empty() ? "unknown" : Shown(r.author)) << "\n";
     for (size_t also : i.also_rules) {
       const Rule& a = s.rules.rules[also];
-      ctx.out << "    also matched: " << a.title << " [" << a.display_id() << "] by "
-              << (a.author.empty() ? "unknown" : a.author) << "\n";
+      ctx.out << "    also matched: " << Shown(a.title) << " [" << Shown(a.display_id()) << "] by "
+              << (a.author.empty() ? "unknown" : Shown(a.author)) << "\n";
     }
   }
   if (dry_run && ctx.global.verbose) {
     for (size_t r = 0; r < s.rules.rules.size() && r < s.match_counts.size(); ++r) {
       if (s.match_counts[r] == 0) continue;
-      ctx.out << "matches  " << s.match_counts[r] << "  " << s.rules.rules[r].title << "\n";
+      ctx.out << "matches  " << s.match_counts[r] << "  " << Shown(s.rules.rules[r].title) << "\n";
     }
   }
   if (ctx.global.quiet) return;
@@ -181,7 +182,9 @@ Status RunCorrelate(const Context& ctx, const CorrelateOptions& options) {
   }
   PrintProblems(ctx, summary->rules);
   if (!ctx.global.quiet) {
-    for (const auto& w : summary->warnings) ctx.err << "vigil correlate: warning: " << w << "\n";
+    for (const auto& w : summary->warnings) {
+      ctx.err << "vigil correlate: warning: " << Shown(w) << "\n";
+    }
   }
   if (!summary->rules.problems.empty()) {
     return MakeError(ErrorCode::kBadInput, std::to_string(summary->rules.problems.size()) +

@@ -29,7 +29,8 @@ void PrintDetect(const Context& ctx, const std::vector<ingest::InputSummary>& in
     return;
   }
   for (const auto& i : inputs) {
-    ctx.out << i.name << ": " << i.format << " (" << i.confidence << ": " << i.reason << ")\n";
+    ctx.out << Shown(i.name) << ": " << i.format << " (" << i.confidence << ": " << Shown(i.reason)
+            << ")\n";
   }
 }
 
@@ -62,7 +63,7 @@ void PrintSummary(const Context& ctx, const ingest::Summary& s) {
   if (ctx.global.quiet) return;
   for (const auto& i : s.inputs) {
     if (s.inputs.size() == 1 && !ctx.global.verbose) break;
-    ctx.out << i.name << ": " << i.format << " (" << i.confidence << "), read " << i.read
+    ctx.out << Shown(i.name) << ": " << i.format << " (" << i.confidence << "), read " << i.read
             << ", stored " << i.stored << ", duplicates " << i.duplicates << ", rejected "
             << i.rejected << "\n";
   }
@@ -113,8 +114,8 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
     const std::string where =
         (r.input == "-" ? std::string("<stdin>") : r.input) + ":" + std::to_string(r.line);
     if (rejected <= kShownRejections) {
-      ctx.err << (shown_progress ? "\r\033[K" : "") << "vigil ingest: " << where << ": " << r.reason
-              << "\n";
+      ctx.err << (shown_progress ? "\r\033[K" : "") << "vigil ingest: " << Shown(where) << ": "
+              << Shown(r.reason) << "\n";
     }
     if (errors.is_open()) {
       JsonWriter w;

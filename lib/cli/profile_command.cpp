@@ -83,9 +83,9 @@ Status RunProfile(const Context& ctx, const ProfileOptions& options) {
   ctx.out << fmt::format("{:<6}  {:<32}  {:>9}  {:<20}  {:<20}  {:>8}\n", "KIND", "ENTITY",
                          "EVENTS", "FIRST SEEN", "LAST SEEN", "MAX RISK");
   for (const Row& r : *rows) {
-    ctx.out << fmt::format("{:<6}  {:<32}  {:>9}  {:<20}  {:<20}  {:>8}\n", r.kind, r.entity,
-                           r.s.events, r.s.first_seen.substr(0, 19), r.s.last_seen.substr(0, 19),
-                           r.s.max_risk);
+    ctx.out << fmt::format("{:<6}  {:<32}  {:>9}  {:<20}  {:<20}  {:>8}\n", r.kind,
+                           Shown(r.entity, 200), r.s.events, r.s.first_seen.substr(0, 19),
+                           r.s.last_seen.substr(0, 19), r.s.max_risk);
   }
   if (!ctx.global.quiet) {
     ctx.out << rows->size() << " of " << profiles->size() << " profiles, riskiest first\n";

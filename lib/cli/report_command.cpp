@@ -128,7 +128,7 @@ Status RunReview(const Context& ctx, const ReviewOptions& options) {
                        : r.decision == "reject" ? "rejected"
                                                 : "commented on";
     ctx.out << "review " << *id << ": incident " << r.incident_id << " " << done << " by "
-            << r.analyst << "\n";
+            << Shown(r.analyst) << "\n";
   }
   return {};
 }

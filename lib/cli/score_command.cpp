@@ -76,11 +76,12 @@ void PrintText(const Context& ctx, const score::Summary& s, bool dry_run) {
   }
   for (const auto& i : s.incidents) {
     ctx.out << fmt::format("{:>6}  {:<8}  {:>4}  {:<16}  {}  {}  ({} events){}\n", i.id,
-                           i.score.severity, i.score.risk, Techniques(i), i.title, i.group_key,
-                           i.events, i.changed ? "" : "  unchanged");
+                           i.score.severity, i.score.risk, Techniques(i), Shown(i.title),
+                           Shown(i.group_key, kShownGroup), i.events,
+                           i.changed ? "" : "  unchanged");
   }
   if (ctx.global.quiet) return;
-  for (const auto& w : s.warnings) ctx.err << "vigil score: warning: " << w << "\n";
+  for (const auto& w : s.warnings) ctx.err << "vigil score: warning: " << Shown(w) << "\n";
   ctx.out << fmt::format(
       "{}{} events ({} newly scored; {} score rows {}), events by severity: Low {}, Medium {}, "
       "High {}, Critical {}\n",
@@ -131,15 +132,15 @@ Status Explain(const Context& ctx, const config::Config& config, int64_t id) {
     ctx.out << w.str() << "\n";
     return {};
   }
-  ctx.out << fmt::format("incident #{}  {}\nrisk {} / 100, {}\n", s.incident_id, s.title, s.risk,
-                         s.severity);
+  ctx.out << fmt::format("incident #{}  {}\nrisk {} / 100, {}\n", s.incident_id, Shown(s.title),
+                         s.risk, s.severity);
   ctx.out << fmt::format("  {:<10} {:>6} {:>6} {:>7}  {}\n", "PART", "WEIGHT", "VALUE", "POINTS",
                          "WHY");
   double total = 0;
   for (const auto& c : *parts) {
     total += c.points();
     ctx.out << fmt::format("  {:<10} {:>6.2f} {:>6.2f} {:>7.1f}  {}\n", c.name, c.weight, c.value,
-                           c.points(), c.why);
+                           c.points(), Shown(c.why));
   }
   ctx.out << fmt::format("  {:<10} {:>6} {:>6} {:>7.1f}  rounded to {}\n", "total", "", "", total,
                          s.risk);
@@ -152,7 +153,7 @@ Status Explain(const Context& ctx, const config::Config& config, int64_t id) {
     rest.remove_prefix(at + 6);
     const std::string tid(rest.substr(0, rest.find('"')));
     const score::Technique* t = score::FindTechnique(tid);
-    ctx.out << "ATT&CK: " << (t ? score::Describe(*t) : tid) << "\n";
+    ctx.out << "ATT&CK: " << (t ? score::Describe(*t) : Shown(tid)) << "\n";
   }
   ctx.out << fmt::format("scored {} by run {}{}\n", FormatUtc(s.scored_us), s.run_id,
                          s.model.empty() ? "" : ", model " + s.model);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "core/encoding.h"
+
 namespace vigil::score {
 namespace {
 
@@ -28,7 +30,7 @@ std::string Counts(simdjson::dom::element e, const char* key) {
     int64_t n = 0;
     if (field.value.get(n) != simdjson::SUCCESS) n = 0;
     if (!out.empty()) out += ", ";
-    out += fmt::format("{} ({})", std::string_view(field.key), n);
+    out += fmt::format("{} ({})", TerminalSafe(field.key), n);
   }
   return out.empty() ? "-" : out;
 }
@@ -56,12 +58,14 @@ Result<std::string> ProfileText(std::string_view json) {
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return Damaged();
   const std::string kind = Str(root, "kind");
   const bool user = kind == "user";
-  std::string out = fmt::format("{} {}\n", user ? "user" : "source", Str(root, "entity"));
+  std::string out =
+      fmt::format("{} {}\n", user ? "user" : "source", TerminalSafe(Str(root, "entity")));
   const int64_t active_days = Int(root, "active_days"), hours_active = Int(root, "active_hours");
   out += fmt::format("  events        {} ({} failures) on {} day{}, {} active hour{}\n",
                      Int(root, "events"), Int(root, "failures"), active_days,
                      active_days == 1 ? "" : "s", hours_active, hours_active == 1 ? "" : "s");
-  out += fmt::format("  seen          {} .. {}\n", Str(root, "first_seen"), Str(root, "last_seen"));
+  out += fmt::format("  seen          {} .. {}\n", TerminalSafe(Str(root, "first_seen")),
+                     TerminalSafe(Str(root, "last_seen")));
   double rate = 0;
   if (root["events_per_active_hour"].get(rate) != simdjson::SUCCESS) rate = 0;
   out += fmt::format("  rate          {:.2f} events per active hour, at most {} in one hour\n",
@@ -86,14 +90,16 @@ Result<std::string> ProfileText(std::string_view json) {
   out += fmt::format("  hosts         {} distinct: {}\n", Int(root, "distinct_hosts"),
                      Counts(root, "hosts"));
   if (user) {
-    const std::string first = Str(root, "first_privileged_action");
+    const std::string first = TerminalSafe(Str(root, "first_privileged_action"));
     out += "  privileged    " + (first.empty() ? std::string("never") : "first " + first) + "\n";
   }
   simdjson::dom::array days;
   if (root["risk_by_day"].get(days) == simdjson::SUCCESS) {
     out += "  risk by day  ";
     for (simdjson::dom::element d : days) {
-      out += fmt::format(" {}:{}", Str(d, "day").substr(5), Int(d, "max_risk"));
+      const std::string day = Str(d, "day");  // YYYY-MM-DD, shown as MM-DD
+      out += fmt::format(" {}:{}", TerminalSafe(day.size() > 5 ? day.substr(5) : day),
+                         Int(d, "max_risk"));
     }
     out += "\n";
   }

@@ -17,7 +17,8 @@ struct ProfileSummary {
 Result<ProfileSummary> SummariseProfile(std::string_view json);
 
 // The profile for a person to read: activity, usual hours as a 24-hour strip, peers, hosts,
-// countries, first privileged action, and risk by day.
+// countries, first privileged action, and risk by day. Values from the logs are shown
+// terminal-safe (TerminalSafe): a user name cannot carry escape sequences to the screen.
 Result<std::string> ProfileText(std::string_view json);
 
 }  // namespace vigil::score

@@ -245,10 +245,64 @@ TEST_CASE("a 200 KB value under a built-in regex rule is matched, not a crash", 
             R"("userIdentity":{"type":"AssumedRole","accountId":"123456789012","arn":")" +
                 arn + R"("}}]})");
   Run(db, {"ingest", dir.File("ct.json")});
-  const std::string out = Run(db, {"correlate", "--format", "json"});
-  CHECK(out.find(R"("incidents":[{"id":1,"status":"new")") != std::string::npos);
+  const std::string out = Run(db, {"correlate", "--dry-run", "--format", "json"});
+  CHECK(out.find(arn) != std::string::npos);  // JSON keeps the group value whole
+  // The text listing shows the start of it and how long it is, not 200 KB on the terminal.
+  const std::string text = Run(db, {"correlate"});
+  CHECK(text.find("new      #1") != std::string::npos);
+  CHECK(text.find(arn) == std::string::npos);
+  CHECK(text.find("... (2000") != std::string::npos);
+  CHECK(text.size() < 2000);
   CHECK(RawQueryInt(db,
                     "SELECT count(*) FROM incidents WHERE title LIKE 'Cloud instance "
-                    "credentials used from outside%'") == 1);
+                    "credentials used from outside%' AND length(group_key) > 200000") == 1);
+  CHECK(Run(db, {"score"}).size() < 2000);
   Run(db, {"verify", "--quiet"});
+}
+
+TEST_CASE("listings and messages keep hostile log text inert", "[hostile]") {
+  // A user name that sets the terminal's title, clears the screen and starts a C1 CSI; a host
+  // with a colour escape; and an object key with one (refused as a duplicate, and the refusal
+  // quotes it). Every text listing and every message must show them as '?'.
+  const std::string user = Values()[4];
+  TempDir dir;
+  const std::string db = dir.File("l.db");
+  std::string lines;
+  for (int i = 0; i < 12; ++i) {
+    lines += fmt::format(
+        R"({{"ts":"2024-03-04T10:00:{:02}Z","source":"auth","event_type":"login_failure",)"
+        R"("user":{},"src_ip":"203.0.113.66","host":"h\u001b[31m"}})"
+        "\n",
+        i, JsonString(user));
+  }
+  lines += R"({"ts":"2024-03-04T10:01:00Z","source":"auth","event_type":"login_success","user":)" +
+           JsonString(user) + R"(,"src_ip":"203.0.113.66"})" + "\n";
+  lines += R"({"ts":"2024-03-04T10:02:00Z","k\u001b]0;x\u0007":1,"k\u001b]0;x\u0007":2})"
+           "\n";
+  WriteText(dir.File("l.ndjson"), lines);
+
+  auto check = [](const vigil::testing::CliRun& r, int code) {
+    INFO(r.out.substr(0, 2000) << r.err.substr(0, 2000));
+    CHECK(r.code == code);
+    CHECK_FALSE(HasControl(r.out, true));
+    CHECK_FALSE(HasControl(r.err, true));
+    return r.out + r.err;
+  };
+  const std::string ingest = check(RunCli({"--db", db, "ingest", dir.File("l.ndjson")}), 3);
+  CHECK(ingest.find(R"(l.ndjson:14: duplicate key "k?]0;x?")") != std::string::npos);
+  const std::string safe_user = "?]0;title??[2J?31mred?";
+  // The incident listings show the group value as JSON, whose escapes leave only C1 to hide.
+  const std::string safe_key = R"(\u001b]0;title\u0007\u001b[2J?31mred?)";
+  CHECK(check(RunCli({"--db", db, "correlate"}), 0).find(safe_key) != std::string::npos);
+  CHECK(check(RunCli({"--db", db, "score"}), 0).find(safe_key) != std::string::npos);
+  check(RunCli({"--db", db, "score", "--explain", "1"}), 0);
+  CHECK(check(RunCli({"--db", db, "profile"}), 0).find(safe_user) != std::string::npos);
+  const std::string profile = check(RunCli({"--db", db, "profile", user}), 0);
+  CHECK(profile.find("user " + safe_user) != std::string::npos);
+  CHECK(profile.find("h?[31m (12)") != std::string::npos);
+  check(RunCli({"--db", db, "profile", user + "x"}), 2);  // not found: the name is echoed
+  check(RunCli({"--db", dir.File("a.db"), "analyze", dir.File("l.ndjson")}), 3);
+  // The store keeps the bytes.
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM events WHERE CAST(user_name AS BLOB) = X'" +
+                            vigil::ToHex(user) + "'") == 13);
 }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "config/config.h"
+#include "score/profile_view.h"
 
 using vigil::Event;
 using vigil::score::ProfileBuilder;
@@ -127,4 +128,19 @@ TEST_CASE("profile: the stored JSON says what a profile knows", "[score][profile
   CHECK(json.find("\"countries\":{\"US\":30}") != std::string::npos);
   CHECK(json.find("{\"day\":\"2026-11-16\",\"max_risk\":57}") != std::string::npos);
   CHECK(json.find("\"first_privileged_action\":null") != std::string::npos);
+}
+
+TEST_CASE("profile: the text view shows stored values inert and survives odd ones",
+          "[score][profile]") {
+  // A profile row is stored data: a forger can write any JSON there. A day too short to cut
+  // used to throw std::out_of_range (exit 5); escapes in names reached the terminal.
+  const auto text = vigil::score::ProfileText(
+      R"({"kind":"user","entity":"ev\u001b]0;x\u0007il","events":2,)"
+      R"("hosts":{"h\u001b[31m":2},"risk_by_day":[{"day":"x","max_risk":3},)"
+      R"({"day":"2026-11-16","max_risk":57}]})");
+  REQUIRE(text);
+  CHECK(text->find("user ev?]0;x?il\n") != std::string::npos);
+  CHECK(text->find("h?[31m (2)") != std::string::npos);
+  CHECK(text->find(" x:3 11-16:57") != std::string::npos);
+  CHECK(text->find('\x1b') == std::string::npos);
 }
