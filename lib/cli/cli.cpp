@@ -316,7 +316,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
 
     ExportOptions export_options;
     auto* exporter = app.add_subcommand(
-        "export", "Write incidents (or their events) as JSON, NDJSON, CSV or Markdown");
+        "export",
+        "Write a PDF report, or incidents or their events as JSON, NDJSON, CSV or Markdown");
     exporter->add_option("id", export_options.report.ids, "Incident ids (default: all that match)");
     exporter->add_option("--format", export_options.format, "pdf, json, ndjson, csv, markdown")
         ->check(CLI::IsMember({"json", "ndjson", "csv", "markdown", "pdf"}));
