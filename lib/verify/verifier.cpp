@@ -745,6 +745,7 @@ Status FindUnclaimedRows(Coordinator& c, const std::vector<bool>& table_exists,
         if (last_row == row_id && reported.insert(seq).second) {
           sink.problems.push_back(MakeProblem(ProblemKind::kInserted, seq, name, row_id,
                                               "second chain entry for one row"));
+          sink.duplicates_reported.insert(seq);
         }
         last_row = row_id;
       }
@@ -756,22 +757,29 @@ Status FindUnclaimedRows(Coordinator& c, const std::vector<bool>& table_exists,
 // Step 3: turn the workers' raw findings into classified problems.
 Status Classify(Coordinator& c, std::vector<WorkerOut>& outs) {
   std::set<int64_t> out_of_order;
+  std::set<int64_t> second_entries;  // entries found claiming a row another entry claims
   std::map<std::pair<std::string, std::string>, int64_t> expected_by_hash;  // (table, hash)
   for (WorkerOut& o : outs) {
     c.summary.records += o.entries;
     c.summary.rows += o.rows;
     out_of_order.insert(o.out_of_order.begin(), o.out_of_order.end());
+    second_entries.insert(o.duplicates_reported.begin(), o.duplicates_reported.end());
     for (Problem& p : o.problems) c.problems.push_back(std::move(p));
     for (const RowMismatch& m : o.mismatches) expected_by_hash[{m.table, m.expected}] = m.seq;
   }
   for (WorkerOut& o : outs) {
     for (const LinkFailure& l : o.links) {
-      const bool moved = out_of_order.count(l.seq) != 0;
-      Problem p = MakeProblem(moved ? ProblemKind::kReordered : ProblemKind::kModified, l.seq,
-                              l.table, l.row_id,
-                              moved ? "chain entry is out of order"
-                                    : "chain entry does not link to "
-                                      "the one before it");
+      // A second entry for a row was slipped in: that it does not link (and sits out of its
+      // table's order) is the same insertion, not a modification or a move.
+      const bool inserted = second_entries.count(l.seq) != 0;
+      const bool moved = !inserted && out_of_order.count(l.seq) != 0;
+      Problem p = MakeProblem(inserted ? ProblemKind::kInserted
+                              : moved  ? ProblemKind::kReordered
+                                       : ProblemKind::kModified,
+                              l.seq, l.table, l.row_id,
+                              inserted ? "inserted chain entry does not link to the one before it"
+                              : moved  ? "chain entry is out of order"
+                                       : "chain entry does not link to the one before it");
       p.expected = crypto::DigestHex(l.expected);
       p.actual = Hex(l.actual);
       c.problems.push_back(std::move(p));

@@ -266,6 +266,30 @@ TEST_CASE("verify finds a forged chain entry inserted for a forged row", "[verif
   CheckFirst(s, ProblemKind::kModified, head + 1);
 }
 
+TEST_CASE("verify reports a second chain entry for one row as inserted", "[verify]") {
+  // A copy of an existing entry appended after the head (the forger drops the UNIQUE index
+  // that refuses it). Its link fails too; that is the same insertion, not a modified or
+  // reordered entry. The first entry of the store (its batch) and an early event are claimed
+  // again by an entry another worker reads; on one thread the same entry is found by the
+  // worker's own merge.
+  for (const std::string& claimed : {std::string("batches"), std::string("events")}) {
+    for (unsigned jobs : {1u, 2u}) {
+      Fixture f;
+      const long long head = f.Head();
+      const long long original = f.SeqOf(claimed, claimed == "events" ? 4 : 1);
+      RawSql(f.path, "DROP INDEX chain_by_row; INSERT INTO chain SELECT " +
+                         std::to_string(head + 1) +
+                         ", tbl, row_id, record_hash, chain_hash FROM chain WHERE seq = " +
+                         std::to_string(original));
+      INFO(claimed << " on " << jobs << " thread(s)");
+      auto s = f.Verify({}, {}, jobs);
+      CheckFirst(s, ProblemKind::kInserted, head + 1);
+      CHECK(s.problems_total == 2);  // the second entry, and its link
+      for (const auto& p : s.problems) CHECK(p.kind == ProblemKind::kInserted);
+    }
+  }
+}
+
 TEST_CASE("verify reports two swapped rows as reordered", "[verify]") {
   Fixture f;
   RawSql(f.path,
