@@ -3,11 +3,14 @@
 `vigil verify --pubkey` must report with the right kind and first broken sequence number,
 plus untouched copies that must verify.
 
-Usage: tamper_campaign.py VIGIL MAKE_STORE WORKDIR [ROUNDS] [SEED]
-Prints one line per failure and a closing "N passed, M failed".
+Usage: tamper_campaign.py VIGIL MAKE_STORE WORKDIR [TAMPERINGS] [SEED]
+TAMPERINGS (default 1000) counts checked tamperings; an untouched copy is checked after each
+turn of the nine kinds, and a drawn tampering that cannot be made is skipped, not counted.
+Prints one line per failure and a closing "N tamperings and U untouched copies checked:
+P passed, F failed".
 The attacker's recomputation uses the encoding of independent_verify.py (vigil-store(5)).
 """
-import importlib.util, json, os, random, shutil, sqlite3, struct, subprocess, sys, hashlib
+import importlib.util, itertools, json, os, random, shutil, sqlite3, struct, subprocess, sys, hashlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("iv", os.path.join(HERE, "independent_verify.py"))
@@ -99,6 +102,15 @@ def tamper(kind, con, rng, ctx):
         con.execute(f"INSERT INTO events(id, {', '.join(cols)}) SELECT ?, {sel} FROM events "
                     "WHERE id = ?", (new_id, row_id))
         return ("inserted", head + 1)
+    if kind == "duplicate_entry":
+        # A second chain entry for a row that already has one, appended after the head. The
+        # UNIQUE index on (tbl, row_id) would refuse it; a forger drops the index first.
+        seq, tbl, row_id = rng.choice(ents)
+        con.execute("DROP INDEX IF EXISTS chain_by_row")
+        con.execute("INSERT INTO chain(seq, tbl, row_id, record_hash, chain_hash) "
+                    "SELECT ?, tbl, row_id, record_hash, chain_hash FROM chain WHERE seq = ?",
+                    (head + 1, seq))
+        return ("inserted", head + 1)
     if kind == "swap_rows":
         tbl = rng.choice(["events", "incidents", "scores", "incident_events"])
         ids = [r for (t, r) in by_row if t == tbl]
@@ -145,13 +157,13 @@ def tamper(kind, con, rng, ctx):
     raise ValueError(kind)
 
 
-KINDS = ["modify", "delete_row", "delete_row_and_entry", "insert_row", "swap_rows", "truncate",
-         "rewrite", "replace_checkpoint", "untouched"]
+KINDS = ["modify", "delete_row", "delete_row_and_entry", "insert_row", "duplicate_entry",
+         "swap_rows", "truncate", "rewrite", "replace_checkpoint", "untouched"]
 
 
 def main():
     vigil, make_store, work = sys.argv[1:4]
-    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
+    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 1000  # tamperings to check
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -171,7 +183,12 @@ def main():
     passed = failed = skipped = 0
     counts = {}
     db = os.path.join(work, "t.db")
-    for n in range(rounds):
+    # Kinds take turns (an untouched copy after each round of tamperings) until `rounds`
+    # tamperings were checked; a tampering impossible as drawn is skipped and not counted.
+    tamperings = untouched = 0
+    for n in itertools.count():
+        if tamperings == rounds:
+            break
         kind = KINDS[n % len(KINDS)]
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(db + suffix):
@@ -199,6 +216,11 @@ def main():
                 c.close()
         p = subprocess.run([vigil, "--db", db, "verify", "--format", "json", "--pubkey",
                             os.path.join(work, "real.pub")], capture_output=True, text=True)
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind == "untouched":
+            untouched += 1
+        else:
+            tamperings += 1
         try:
             got = json.loads(p.stdout)
         except json.JSONDecodeError:
@@ -212,7 +234,6 @@ def main():
             ok = (got["status"] == "TAMPERED" and p.returncode == 1 and
                   got["first_broken_seq"] == want[1] and first.get("kind") == want[0] and
                   first.get("seq") == want[1])
-        counts[kind] = counts.get(kind, 0) + 1
         if ok:
             passed += 1
         else:
@@ -220,8 +241,9 @@ def main():
             first = got["problems"][0] if got.get("problems") else None
             print(f"FAIL round {n} {kind}: wanted {want}, got first_broken_seq "
                   f"{got.get('first_broken_seq')} first problem {first}")
-    print("rounds per kind:", json.dumps(counts, sort_keys=True), f"(skipped {skipped})")
-    print(f"{passed} passed, {failed} failed")
+    print("checked per kind:", json.dumps(counts, sort_keys=True), f"(skipped {skipped})")
+    print(f"{tamperings} tamperings and {untouched} untouched copies checked: "
+          f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
 
