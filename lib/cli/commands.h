@@ -48,7 +48,8 @@ void Note(const Context& ctx, const std::string& message);
 // `max_bytes` it is cut at a character boundary, saying how long it was. JSON output and the
 // store keep the value whole.
 std::string Shown(std::string_view text, size_t max_bytes = SIZE_MAX);
-// How much of an incident's group value a listing shows: one CloudTrail ARN can be 200 KB.
+// How much of an incident's group value or a profile's entity a listing shows: one
+// CloudTrail ARN can be 200 KB.
 constexpr size_t kShownGroup = 300;
 
 struct InitOptions {};

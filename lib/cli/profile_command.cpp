@@ -84,7 +84,7 @@ Status RunProfile(const Context& ctx, const ProfileOptions& options) {
                          "EVENTS", "FIRST SEEN", "LAST SEEN", "MAX RISK");
   for (const Row& r : *rows) {
     ctx.out << fmt::format("{:<6}  {:<32}  {:>9}  {:<20}  {:<20}  {:>8}\n", r.kind,
-                           Shown(r.entity, 200), r.s.events, r.s.first_seen.substr(0, 19),
+                           Shown(r.entity, kShownGroup), r.s.events, r.s.first_seen.substr(0, 19),
                            r.s.last_seen.substr(0, 19), r.s.max_risk);
   }
   if (!ctx.global.quiet) {

@@ -188,13 +188,17 @@ TEST_CASE("hostile values are stored verbatim and shown inert in every format", 
     const auto fields = CsvFields(Run(db, args));
     CHECK(fields.size() > 20);
     bool kept = false;
+    bool verbatim = false;
     for (const std::string& f : fields) {
       INFO(f.substr(0, 80));
       CHECK((f.empty() || std::string("=+-@").find(f[0]) == std::string::npos ||
              f.find_first_not_of("-0123456789.") == std::string::npos));
       kept = kept || f == "'=cmd|' /C calc'!A0";
+      verbatim = verbatim || f == Values()[4];
     }
     CHECK(kept == (*what != 0));  // the incident list joins users; the event rows do not
+    // Control characters are data: vigil-export(1) says CSV keeps them as the log had them.
+    CHECK(verbatim == (*what != 0));
   }
 
   // The raw records in an event export are the bytes that were read, JSON-escaped.
@@ -305,4 +309,29 @@ TEST_CASE("listings and messages keep hostile log text inert", "[hostile]") {
   // The store keeps the bytes.
   CHECK(RawQueryInt(db, "SELECT count(*) FROM events WHERE CAST(user_name AS BLOB) = X'" +
                             vigil::ToHex(user) + "'") == 13);
+}
+
+TEST_CASE("the profile listing cuts a long entity as the incident listings cut a group",
+          "[hostile]") {
+  TempDir dir;
+  const std::string db = dir.File("p.db");
+  const std::string user = std::string(1000, 'u') + "-tail";
+  std::string lines;
+  for (int i = 0; i < 12; ++i) {
+    lines += fmt::format(
+        R"({{"ts":"2024-03-04T10:00:{:02}Z","source":"auth","event_type":"login_failure",)"
+        R"("user":"{}","src_ip":"203.0.113.66"}})"
+        "\n",
+        i, user);
+  }
+  WriteText(dir.File("p.ndjson"), lines);
+  Run(db, {"ingest", dir.File("p.ndjson")});
+  Run(db, {"correlate"});
+  Run(db, {"score"});
+  const std::string list = Run(db, {"profile"});
+  CHECK(list.find(std::string(300, 'u') + "... (1005 bytes)") != std::string::npos);
+  CHECK(list.find("-tail") == std::string::npos);
+  // JSON and the single view keep the whole name.
+  CHECK(Run(db, {"profile", "--format", "json"}).find(user) != std::string::npos);
+  CHECK(Run(db, {"profile", user}).find(user) != std::string::npos);
 }
