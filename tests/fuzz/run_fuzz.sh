@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (ingest parsers, rule loader, other inputs) with clang, ASan
 # and UBSan, and runs each for SECONDS (default 60; CI runs a short smoke, the long campaign of
-# issue 8 runs hours). Seeds: samples/, malformed lines from ../shared/bench/gen_events.py,
-# the built-in rules, ../shared/data/sigma when it is there, and hand-made seeds.
+# issue 8 runs hours). Seeds: samples/, the real datasets of ../shared/data/real and malformed
+# lines from ../shared/bench/gen_events.py, the built-in rules, ../shared/data/sigma when it is
+# there, and hand-made seeds.
 #   tests/fuzz/run_fuzz.sh [SECONDS] [BUILD_DIR] [RUNS] [TARGETS]
 # With RUNS, each target runs that many inputs instead (the issue's campaign: 10000000), and
 # TARGETS (a space-separated list, default all three) picks which run. MAX_LEN overrides each
@@ -83,6 +84,36 @@ if [ -f "$gen" ]; then
   done
   rm -f "$build"/badpart_*
 fi
+# The real datasets (../shared/data/real) when they are there, and the samples again: the first
+# 4 KB of each file under selectors 1 to 5 (syslog, CEF, CSV, Zeek TSV, whole documents), and
+# each file's first JSON record under every JSON flavour (selector 0, then the flavour byte).
+python3 - "$corpus" "$root/samples" "$root/../shared/data/real" <<'PY'
+import hashlib, os, sys
+corpus, roots = sys.argv[1], sys.argv[2:]
+FLAVOURS = 11  # JsonFlavor's values, kGeneric to kCsv (lib/ingest/json_event.h)
+def put(name, data):
+    with open(os.path.join(corpus, name), 'wb') as f:
+        f.write(data)
+for root in roots:
+    if not os.path.isdir(root):
+        continue
+    for folder, _, names in sorted(os.walk(root)):
+        for name in sorted(names):
+            if name.endswith(('.md', '.yml')):
+                continue
+            path = os.path.join(folder, name)
+            with open(path, 'rb') as f:
+                head = f.read(1 << 20)
+            tag = hashlib.md5(os.path.relpath(path, root).encode()).hexdigest()[:12]
+            if root != roots[0]:  # the samples' heads are seeded above
+                for sel in range(1, 6):
+                    put(f'real_{tag}_{sel}', bytes([sel]) + head[:4096])
+            lines = [l.strip() for l in head.split(b'\n')]
+            records = [l for l in lines if l.startswith(b'{') and l.endswith(b'}') and len(l) < 4000]
+            if records:
+                for flavour in range(FLAVOURS):
+                    put(f'record_{tag}_{flavour}', bytes([0, flavour]) + records[0])
+PY
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 if [ -n "$runs" ]; then ASAN_OPTIONS+=:malloc_context_size=0; fi
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
