@@ -64,29 +64,10 @@ cmake --build "$build" -j"$(nproc)" --target fuzz_ingest_parsers fuzz_rule_loade
   fuzz_other_inputs
 corpus=$build/corpus/ingest_parsers
 mkdir -p "$corpus"
-# Seed: one file per selector (the first byte) per sample.
-i=0
-for f in "$root"/samples/*.ndjson "$root"/samples/*.json "$root"/samples/*.jsonl \
-         "$root"/samples/*.log; do
-  for sel in 0 1 2 3 4 5; do
-    { printf "\\x$(printf %02x "$sel")"; head -c 4096 "$f"; } > "$corpus/seed_${i}_$sel"
-  done
-  i=$((i + 1))
-done
-gen=$root/../shared/bench/gen_events.py
-if [ -f "$gen" ]; then
-  python3 "$gen" --events 300 --no-attacks --bad-rate 0.3 --huge-max 0 --quiet \
-    --out "$build/bad.ndjson"
-  split -l 20 "$build/bad.ndjson" "$build/badpart_"
-  for p in "$build"/badpart_*; do
-    { printf '\x00'; cat "$p"; } > "$corpus/gen_$(basename "$p")"
-    { printf '\x05'; cat "$p"; } > "$corpus/gendoc_$(basename "$p")"
-  done
-  rm -f "$build"/badpart_*
-fi
-# The real datasets (../shared/data/real) when they are there, and the samples again: the first
-# 4 KB of each file under selectors 1 to 5 (syslog, CEF, CSV, Zeek TSV, whole documents), and
-# each file's first JSON record under every JSON flavour (selector 0, then the flavour byte).
+# Seeds from the logs of samples/ and of the real datasets (../shared/data/real, when they are
+# there): the first 4 KB of each file under selectors 1 to 5 (syslog, CEF, CSV, Zeek TSV, whole
+# documents), and each file's first JSON record under every JSON flavour (selector 0, then the
+# flavour byte).
 python3 - "$corpus" "$root/samples" "$root/../shared/data/real" <<'PY'
 import hashlib, os, sys
 corpus, roots = sys.argv[1], sys.argv[2:]
@@ -104,16 +85,27 @@ for root in roots:
             path = os.path.join(folder, name)
             with open(path, 'rb') as f:
                 head = f.read(1 << 20)
-            tag = hashlib.md5(os.path.relpath(path, root).encode()).hexdigest()[:12]
-            if root != roots[0]:  # the samples' heads are seeded above
-                for sel in range(1, 6):
-                    put(f'real_{tag}_{sel}', bytes([sel]) + head[:4096])
-            lines = [l.strip() for l in head.split(b'\n')]
-            records = [l for l in lines if l.startswith(b'{') and l.endswith(b'}') and len(l) < 4000]
-            if records:
+            tag = hashlib.md5(os.path.relpath(path, os.path.dirname(root)).encode()).hexdigest()[:12]
+            for sel in range(1, 6):
+                put(f'head_{tag}_{sel}', bytes([sel]) + head[:4096])
+            lines = (l.strip() for l in head.split(b'\n'))
+            record = next((l for l in lines
+                           if l.startswith(b'{') and l.endswith(b'}') and len(l) < 4000), None)
+            if record:
                 for flavour in range(FLAVOURS):
-                    put(f'record_{tag}_{flavour}', bytes([0, flavour]) + records[0])
+                    put(f'record_{tag}_{flavour}', bytes([0, flavour]) + record)
 PY
+gen=$root/../shared/bench/gen_events.py
+if [ -f "$gen" ]; then
+  python3 "$gen" --events 300 --no-attacks --bad-rate 0.3 --huge-max 0 --quiet \
+    --out "$build/bad.ndjson"
+  split -l 20 "$build/bad.ndjson" "$build/badpart_"
+  for p in "$build"/badpart_*; do
+    { printf '\x00'; cat "$p"; } > "$corpus/gen_$(basename "$p")"
+    { printf '\x05'; cat "$p"; } > "$corpus/gendoc_$(basename "$p")"
+  done
+  rm -f "$build"/badpart_*
+fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 if [ -n "$runs" ]; then ASAN_OPTIONS+=:malloc_context_size=0; fi
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

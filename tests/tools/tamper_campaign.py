@@ -163,7 +163,7 @@ KINDS = ["modify", "delete_row", "delete_row_and_entry", "insert_row", "duplicat
 
 def main():
     vigil, make_store, work = sys.argv[1:4]
-    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 1000  # tamperings to check
+    wanted = int(sys.argv[4]) if len(sys.argv) > 4 else 1000  # tamperings to check
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -183,11 +183,11 @@ def main():
     passed = failed = skipped = 0
     counts = {}
     db = os.path.join(work, "t.db")
-    # Kinds take turns (an untouched copy after each round of tamperings) until `rounds`
+    # Kinds take turns (an untouched copy after each round of tamperings) until `wanted`
     # tamperings were checked; a tampering impossible as drawn is skipped and not counted.
-    tamperings = untouched = 0
+    tamperings = 0
     for n in itertools.count():
-        if tamperings == rounds:
+        if tamperings == wanted:
             break
         kind = KINDS[n % len(KINDS)]
         for suffix in ("", "-wal", "-shm"):
@@ -217,10 +217,7 @@ def main():
         p = subprocess.run([vigil, "--db", db, "verify", "--format", "json", "--pubkey",
                             os.path.join(work, "real.pub")], capture_output=True, text=True)
         counts[kind] = counts.get(kind, 0) + 1
-        if kind == "untouched":
-            untouched += 1
-        else:
-            tamperings += 1
+        tamperings += kind != "untouched"
         try:
             got = json.loads(p.stdout)
         except json.JSONDecodeError:
@@ -242,7 +239,7 @@ def main():
             print(f"FAIL round {n} {kind}: wanted {want}, got first_broken_seq "
                   f"{got.get('first_broken_seq')} first problem {first}")
     print("checked per kind:", json.dumps(counts, sort_keys=True), f"(skipped {skipped})")
-    print(f"{tamperings} tamperings and {untouched} untouched copies checked: "
+    print(f"{tamperings} tamperings and {counts.get('untouched', 0)} untouched copies checked: "
           f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
