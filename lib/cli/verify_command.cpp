@@ -1,6 +1,8 @@
 // vigil verify: recompute the chain and answer VERIFIED or TAMPERED.
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "core/file_io.h"
@@ -14,6 +16,13 @@ namespace {
 constexpr uint64_t kMaxKeyFile = 64 * 1024;
 constexpr uint64_t kMaxCheckpointFile = 1024 * 1024;
 
+std::string_view ReaderText(std::string_view reader) {
+  if (reader == "pages") return "from the file's pages";
+  if (reader == "sql") return "through SQL";
+  if (reader == "mixed") return "from the file's pages and through SQL";
+  return "from nowhere: there are none";
+}
+
 void PrintJson(const Context& ctx, const verify::Summary& s) {
   JsonWriter w;
   w.BeginObject()
@@ -25,6 +34,8 @@ void PrintJson(const Context& ctx, const verify::Summary& s) {
       .Int(s.rows)
       .Key("sha256")
       .String(s.sha256)
+      .Key("reader")
+      .String(s.reader)
       .Key("head")
       .String(crypto::DigestHex(s.head))
       .Key("head_seq")
@@ -115,7 +126,7 @@ void PrintText(const Context& ctx, const verify::Summary& s) {
   if (ctx.global.quiet) return;
   o << "  store " << s.store_id << ", " << s.records << " chain entries, " << s.rows
     << " rows hashed on " << s.jobs << " thread" << (s.jobs == 1 ? "" : "s") << " (" << s.sha256
-    << " SHA-256)\n";
+    << " SHA-256, rows read " << ReaderText(s.reader) << ")\n";
   if (s.checkpoints == 0) {
     o << "  no signed checkpoint: a forger with write access could recompute the whole chain "
          "(see vigil seal)\n";
@@ -141,6 +152,15 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
   vo.db_path = ctx.global.db;
   vo.jobs = options.jobs;
   vo.max_problems = options.max_problems;
+  if (const char* reader = std::getenv("VIGIL_VERIFY_READER"); reader != nullptr) {
+    const std::string_view want = reader;
+    if (want == "sql") {
+      vo.reader = verify::Reader::kSql;
+    } else if (want != "auto" && !want.empty()) {
+      return MakeError(ErrorCode::kUsage,
+                       "VIGIL_VERIFY_READER must be auto or sql, not '" + std::string(want) + "'");
+    }
+  }
   for (const std::string& path : options.pubkeys) {
     auto text = ReadFile(path, kMaxKeyFile);
     if (!text) return text.error();
@@ -172,7 +192,9 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Note(ctx, "checked " + std::to_string(summary->records) + " entries and " +
                   std::to_string(summary->rows) + " rows in " + std::to_string(seconds) + " s on " +
-                  std::to_string(summary->jobs) + " threads, " + summary->sha256 + " SHA-256");
+                  std::to_string(summary->jobs) + " threads, " + summary->sha256 +
+                  " SHA-256, rows read: " + summary->reader +
+                  (summary->reader_note.empty() ? "" : " (" + summary->reader_note + ")"));
   }
   if (ctx.global.format == OutputFormat::kJson) {
     PrintJson(ctx, *summary);

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <climits>
@@ -29,6 +30,7 @@
 #include "store/database.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "store/table_pages.h"
 #include "verify/checkpoint.h"
 
 namespace vigil::verify {
@@ -89,6 +91,9 @@ struct WorkerOut {
   std::vector<OrphanRow> orphans;
   std::set<int64_t> out_of_order;
   std::set<int64_t> duplicates_reported;  // seqs already reported as a second entry
+  bool read_pages = false;                // rows were read from the file's pages
+  bool read_sql = false;                  // rows were read through SQL
+  std::string pages_declined;             // why the page reader was not used, or gave up
   // Per chained table (index into ChainedTables()): the [min, max] row ids of each chunk's
   // entries, so the coordinator can find rows that no chunk looked at.
   std::vector<std::vector<std::pair<int64_t, int64_t>>> covered;
@@ -134,9 +139,13 @@ class RangeSweep {
   static constexpr size_t kRowBatch = 512;
 
   // `checked` counts the chain entries every worker has read, for Options::progress.
-  RangeSweep(Database& db, const std::vector<bool>& table_exists, WorkerOut& out,
-             crypto::Sha256 sha, crypto::Sha256Many many, std::atomic<int64_t>& checked)
+  // `image` (may be null) holds the pages of db's snapshot: rows are read from it where the
+  // page reader can read their table (store/table_pages.h), through SQL otherwise.
+  RangeSweep(Database& db, const store::PageImage* image, const std::vector<bool>& table_exists,
+             WorkerOut& out, crypto::Sha256 sha, crypto::Sha256Many many,
+             std::atomic<int64_t>& checked)
       : db_(db),
+        image_(image),
         exists_(table_exists),
         out_(out),
         sha_(std::move(sha)),
@@ -153,37 +162,39 @@ class RangeSweep {
     Status s = store::RegisterRecordSink(db_, &sink_);
     if (s.ok()) s = ReadPrevious(range);
     if (!s.ok()) return s;
-    auto stmt = db_.Prepare(
-        "SELECT seq, tbl, row_id, record_hash, chain_hash FROM chain "
-        "WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
-        "read chain");
-    if (!stmt) return stmt.error();
-    s = stmt->BindInteger(1, range.lo);
-    if (s.ok()) s = stmt->BindInteger(2, range.hi);
-    if (!s.ok()) return s;
     size_t in_chunk = 0;
-    for (;;) {
-      auto row = stmt->Step();
-      if (!row) return row.error();
-      if (!*row) break;
-      ReadLink(*stmt);
+    auto read = [&](const ChainRow& entry) -> Status {
+      ReadLink(entry);
       if (pending_links_.size() == kLinkBatch) CheckLinks();
       if (++in_chunk == kChunk) {
-        s = CheckRows();
-        if (!s.ok()) return s;
-        checked_.fetch_add(static_cast<int64_t>(in_chunk), std::memory_order_relaxed);
+        Status checked = CheckRows();
+        if (!checked.ok()) return checked;
+        Count(in_chunk);
         in_chunk = 0;
       }
-    }
+      return {};
+    };
+    s = ReadChain(range, read);
+    if (!s.ok()) return s;
     CheckLinks();
     s = CheckRows();
     if (!s.ok()) return s;
-    checked_.fetch_add(static_cast<int64_t>(in_chunk), std::memory_order_relaxed);
+    Count(in_chunk);
     if (!sha_.ok() || !many_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed");
     return {};
   }
 
+  // Whether Run stopped because the page reader met something it does not read exactly: the
+  // caller then starts over in SQL (GiveUpPages).
+  bool gave_up() const { return gave_up_; }
+  // Takes back this sweep's progress count, before the range is checked again.
+  void Uncount() { checked_.fetch_sub(counted_, std::memory_order_relaxed); }
+
  private:
+  void Count(size_t entries) {
+    counted_ += static_cast<int64_t>(entries);
+    checked_.fetch_add(static_cast<int64_t>(entries), std::memory_order_relaxed);
+  }
   // A chain entry whose link waits for its hash. Links are checked in seq order once the
   // batch is hashed, because a failed link changes how the next one is judged.
   struct PendingLink {
@@ -234,18 +245,70 @@ class RangeSweep {
 
   // An entry as read (in seq order): its place in the sequence and in its table, and its link
   // queued for hashing.
-  void ReadLink(const Statement& stmt) {
+  // Reads the chain entries with seq in `range`, in seq order, into `read`: from the pages
+  // when the page reader can read the chain, else through SQL.
+  template <typename Read>
+  Status ReadChain(Range range, Read& read) {
+    auto pages = PagesFor("chain", "seq");
+    if (!pages) return pages.error();
+    if (PageTable* chain = *pages) {
+      out_.read_pages = true;
+      std::array<store::ColumnValue, 4> v;
+      for (auto state = chain->cursor.Seek(range.lo);; state = chain->cursor.Next()) {
+        if (state == store::TableCursor::State::kGiveUp) {
+          return GiveUpPages("chain", chain->cursor.why());
+        }
+        if (state == store::TableCursor::State::kEnd || chain->cursor.rowid() > range.hi) break;
+        if (!chain->cursor.ReadColumns(v)) return GiveUpPages("chain", chain->cursor.why());
+        // SQL converts a value of another storage class when it is read as this one; such an
+        // entry (which a STRICT table cannot hold) is left to SQL.
+        if (v[0].type != ValueType::kText || v[1].type != ValueType::kInteger ||
+            v[2].type != ValueType::kBlob || v[3].type != ValueType::kBlob) {
+          return GiveUpPages("chain", "an entry of another storage class");
+        }
+        Status s = read(ChainRow{true, chain->cursor.rowid(), v[0].bytes, v[1].integer, v[2].bytes,
+                                 v[3].bytes});
+        if (!s.ok()) return s;
+      }
+      return {};
+    }
+    auto stmt = db_.Prepare(
+        "SELECT seq, tbl, row_id, record_hash, chain_hash FROM chain "
+        "WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+        "read chain");
+    if (!stmt) return stmt.error();
+    Status s = stmt->BindInteger(1, range.lo);
+    if (s.ok()) s = stmt->BindInteger(2, range.hi);
+    if (!s.ok()) return s;
+    for (;;) {
+      auto row = stmt->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      // An entry whose columns have the wrong storage class is malformed: it cannot link.
+      // Check before reading values: reading converts them and changes the reported class.
+      const bool well_typed =
+          stmt->ColumnType(1) == ValueType::kText && stmt->ColumnType(2) == ValueType::kInteger &&
+          stmt->ColumnType(3) == ValueType::kBlob && stmt->ColumnType(4) == ValueType::kBlob;
+      s = read(ChainRow{well_typed, stmt->ColumnInteger(0), stmt->ColumnText(1),
+                        stmt->ColumnInteger(2), stmt->ColumnBlob(3), stmt->ColumnBlob(4)});
+      if (!s.ok()) return s;
+    }
+    return {};
+  }
+
+  // One chain entry as read, valid until the next one is read.
+  struct ChainRow {
+    bool well_typed;
+    int64_t seq;
+    std::string_view table;
+    int64_t row_id;
+    std::string_view record_bytes;
+    std::string_view chain_bytes;
+  };
+
+  void ReadLink(const ChainRow& entry) {
     ++out_.entries;
-    // An entry whose columns have the wrong storage class is malformed: it cannot link.
-    // Check before reading values: reading converts them and changes the reported class.
-    const bool well_typed =
-        stmt.ColumnType(1) == ValueType::kText && stmt.ColumnType(2) == ValueType::kInteger &&
-        stmt.ColumnType(3) == ValueType::kBlob && stmt.ColumnType(4) == ValueType::kBlob;
-    const int64_t seq = stmt.ColumnInteger(0);
-    const std::string_view table = stmt.ColumnText(1);
-    const int64_t row_id = stmt.ColumnInteger(2);
-    const std::string_view record_bytes = stmt.ColumnBlob(3);
-    const std::string_view chain_bytes = stmt.ColumnBlob(4);
+    const auto& [well_typed, seq, table, row_id, record_bytes, chain_bytes] = entry;
 
     if (seq <= prev_seq_) {
       out_.problems.push_back(MakeProblem(ProblemKind::kInserted, seq, std::string(table), row_id,
@@ -434,31 +497,88 @@ class RangeSweep {
     return RowQuery{std::move(*stmt), in_place};
   }
 
+  // A table read from the pages: its layout and a cursor over it.
+  struct PageTable {
+    store::TableLayout layout;
+    store::TableCursor cursor;
+    explicit PageTable(const store::PageImage& image, store::TableLayout l)
+        : layout(std::move(l)), cursor(image, layout) {}
+  };
+
+  // The page reader for `table`, or null when it cannot read it (the SQL path does).
+  Result<PageTable*> PagesFor(const char* table, const char* key = "id") {
+    if (image_ == nullptr) return nullptr;
+    auto it = pages_.find(table);
+    if (it == pages_.end()) {
+      auto layout = store::ReadTableLayout(db_, table, key);
+      if (!layout) return layout.error();
+      std::unique_ptr<PageTable> reader;
+      if (*layout) {
+        reader = std::make_unique<PageTable>(*image_, std::move(**layout));
+      } else if (out_.pages_declined.empty()) {
+        out_.pages_declined = std::string(table) + " is not a table the page reader reads";
+      }
+      it = pages_.emplace(table, std::move(reader)).first;
+    }
+    return it->second.get();
+  }
+
+  Status GiveUpPages(const char* table, const std::string& why) {
+    gave_up_ = true;
+    out_.pages_declined = std::string("page reader gave up on ") + table + ": " + why;
+    return MakeError(ErrorCode::kInternal, out_.pages_declined);
+  }
+
   // Merges entries[begin, end), whose row ids are consecutive, with the rows they claim.
   // `table` is a TableDef name, which outlives the rows queued here.
   Status MergeRun(const char* table, bool exists, const std::vector<Entry>& all, size_t begin,
                   size_t end) {
     const std::span<const Entry> entries(all.data() + begin, end - begin);
+    const int64_t lo = entries.front().row_id, hi = entries.back().row_id;
+    PageTable* pages = nullptr;
+    if (exists) {
+      auto found = PagesFor(table);
+      if (!found) return found.error();
+      pages = *found;
+    }
     std::optional<RowQuery>& query = row_stmts_[table];
-    if (exists && !query) {
+    if (exists && !pages && !query) {
       auto prepared = PrepareRows(table);
       if (!prepared) return prepared.error();
       query = std::move(*prepared);
     }
     Statement* rows = query ? &query->stmt : nullptr;
+    (pages ? out_.read_pages : out_.read_sql) |= exists;
     bool have_row = false;
-    if (rows) {
-      rows->Reset();
-      Status s = rows->BindInteger(1, entries.front().row_id);
-      if (s.ok()) s = rows->BindInteger(2, entries.back().row_id);
-      if (!s.ok()) return s;
+    int64_t row_id = 0;
+    // Moves the source to its next row in [lo, hi] (the first one when `first`).
+    auto advance = [&](bool first) -> Status {
+      if (pages) {
+        const auto state = first ? pages->cursor.Seek(lo) : pages->cursor.Next();
+        if (state == store::TableCursor::State::kGiveUp) {
+          return GiveUpPages(table, pages->cursor.why());
+        }
+        have_row = state == store::TableCursor::State::kRow && pages->cursor.rowid() <= hi;
+        row_id = pages->cursor.rowid();
+        return {};
+      }
+      if (rows == nullptr) return {};
+      if (first) {
+        rows->Reset();
+        Status s = rows->BindInteger(1, lo);
+        if (s.ok()) s = rows->BindInteger(2, hi);
+        if (!s.ok()) return s;
+      }
       auto step = rows->Step();
       if (!step) return step.error();
       have_row = *step;
-    }
+      if (have_row) row_id = rows->ColumnInteger(0);
+      return {};
+    };
+    Status s = advance(true);
+    if (!s.ok()) return s;
     size_t e = 0;
     while (e < entries.size() || have_row) {
-      const int64_t row_id = have_row ? rows->ColumnInteger(0) : INT64_MAX;
       if (e < entries.size() && (!have_row || entries[e].row_id < row_id)) {
         Problem p = MakeProblem(ProblemKind::kDeleted, entries[e].seq, table, entries[e].row_id,
                                 "sealed row is missing");
@@ -469,7 +589,12 @@ class RangeSweep {
       }
       ++out_.rows;
       if (e < entries.size() && entries[e].row_id == row_id) {
-        if (!query->in_place) {
+        if (pages) {
+          if (!pages->cursor.AppendEncoding(rows_.Open())) {
+            return GiveUpPages(table, pages->cursor.why());
+          }
+          rows_.Close();
+        } else if (!query->in_place) {
           rows_.Add(rows->ColumnBlob(1));
         } else if (sink_.row_id == row_id) {
           rows_.Close();  // keep the encoding vigil_record_into wrote for this row
@@ -488,14 +613,14 @@ class RangeSweep {
       } else {
         out_.orphans.push_back({table, row_id});  // unreachable: the run's ids are consecutive
       }
-      auto step = rows->Step();
-      if (!step) return step.error();
-      have_row = *step;
+      s = advance(false);
+      if (!s.ok()) return s;
     }
     return {};
   }
 
   Database& db_;
+  const store::PageImage* image_;
   const std::vector<bool>& exists_;
   WorkerOut& out_;
   crypto::Sha256 sha_;
@@ -510,6 +635,9 @@ class RangeSweep {
   std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> last_of_unknown_;
   std::vector<std::vector<Entry>> by_table_;
   std::map<std::string, std::optional<RowQuery>> row_stmts_;
+  std::map<std::string, std::unique_ptr<PageTable>> pages_;  // null: read through SQL
+  bool gave_up_ = false;
+  int64_t counted_ = 0;                   // entries this sweep added to checked_
   std::vector<std::string> table_names_;  // every table name an entry named
   uint32_t last_name_ = 0;
   crypto::HashBatch links_;
@@ -917,18 +1045,42 @@ Result<Summary> Run(const Options& options) {
         out.status = conn.error();
         return;
       }
-      auto sha = crypto::Sha256::Create();
-      if (!sha) {
-        out.status = sha.error();
-        return;
+      // The connection's snapshot is pinned: its pages can be mapped now.
+      std::optional<store::PageImage> image;
+      if (options.reader == Reader::kSql) {
+        out.pages_declined = "asked to read through SQL";
+      } else if (auto mapped = store::MapStoreFile(*conn); !mapped) {
+        out.pages_declined = mapped.error().message;
+      } else if (!*mapped) {
+        out.pages_declined =
+            "the write-ahead log holds frames, or the file is not one the "
+            "page reader reads";
+      } else {
+        image = std::move(*mapped);
       }
-      auto many = crypto::Sha256Many::Create();
-      if (!many) {
-        out.status = many.error();
-        return;
+      for (;;) {
+        auto sha = crypto::Sha256::Create();
+        if (!sha) {
+          out.status = sha.error();
+          return;
+        }
+        auto many = crypto::Sha256Many::Create();
+        if (!many) {
+          out.status = many.error();
+          return;
+        }
+        RangeSweep sweep(*conn, image ? &*image : nullptr, table_exists, out, std::move(*sha),
+                         std::move(*many), checked);
+        out.status = sweep.Run(seq_ranges[j]);
+        if (!sweep.gave_up()) break;
+        // Start the range over through SQL, in the same snapshot: what the page reader found
+        // so far is dropped, so nothing is counted or reported twice.
+        sweep.Uncount();
+        std::string why = std::move(out.pages_declined);
+        out = WorkerOut{};
+        out.pages_declined = std::move(why);
+        image.reset();
       }
-      RangeSweep sweep(*conn, table_exists, out, std::move(*sha), std::move(*many), checked);
-      out.status = sweep.Run(seq_ranges[j]);
     });
   }
   pinned.wait();
@@ -941,9 +1093,14 @@ Result<Summary> Run(const Options& options) {
   }
   for (std::thread& t : threads) t.join();
   if (options.progress) options.progress(checked.load(), c.summary.head_seq);
+  bool pages = false, sql = false;
   for (const WorkerOut& o : outs) {
     if (!o.status.ok()) return o.status.error();
+    pages |= o.read_pages;
+    sql |= o.read_sql;
+    if (c.summary.reader_note.empty()) c.summary.reader_note = o.pages_declined;
   }
+  c.summary.reader = pages && sql ? "mixed" : pages ? "pages" : sql ? "sql" : "none";
 
   // Step 3.
   s = FindUnclaimedRows(c, table_exists, outs);

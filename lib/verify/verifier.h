@@ -44,8 +44,13 @@ struct Problem {
   std::string detail;             // one sentence for people
 };
 
+// How rows are read: from the store file's pages where that gives exactly what SQL gives
+// (store/table_pages.h), else through SQL; or always through SQL.
+enum class Reader { kAuto, kSql };
+
 struct Options {
   std::string db_path;
+  Reader reader = Reader::kAuto;
   unsigned jobs = 0;  // worker threads; 0 = one per core
   // Keys whose signatures count. Empty: checkpoints are checked only against the key each
   // one records, which shows edits but not a forger who re-signs with a key of their own.
@@ -76,6 +81,9 @@ struct Summary {
   std::string store_id;
   unsigned jobs = 0;
   std::string sha256;  // the SHA-256 backend that hashed (crypto/sha256_many.h)
+  // How the rows were read: "pages", "sql", "mixed" (some of each), "none" (no rows).
+  std::string reader;
+  std::string reader_note;  // why SQL read some rows, when it did
 };
 
 // kNotFound / kStore when the store cannot be read at all. A tampered store is not an error:
