@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (ingest parsers, rule loader, other inputs) with clang, ASan
+# Builds the libFuzzer targets (ingest parsers, rule loader, other inputs, the store's page
+# reader) with clang, ASan
 # and UBSan, and runs each for SECONDS (default 60; CI runs a short smoke, the long campaign of
 # issue 8 runs hours). Seeds: samples/, the real datasets of ../shared/data/real and malformed
 # lines from ../shared/bench/gen_events.py, the built-in rules, ../shared/data/sigma when it is
 # there, and hand-made seeds.
 #   tests/fuzz/run_fuzz.sh [SECONDS] [BUILD_DIR] [RUNS] [TARGETS]
 # With RUNS, each target runs that many inputs instead (the issue's campaign: 10000000), and
-# TARGETS (a space-separated list, default all three) picks which run. MAX_LEN overrides each
+# TARGETS (a space-separated list, default all four) picks which run. MAX_LEN overrides each
 # target's largest input (the campaign uses 4096: two to three times the executions per second,
 # and the deep-nesting and multi-MB cases are unit tests). Each target's full libFuzzer output
 # is kept in BUILD_DIR/fuzz_TARGET.log. TIMEOUT (seconds, default 10) is how long one input may
@@ -30,7 +31,7 @@ seconds=${1:-60}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${2:-$root/build-fuzz}
 runs=${3:-}
-targets=${4:-"ingest_parsers rule_loader other_inputs"}
+targets=${4:-"ingest_parsers rule_loader other_inputs store_pages"}
 limit=(-max_total_time="$seconds")
 if [ -n "$runs" ]; then limit=(-runs="$runs"); fi
 max_len=${MAX_LEN:-}
@@ -61,7 +62,7 @@ want() { [[ " $targets " == *" $1 "* ]]; }
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DVIGIL_FUZZ=ON -DVIGIL_SANITIZE=address,undefined -DVIGIL_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target fuzz_ingest_parsers fuzz_rule_loader \
-  fuzz_other_inputs
+  fuzz_other_inputs fuzz_store_pages
 corpus=$build/corpus/ingest_parsers
 mkdir -p "$corpus"
 # Seeds from the logs of samples/ and of the real datasets (../shared/data/real, when they are
@@ -150,4 +151,43 @@ printf '\x04{"Hashes":"SHA1=1A1A10B819F321B91B47D7DD73668406A15992DB,MD5=CC85D76
   > "$other/hashes"
 want other_inputs && echo "== fuzz_other_inputs"
 want other_inputs && fuzz other_inputs 16384 "$other"
+
+# The page reader verify uses on a store file: small SQLite files (512-byte pages, so a few
+# hundred rows make b-trees of two and three levels) with every serial type, overflowing rows,
+# deleted rows and a chain-like table, each under two REAL-affinity masks.
+pages=$build/corpus/store_pages
+mkdir -p "$pages"
+python3 - "$pages" <<'PY'
+import os, sqlite3, sys, tempfile
+out = sys.argv[1]
+def make(name, script):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'f.db')
+        con = sqlite3.connect(path)
+        con.executescript('PRAGMA page_size = 512;' + script)
+        con.close()
+        data = open(path, 'rb').read()
+    for mask in (0, 6):
+        open(os.path.join(out, f'{name}_{mask}'), 'wb').write(bytes([mask]) + data)
+make('types', """CREATE TABLE t(id INTEGER PRIMARY KEY, i INTEGER, r REAL, f FLOAT, x TEXT,
+  b BLOB, n NUMERIC, a);
+  INSERT INTO t VALUES (1, 0, 0.0, 1, '', x'', 0, NULL), (2, 1, 1.0, -3, 'h', x'00ff', 12.5, 7),
+  (3, -1, 2.5, 1e300, NULL, NULL, NULL, 'm'), (4, 127, -128, 32767, 'a', x'01', 1, 1.5),
+  (5, 2147483647, -2147483648, 140737488355327, NULL, NULL, NULL, NULL),
+  (6, 9223372036854775807, NULL, -9223372036854775808, NULL, NULL, NULL, NULL);""")
+make('overflow', """CREATE TABLE t(id INTEGER PRIMARY KEY, x TEXT, b BLOB);
+  INSERT INTO t VALUES (1, 'short', NULL), (2, replace(hex(zeroblob(600)), '00', 'y'), NULL),
+  (3, NULL, zeroblob(2000)), (4, 'after', x'00');""")
+make('deep', """CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT, w INTEGER);
+  WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 600)
+  INSERT INTO t SELECT v, printf('row %d', v), v * v FROM n;
+  DELETE FROM t WHERE id % 5 = 0 OR id BETWEEN 200 AND 260;""")
+make('chain', """CREATE TABLE chain(seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL,
+  row_id INTEGER NOT NULL, record_hash BLOB NOT NULL, chain_hash BLOB NOT NULL) STRICT;
+  WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 40)
+  INSERT INTO chain(tbl, row_id, record_hash, chain_hash)
+  SELECT 'events', v, randomblob(32), randomblob(32) FROM n;""")
+PY
+want store_pages && echo "== fuzz_store_pages"
+want store_pages && fuzz store_pages 65536 "$pages"
 exit 0  # a target left out by TARGETS is not a failure
