@@ -2,11 +2,13 @@
 # Benchmark for `vigil verify` (issue 2). Not a test: run by hand on an idle machine, and put
 # the figures in the issue note. Fills a store with N synthetic events (about 300-byte raw
 # JSON plus normalised fields, as ingest will store them), then times verify with 1 thread and
-# with one per core, warm page cache, median of R runs; and once more with one per core and
+# with one per core, warm page cache, median of R runs; once more with one per core and
 # OpenSSL's one-message-at-a-time SHA-256 (VIGIL_SHA256=openssl), to show what the SIMD lanes
-# of crypto/sha256_many.h bring. Last, the floor: SQLite alone reading every column of every
-# chained row and chain entry, split over one sqlite3 process per core as verify splits it, with
-# no encoding and no hashing. verify cannot be faster than that on this machine.
+# of crypto/sha256_many.h bring; and once with every row read through SQL
+# (VIGIL_VERIFY_READER=sql) instead of from the file's pages (store/table_pages.h). Last, the
+# SQL floor: SQLite alone reading every column of every chained row and chain entry, split over
+# one sqlite3 process per core as verify splits it, with no encoding and no hashing. Reading
+# through SQL cannot be faster than that; the page reader skips that work.
 #   tests/bench/verify_bench.sh [--events 1000000] [--runs 5] [--work /tmp/vigil-bench]
 #                               [--db STORE] [--build DIR]
 # --db times an existing store (for example the one `vigil ingest` makes of the 1M
@@ -44,9 +46,10 @@ echo "store: $(du -h "$db" | cut -f1), $records chain entries; $(nproc) cores: $
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 backend=$("$vigil" --db "$db" verify --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sha256"])')
-for run in "1 $backend" "$(nproc) $backend" "$(nproc) openssl"; do
-  read -r jobs sha <<<"$run"
-  export VIGIL_SHA256=$sha
+for run in "1 $backend auto" "$(nproc) $backend auto" "$(nproc) openssl auto" \
+           "$(nproc) $backend sql"; do
+  read -r jobs sha reader <<<"$run"
+  export VIGIL_SHA256=$sha VIGIL_VERIFY_READER=$reader
   "$vigil" --db "$db" verify --quiet --jobs "$jobs"  # warm the page cache
   times=()
   for _ in $(seq "$runs"); do
@@ -56,9 +59,10 @@ for run in "1 $backend" "$(nproc) $backend" "$(nproc) openssl"; do
   done
   m=$(printf '%s\n' "${times[@]}" | median)
   rate=$(echo "$records / $m" | bc)
-  echo "verify --jobs $jobs, $sha SHA-256: median ${m} s over $runs runs (all: ${times[*]}) = $rate records/s"
+  used=$("$vigil" --db "$db" verify --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["reader"])')
+  echo "verify --jobs $jobs, $sha SHA-256, rows read: $used: median ${m} s over $runs runs (all: ${times[*]}) = $rate records/s"
 done
-unset VIGIL_SHA256
+unset VIGIL_SHA256 VIGIL_VERIFY_READER
 if command -v /usr/bin/time >/dev/null; then
   /usr/bin/time -f "peak RSS %M KiB" "$vigil" --db "$db" verify --quiet 2>&1 | tail -1
 fi
@@ -102,4 +106,4 @@ for _ in $(seq "$runs"); do
   times+=("$(echo "$(date +%s.%N) - $s" | bc)")
 done
 m=$(printf '%s\n' "${times[@]}" | median)
-echo "floor, SQLite alone reading every chained row and entry on $parts processes: median ${m} s over $runs runs (all: ${times[*]})"
+echo "SQL floor, SQLite alone reading every chained row and entry on $parts processes: median ${m} s over $runs runs (all: ${times[*]})"
