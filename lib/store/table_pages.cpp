@@ -269,8 +269,8 @@ bool TableCursor::CellRowid(const Frame& frame, uint32_t index, int64_t& rowid) 
   if (frame.leaf) {
     if (!Varint(p, end, v)) return false;  // payload size
   } else {
+    if (end - p <= 4) return false;
     p += 4;  // left child
-    if (p > end) return false;
   }
   if (!Varint(p, end, v)) return false;
   rowid = static_cast<int64_t>(v);
