@@ -19,8 +19,7 @@ constexpr uint64_t kMaxCheckpointFile = 1024 * 1024;
 std::string_view ReaderText(std::string_view reader) {
   if (reader == "pages") return "from the file's pages";
   if (reader == "sql") return "through SQL";
-  if (reader == "mixed") return "from the file's pages and through SQL";
-  return "from nowhere: there are none";
+  return "from the file's pages and through SQL";
 }
 
 void PrintJson(const Context& ctx, const verify::Summary& s) {

@@ -243,8 +243,6 @@ class RangeSweep {
     return last_name_ = static_cast<uint32_t>(table_names_.size() - 1);
   }
 
-  // An entry as read (in seq order): its place in the sequence and in its table, and its link
-  // queued for hashing.
   // Reads the chain entries with seq in `range`, in seq order, into `read`: from the pages
   // when the page reader can read the chain, else through SQL.
   template <typename Read>
@@ -272,6 +270,7 @@ class RangeSweep {
       }
       return {};
     }
+    out_.read_sql = true;
     auto stmt = db_.Prepare(
         "SELECT seq, tbl, row_id, record_hash, chain_hash FROM chain "
         "WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
@@ -306,6 +305,8 @@ class RangeSweep {
     std::string_view chain_bytes;
   };
 
+  // An entry as read (in seq order): its place in the sequence and in its table, and its link
+  // queued for hashing.
   void ReadLink(const ChainRow& entry) {
     ++out_.entries;
     const auto& [well_typed, seq, table, row_id, record_bytes, chain_bytes] = entry;
@@ -501,7 +502,7 @@ class RangeSweep {
   struct PageTable {
     store::TableLayout layout;
     store::TableCursor cursor;
-    explicit PageTable(const store::PageImage& image, store::TableLayout l)
+    PageTable(const store::PageImage& image, store::TableLayout l)
         : layout(std::move(l)), cursor(image, layout) {}
   };
 
@@ -1100,7 +1101,7 @@ Result<Summary> Run(const Options& options) {
     sql |= o.read_sql;
     if (c.summary.reader_note.empty()) c.summary.reader_note = o.pages_declined;
   }
-  c.summary.reader = pages && sql ? "mixed" : pages ? "pages" : sql ? "sql" : "none";
+  c.summary.reader = pages && sql ? "mixed" : pages ? "pages" : "sql";
 
   // Step 3.
   s = FindUnclaimedRows(c, table_exists, outs);

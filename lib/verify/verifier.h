@@ -81,7 +81,7 @@ struct Summary {
   std::string store_id;
   unsigned jobs = 0;
   std::string sha256;  // the SHA-256 backend that hashed (crypto/sha256_many.h)
-  // How the rows were read: "pages", "sql", "mixed" (some of each), "none" (no rows).
+  // How the chain and the rows were read: "pages", "sql" or "mixed" (some of each).
   std::string reader;
   std::string reader_note;  // why SQL read some rows, when it did
 };

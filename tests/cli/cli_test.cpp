@@ -94,6 +94,15 @@ TEST_CASE("vigil verify prints the documented JSON and exits 1 when tampered", "
   CHECK(std::string_view(doc["head"]).size() == 64);
   CHECK(doc["first_broken_seq"].is_null());
   CHECK(simdjson::dom::array(doc["problems"]).size() == 0);
+  CHECK(std::string_view(doc["reader"]) == "pages");
+  ::setenv("VIGIL_VERIFY_READER", "sql", 1);
+  auto sql = RunCli({"--db", db, "verify", "--format", "json"});
+  ::setenv("VIGIL_VERIFY_READER", "disk", 1);
+  auto usage = RunCli({"--db", db, "verify"});
+  ::unsetenv("VIGIL_VERIFY_READER");
+  CHECK(std::string_view(ParseJson(parser, sql.out)["reader"]) == "sql");
+  CHECK(usage.code == 2);
+  CHECK(usage.err == "vigil verify: error: VIGIL_VERIFY_READER must be auto or sql, not 'disk'\n");
 
   RawSql(db, "UPDATE events SET message = 'edited' WHERE id = 9");
   auto bad = RunCli({"--db", db, "verify", "--format", "json"});
