@@ -242,6 +242,8 @@ bool TableCursor::Load(uint32_t pgno, Frame& frame) {
   frame.leaf = type == kLeafTable;
   frame.cells = Be16(page + header + 3);
   frame.index = 0;
+  // SQLite refuses a page with more cells than the smallest cell allows (MX_CELL).
+  if (frame.cells > (image_.page_size() - 8) / 6) return false;
   const uint32_t pointers = header + (frame.leaf ? 8 : 12);
   return pointers + 2 * frame.cells <= image_.usable_size();
 }
@@ -416,8 +418,10 @@ bool TableCursor::ForEachValue(OnValue on_value) {
   const auto* rec = reinterpret_cast<const uint8_t*>(payload.data());
   const uint8_t* h = rec;
   uint64_t header_size = 0;
+  // SQLite refuses a header over 98,307 bytes (OP_Column), however it is padded.
   if (!Varint(h, rec + payload.size(), header_size) ||
-      header_size < static_cast<uint64_t>(h - rec) || header_size > payload.size()) {
+      header_size < static_cast<uint64_t>(h - rec) || header_size > payload.size() ||
+      header_size > 98307) {
     why_ = "a malformed record header";
     return false;
   }

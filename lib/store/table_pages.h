@@ -11,9 +11,11 @@
 // that `SELECT * FROM table WHERE id BETWEEN lo AND hi ORDER BY id` gives, or it gives up
 // (kGiveUp) and the caller reads through SQL. It gives up on anything it does not expect of a
 // store vigil wrote: a page or record that is malformed, out of order or out of bounds, a
-// value SQLite would convert, a column default to fill in. Giving up is never an answer about
-// the store; the SQL path then gives it. Every offset and length taken from the file is
-// checked before it is used: the file is evidence and may be hostile.
+// value SQLite would convert, a column default to fill in, and what SQLite itself refuses as
+// corrupt when it reads (a page type or cell count it rejects, an overflow page past the end,
+// a record header over 98,307 bytes). Giving up is never an answer about the store; the SQL
+// path then gives it. Every offset and length taken from the file is checked before it is
+// used: the file is evidence and may be hostile.
 //
 // The pages must hold the reader's snapshot: MapStoreFile checks that the write-ahead log
 // holds no frame while the caller's read transaction is open (vigil-store(5), VERIFYING).
