@@ -6,8 +6,10 @@ plus untouched copies that must verify.
 Usage: tamper_campaign.py VIGIL MAKE_STORE WORKDIR [TAMPERINGS] [SEED]
 TAMPERINGS (default 1000) counts checked tamperings; an untouched copy is checked after each
 turn of the nine kinds, and a drawn tampering that cannot be made is skipped, not counted.
-Prints one line per failure and a closing "N tamperings and U untouched copies checked:
-P passed, F failed".
+Each store is verified twice: as vigil reads it by default (rows from the file's pages where it
+can) and with VIGIL_VERIFY_READER=sql; the two JSON answers must be equal but for "reader".
+Prints one line per failure, how many answers each reader gave, and a closing "N tamperings
+and U untouched copies checked: P passed, F failed".
 The attacker's recomputation uses the encoding of independent_verify.py (vigil-store(5)).
 """
 import importlib.util, itertools, json, os, random, shutil, sqlite3, struct, subprocess, sys, hashlib
@@ -182,6 +184,7 @@ def main():
     ctx = {"sealed_size": sealed}
     passed = failed = skipped = 0
     counts = {}
+    readers = {}  # the reader each default run named
     db = os.path.join(work, "t.db")
     # Kinds take turns (an untouched copy after each round of tamperings) until `wanted`
     # tamperings were checked; a tampering impossible as drawn is skipped and not counted.
@@ -214,15 +217,25 @@ def main():
                 c = sqlite3.connect(db)
                 want = ("bad_signature", c.execute("SELECT max(seq) FROM chain").fetchone()[0])
                 c.close()
-        p = subprocess.run([vigil, "--db", db, "verify", "--format", "json", "--pubkey",
-                            os.path.join(work, "real.pub")], capture_output=True, text=True)
+        verify = [vigil, "--db", db, "verify", "--format", "json", "--pubkey",
+                  os.path.join(work, "real.pub")]
+        p = subprocess.run(verify, capture_output=True, text=True)
+        q = subprocess.run(verify, capture_output=True, text=True,
+                           env=dict(os.environ, VIGIL_VERIFY_READER="sql"))
         counts[kind] = counts.get(kind, 0) + 1
         tamperings += kind != "untouched"
         try:
-            got = json.loads(p.stdout)
+            got, sql = json.loads(p.stdout), json.loads(q.stdout)
         except json.JSONDecodeError:
             failed += 1
-            print(f"FAIL round {n} {kind}: exit {p.returncode}: {p.stderr.strip()}")
+            print(f"FAIL round {n} {kind}: exit {p.returncode}, {q.returncode}: "
+                  f"{p.stderr.strip()} {q.stderr.strip()}")
+            continue
+        readers[got["reader"]] = readers.get(got["reader"], 0) + 1
+        if (p.returncode, {**got, "reader": None}) != (q.returncode, {**sql, "reader": None}):
+            failed += 1
+            print(f"FAIL round {n} {kind}: read as {got['reader']} and through SQL, the "
+                  f"answers differ")
             continue
         if want[0] == "VERIFIED":
             ok = got["status"] == "VERIFIED" and p.returncode == 0
@@ -239,6 +252,7 @@ def main():
             print(f"FAIL round {n} {kind}: wanted {want}, got first_broken_seq "
                   f"{got.get('first_broken_seq')} first problem {first}")
     print("checked per kind:", json.dumps(counts, sort_keys=True), f"(skipped {skipped})")
+    print("rows read:", json.dumps(readers, sort_keys=True), "(the same answer through SQL)")
     print(f"{tamperings} tamperings and {counts.get('untouched', 0)} untouched copies checked: "
           f"{passed} passed, {failed} failed")
     return 1 if failed else 0
