@@ -2,13 +2,14 @@
 """Forged-store probe (issue 8): every read command must survive a store whose data a forger
 rewrote. Builds a store from samples/ (ingest, correlate, score, alert, review), then, for
 every column of every table and each hostile value, overwrites that column in every row of a
-copy and runs each read command on it. verify must answer TAMPERED; the others may refuse
-(exit 1 to 4) but never fail inside (exit 5) or die on a signal.
+copy and runs each read command on it. verify must answer TAMPERED, and give the same JSON
+answer (but for "reader") when it reads every row through SQL (VIGIL_VERIFY_READER=sql); the
+others may refuse (exit 1 to 4) but never fail inside (exit 5) or die on a signal.
 
 Usage: forged_store_probe.py VIGIL WORKDIR [TABLE ...]   (default: every table)
 Prints one line per failure and a closing "N runs, M failures"; exits 1 on any failure.
 """
-import os, shutil, sqlite3, subprocess, sys
+import json, os, shutil, sqlite3, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLES = os.path.join(HERE, "..", "..", "samples")
@@ -22,7 +23,17 @@ def commands(work):
             ["export", "--format", "csv"], ["export", "--format", "pdf", "-o", work + "/o.pdf"],
             ["export", "--events", "--format", "json"], ["stats"], ["profile"],
             ["profile", "root"], ["score", "--explain", "1"], ["alert", "--history"],
-            ["verify"], ["correlate", "--dry-run"], ["score", "--dry-run"], ["alert", "--dry-run"]]
+            ["--format", "json", "verify"], ["correlate", "--dry-run"], ["score", "--dry-run"],
+            ["alert", "--dry-run"]]
+
+
+def same_answer(by_default, through_sql):
+    """Whether two `verify --format json` runs (exit code, output) agree but for "reader"."""
+    try:
+        a, b = json.loads(by_default[1]), json.loads(through_sql[1])
+    except json.JSONDecodeError:
+        return by_default == through_sql
+    return (by_default[0], {**a, "reader": None}) == (through_sql[0], {**b, "reader": None})
 
 
 def build_base(vigil, base):
@@ -80,9 +91,17 @@ def main():
                 r = subprocess.run([vigil, "--db", forged] + cmd, capture_output=True,
                                    timeout=300)
                 runs += 1
-                # A changed sealed value that verify does not see is a failure too.
-                missed = (cmd == ["verify"] and r.returncode == 0 and changed > 0 and
-                          table in chained)
+                # A changed sealed value that verify does not see is a failure too, and so is
+                # an answer that depends on how verify read the rows.
+                verify = cmd[-1] == "verify"
+                missed = verify and r.returncode == 0 and changed > 0 and table in chained
+                if verify:
+                    q = subprocess.run([vigil, "--db", forged] + cmd, capture_output=True,
+                                       timeout=300, env=dict(os.environ, VIGIL_VERIFY_READER="sql"))
+                    if not same_answer((r.returncode, r.stdout), (q.returncode, q.stdout)):
+                        missed = True
+                        print(f"{table}.{column} = value {i}: verify answers differently "
+                              f"through SQL", flush=True)
                 if r.returncode >= 5 or r.returncode < 0 or missed:
                     failures += 1
                     print(f"{table}.{column} = value {i}: vigil {' '.join(cmd)} -> exit "
