@@ -1,5 +1,6 @@
-// The page reader must give exactly the rows and encodings SQL gives, or give up: every test
-// here compares it with `SELECT id, vigil_record(...) ... ORDER BY id` on the same file.
+// The page reader must give exactly the rows and encodings SQL gives, or give up: the reading
+// tests compare it with `SELECT id, vigil_record(...) ... ORDER BY id` on the same file, the
+// others check that it declines or gives up where it cannot be exact.
 #include "store/table_pages.h"
 
 #include <sqlite3.h>
