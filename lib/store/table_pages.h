@@ -20,8 +20,7 @@
 // The pages must hold the reader's snapshot: MapStoreFile checks that the write-ahead log
 // holds no frame while the caller's read transaction is open (vigil-store(5), VERIFYING).
 
-#include <sys/types.h>
-
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
