@@ -12,15 +12,7 @@
 namespace vigil::store {
 namespace {
 
-constexpr std::string_view kRecordPrefix{"vigil-record-v1\0", 16};
 constexpr std::string_view kLinkPrefix{"vigil-chain-v1\0", 15};
-
-void StoreU32Be(char* p, uint32_t v) {
-  for (int i = 3; i >= 0; --i, v >>= 8) p[i] = static_cast<char>(v & 0xff);
-}
-void StoreU64Be(char* p, uint64_t v) {
-  for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<char>(v & 0xff);
-}
 
 }  // namespace
 
@@ -63,27 +55,20 @@ void AppendRecord(ByteBuffer& out, int argc, sqlite3_value** argv) {
   for (int i = 0; i < argc; ++i) {
     sqlite3_value* v = argv[i];
     const int type = sqlite3_value_type(v);
-    char* p = nullptr;
     switch (type) {
       case SQLITE_INTEGER:
-        p = out.Grow(9);
-        p[0] = '\x01';
-        StoreU64Be(p + 1, static_cast<uint64_t>(sqlite3_value_int64(v)));
+        PutInteger(out.Grow(kNumberSize), sqlite3_value_int64(v));
         break;
       case SQLITE_FLOAT:
-        p = out.Grow(9);
-        p[0] = '\x02';
-        StoreU64Be(p + 1, std::bit_cast<uint64_t>(sqlite3_value_double(v)));
+        PutReal(out.Grow(kNumberSize), sqlite3_value_double(v));
         break;
       case SQLITE_TEXT:
       case SQLITE_BLOB: {
         // value_blob on a TEXT value returns its bytes as stored, without conversion.
-        const void* bytes = sqlite3_value_blob(v);
+        const auto* bytes = static_cast<const char*>(sqlite3_value_blob(v));
         const auto len = static_cast<size_t>(sqlite3_value_bytes(v));
-        p = out.Grow(5 + len);
-        p[0] = type == SQLITE_TEXT ? '\x03' : '\x04';
-        StoreU32Be(p + 1, static_cast<uint32_t>(len));
-        if (len != 0) std::memcpy(p + 5, bytes, len);
+        PutBytes(out.Grow(kBytesHeader + len), type == SQLITE_TEXT ? kTextTag : kBlobTag,
+                 {bytes, len});
         break;
       }
       default:

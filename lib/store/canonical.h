@@ -27,6 +27,37 @@
 
 namespace vigil::store {
 
+// The pieces of the record encoding, shared by its three writers: CanonicalRow (what the
+// chain writer seals), vigil_record (what verify reads through SQL) and the page reader
+// (store/table_pages.h, what verify reads from the file's pages).
+inline constexpr std::string_view kRecordPrefix{"vigil-record-v1\0", 16};
+inline constexpr char kTextTag = '\x03';
+inline constexpr char kBlobTag = '\x04';
+inline constexpr size_t kNumberSize = 9;   // tag and 8 bytes
+inline constexpr size_t kBytesHeader = 5;  // tag and u32be length
+
+inline void StoreU32Be(char* p, uint32_t v) {
+  for (int i = 3; i >= 0; --i, v >>= 8) p[i] = static_cast<char>(v & 0xff);
+}
+inline void StoreU64Be(char* p, uint64_t v) {
+  for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<char>(v & 0xff);
+}
+// Each writes one value at `p`, which has room for kNumberSize (or kBytesHeader + v.size())
+// bytes.
+inline void PutInteger(char* p, int64_t v) {
+  p[0] = '\x01';
+  StoreU64Be(p + 1, static_cast<uint64_t>(v));
+}
+inline void PutReal(char* p, double v) {
+  p[0] = '\x02';
+  StoreU64Be(p + 1, std::bit_cast<uint64_t>(v));
+}
+inline void PutBytes(char* p, char tag, std::string_view v) {
+  p[0] = tag;
+  StoreU32Be(p + 1, static_cast<uint32_t>(v.size()));
+  if (!v.empty()) std::memcpy(p + kBytesHeader, v.data(), v.size());
+}
+
 // Builds one record encoding; reuse it across rows to keep its buffer. The appends are
 // inline and write into a buffer that only grows: this runs 31 times per event in verify.
 class CanonicalRow {
@@ -34,18 +65,10 @@ class CanonicalRow {
   CanonicalRow() { Clear(); }
   void Clear();
   void AddNull() { ++pending_nulls_; }
-  void AddInteger(int64_t v) {
-    char* p = Reserve(9);
-    p[0] = '\x01';
-    StoreU64(p + 1, static_cast<uint64_t>(v));
-  }
-  void AddReal(double v) {
-    char* p = Reserve(9);
-    p[0] = '\x02';
-    StoreU64(p + 1, std::bit_cast<uint64_t>(v));
-  }
-  void AddText(std::string_view v) { AddBytes('\x03', v); }
-  void AddBlob(std::string_view v) { AddBytes('\x04', v); }
+  void AddInteger(int64_t v) { PutInteger(Reserve(kNumberSize), v); }
+  void AddReal(double v) { PutReal(Reserve(kNumberSize), v); }
+  void AddText(std::string_view v) { PutBytes(Reserve(kBytesHeader + v.size()), kTextTag, v); }
+  void AddBlob(std::string_view v) { PutBytes(Reserve(kBytesHeader + v.size()), kBlobTag, v); }
   void Add(const Value& v);
   // The encoding so far (trailing NULLs not included).
   std::string_view Bytes() const { return {buf_.data(), len_}; }
@@ -63,18 +86,6 @@ class CanonicalRow {
     }
     len_ = need;
     return p;
-  }
-  void AddBytes(char tag, std::string_view v) {
-    char* p = Reserve(5 + v.size());
-    p[0] = tag;
-    StoreU32(p + 1, static_cast<uint32_t>(v.size()));
-    if (!v.empty()) std::memcpy(p + 5, v.data(), v.size());
-  }
-  static void StoreU32(char* p, uint32_t v) {
-    for (int i = 3; i >= 0; --i, v >>= 8) p[i] = static_cast<char>(v & 0xff);
-  }
-  static void StoreU64(char* p, uint64_t v) {
-    for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<char>(v & 0xff);
   }
 
   std::string buf_;

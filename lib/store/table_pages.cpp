@@ -14,13 +14,13 @@
 #include <utility>
 
 #include "core/c_handle.h"
+#include "store/canonical.h"
 #include "store/database.h"
 
 namespace vigil::store {
 namespace {
 
 constexpr std::string_view kMagic{"SQLite format 3\0", 16};
-constexpr std::string_view kRecordPrefix{"vigil-record-v1\0", 16};
 constexpr size_t kMaxDepth = 20;  // SQLite's own limit (BTCURSOR_MAX_DEPTH)
 constexpr uint8_t kInteriorTable = 0x05;
 constexpr uint8_t kLeafTable = 0x0d;
@@ -29,12 +29,6 @@ uint32_t Be16(const uint8_t* p) { return static_cast<uint32_t>(p[0]) << 8 | p[1]
 uint32_t Be32(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 |
          static_cast<uint32_t>(p[2]) << 8 | p[3];
-}
-void StoreBe32(char* p, uint32_t v) {
-  for (int i = 3; i >= 0; --i, v >>= 8) p[i] = static_cast<char>(v & 0xff);
-}
-void StoreBe64(char* p, uint64_t v) {
-  for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<char>(v & 0xff);
 }
 
 // A SQLite varint (1 to 9 bytes, big-endian, 7 bits per byte, all 8 in the ninth). false if
@@ -83,8 +77,14 @@ std::optional<Header> ReadHeader(std::string_view bytes) {
 
 // SQLite's column affinity rule (https://www.sqlite.org/datatype3.html, 3.1), reduced to the
 // one question that changes a value read back: is it REAL?
-bool RealAffinity(std::string type) {
-  for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+std::string Upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool RealAffinity(std::string_view declared) {
+  const std::string type = Upper(declared);
   auto has = [&](const char* s) { return type.find(s) != std::string::npos; };
   if (has("INT") || has("CHAR") || has("CLOB") || has("TEXT") || has("BLOB")) return false;
   return has("REAL") || has("FLOA") || has("DOUB");
@@ -202,12 +202,12 @@ Result<std::optional<TableLayout>> ReadTableLayout(Database& db, const std::stri
       }
       const bool is_key = stmt->ColumnInteger(4) != 0;
       if (cid == 0) {
-        std::string type(stmt->ColumnText(2));
-        for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        if (stmt->ColumnText(1) != key || !is_key || type != "INTEGER") return no;
+        if (stmt->ColumnText(1) != key || !is_key || Upper(stmt->ColumnText(2)) != "INTEGER") {
+          return no;
+        }
       } else {
         if (is_key) return no;
-        layout.real_affinity.push_back(RealAffinity(std::string(stmt->ColumnText(2))));
+        layout.real_affinity.push_back(RealAffinity(stmt->ColumnText(2)));
       }
     }
   }
@@ -405,10 +405,22 @@ bool TableCursor::Payload(std::string_view& payload) {
   return true;
 }
 
-// Calls on_value(column, serial type, bytes) for each column after `id` that the record
-// holds, up to the table's last (column 1 is the first after `id`); on_value returns false
-// to give up. true when the whole record is well formed: the header parsed to its exact end
-// and the values fill the payload exactly, as SQLite's strictest reading requires.
+namespace {
+
+// The integer of serial types 1 to 6, 8 and 9.
+int64_t SerialInteger(uint64_t type, const uint8_t* v, uint64_t len) {
+  if (type >= 8) return type == 9 ? 1 : 0;
+  uint64_t u = v[0] & 0x80 ? ~uint64_t{0} : 0;  // sign-extended
+  for (uint64_t k = 0; k < len; ++k) u = u << 8 | v[k];
+  return static_cast<int64_t>(u);
+}
+
+}  // namespace
+
+// Calls on_value(column, value) for each column after `id` that the record holds, up to the
+// table's last (column 1 is the first after `id`), with the value as SQL reads it back.
+// true when the whole record is well formed: the header parsed to its exact end and the
+// values fill the payload exactly, as SQLite's strictest reading requires.
 template <typename OnValue>
 bool TableCursor::ForEachValue(OnValue on_value) {
   std::string_view payload;
@@ -450,7 +462,28 @@ bool TableCursor::ForEachValue(OnValue on_value) {
     body += len;
     // Column 0 is `id`: the rowid alias, which the record stores as NULL. SQLite ignores
     // columns past the table's, and so does this (but their sizes are checked).
-    if (c != 0 && c < columns && !on_value(c, type, v, len)) return false;
+    if (c == 0 || c >= columns) continue;
+    ColumnValue value;
+    if (type >= 12) {
+      value.type = (type & 1) != 0 ? ValueType::kText : ValueType::kBlob;
+      value.bytes = {reinterpret_cast<const char*>(v), static_cast<size_t>(len)};
+    } else if (type == 7) {
+      value.type = ValueType::kReal;
+      // Its 8 bytes are big-endian, as an integer's are.
+      value.real = std::bit_cast<double>(static_cast<uint64_t>(SerialInteger(6, v, 8)));
+      if (std::isnan(value.real)) {
+        why_ = "a stored NaN, which SQLite reads as NULL";
+        return false;
+      }
+    } else if (type != 0) {
+      value.type = ValueType::kInteger;
+      value.integer = SerialInteger(type, v, len);
+      if (layout_.real_affinity[c - 1]) {  // SQLite reads it back as REAL
+        value.type = ValueType::kReal;
+        value.real = static_cast<double>(value.integer);
+      }
+    }
+    on_value(c, value);
   }
   if (h != header_end || body != payload.size()) {
     why_ = "a record whose header and body disagree";
@@ -459,59 +492,27 @@ bool TableCursor::ForEachValue(OnValue on_value) {
   return true;
 }
 
-namespace {
-
-// The integer of serial types 1 to 6, 8 and 9.
-int64_t SerialInteger(uint64_t type, const uint8_t* v, uint64_t len) {
-  if (type >= 8) return type == 9 ? 1 : 0;
-  uint64_t u = v[0] & 0x80 ? ~uint64_t{0} : 0;  // sign-extended
-  for (uint64_t k = 0; k < len; ++k) u = u << 8 | v[k];
-  return static_cast<int64_t>(u);
-}
-
-uint64_t SerialBits(const uint8_t* v) {
-  uint64_t bits = 0;
-  for (int k = 0; k < 8; ++k) bits = bits << 8 | v[k];
-  return bits;
-}
-
-}  // namespace
-
 bool TableCursor::AppendEncoding(ByteBuffer& out) {
   out.Append(kRecordPrefix);
   size_t end = out.size();  // after the last value that is not NULL
-  const bool ok = ForEachValue([&](size_t c, uint64_t type, const uint8_t* v, uint64_t len) {
-    if (type == 0) {
-      out.Append('\0');
-      return true;
-    }
-    if (type >= 12) {
-      char* p = out.Grow(5 + len);
-      p[0] = (type & 1) != 0 ? '\x03' : '\x04';
-      StoreBe32(p + 1, static_cast<uint32_t>(len));
-      if (len != 0) std::memcpy(p + 5, v, len);
-    } else if (type == 7) {
-      const uint64_t bits = SerialBits(v);
-      if (std::isnan(std::bit_cast<double>(bits))) {
-        why_ = "a stored NaN, which SQLite reads as NULL";
-        return false;
-      }
-      char* p = out.Grow(9);
-      p[0] = '\x02';
-      StoreBe64(p + 1, bits);
-    } else {
-      const int64_t i = SerialInteger(type, v, len);
-      char* p = out.Grow(9);
-      if (layout_.real_affinity[c - 1]) {  // SQLite reads it back as REAL
-        p[0] = '\x02';
-        StoreBe64(p + 1, std::bit_cast<uint64_t>(static_cast<double>(i)));
-      } else {
-        p[0] = '\x01';
-        StoreBe64(p + 1, static_cast<uint64_t>(i));
-      }
+  const bool ok = ForEachValue([&](size_t, const ColumnValue& v) {
+    switch (v.type) {
+      case ValueType::kNull:
+        out.Append('\0');
+        return;
+      case ValueType::kInteger:
+        PutInteger(out.Grow(kNumberSize), v.integer);
+        break;
+      case ValueType::kReal:
+        PutReal(out.Grow(kNumberSize), v.real);
+        break;
+      case ValueType::kText:
+      case ValueType::kBlob:
+        PutBytes(out.Grow(kBytesHeader + v.bytes.size()),
+                 v.type == ValueType::kText ? kTextTag : kBlobTag, v.bytes);
+        break;
     }
     end = out.size();
-    return true;
   });
   // Columns the record lacks are NULL (ReadTableLayout refused defaults), and trailing NULLs
   // are not encoded.
@@ -521,29 +522,8 @@ bool TableCursor::AppendEncoding(ByteBuffer& out) {
 
 bool TableCursor::ReadColumns(std::span<ColumnValue> out) {
   for (ColumnValue& v : out) v = ColumnValue{};
-  return ForEachValue([&](size_t c, uint64_t type, const uint8_t* v, uint64_t len) {
-    if (c > out.size()) return true;
-    ColumnValue& value = out[c - 1];
-    if (type == 0) return true;
-    if (type >= 12) {
-      value.type = (type & 1) != 0 ? ValueType::kText : ValueType::kBlob;
-      value.bytes = {reinterpret_cast<const char*>(v), static_cast<size_t>(len)};
-    } else if (type == 7) {
-      value.real = std::bit_cast<double>(SerialBits(v));
-      if (std::isnan(value.real)) {
-        why_ = "a stored NaN, which SQLite reads as NULL";
-        return false;
-      }
-      value.type = ValueType::kReal;
-    } else {
-      value.integer = SerialInteger(type, v, len);
-      value.type = ValueType::kInteger;
-      if (layout_.real_affinity[c - 1]) {
-        value.real = static_cast<double>(value.integer);
-        value.type = ValueType::kReal;
-      }
-    }
-    return true;
+  return ForEachValue([&](size_t c, const ColumnValue& value) {
+    if (c <= out.size()) out[c - 1] = value;
   });
 }
 
