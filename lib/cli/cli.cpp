@@ -101,8 +101,9 @@ void AddIncidentFilters(CLI::App* app, ReportOptions& o) {
   app->add_option("--ip", o.ip, "Involves this address (source or destination)");
   app->add_option("--since", o.since, "Ends at or after this time (UTC)");
   app->add_option("--until", o.until, "Starts at or before this time (UTC)");
-  app->add_option("--status", o.status, "draft, approved or rejected")
-      ->check(CLI::IsMember({"draft", "approved", "rejected"}));
+  app->add_option("--status", o.status,
+                  "draft, approved, rejected, or changed (decided on an earlier version)")
+      ->check(CLI::IsMember({"draft", "approved", "rejected", "changed"}));
 }
 
 constexpr const char* kRootFooter = R"(Examples:
@@ -331,8 +332,10 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     exporter->add_option("--ip", export_options.report.ip, "Involves this address");
     exporter->add_option("--since", export_options.report.since, "Ends at or after this time");
     exporter->add_option("--until", export_options.report.until, "Starts at or before this time");
-    exporter->add_option("--status", export_options.report.status, "draft, approved or rejected")
-        ->check(CLI::IsMember({"draft", "approved", "rejected"}));
+    exporter
+        ->add_option("--status", export_options.report.status,
+                     "draft, approved, rejected, or changed (decided on an earlier version)")
+        ->check(CLI::IsMember({"draft", "approved", "rejected", "changed"}));
     exporter->add_option("--tlp", export_options.report.tlp, "TLP marking of indicators");
     exporter->footer(
         "Examples:\n  vigil export --format csv -o incidents.csv\n"

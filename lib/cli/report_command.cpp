@@ -118,16 +118,17 @@ Status RunReview(const Context& ctx, const ReviewOptions& options) {
   r.note = options.note;
   auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kWrite);
   if (!db) return db.error();
-  auto id = report::AddReview(*db, r);
-  if (!id) return id.error();
+  auto added = report::AddReview(*db, r);
+  if (!added) return added.error();
+  const int64_t id = added->id;
   if (ctx.global.format == OutputFormat::kJson) {
-    ctx.out << "{\"review\":" << *id << ",\"incident\":" << r.incident_id << ",\"decision\":\""
-            << r.decision << "\"}\n";
+    ctx.out << "{\"review\":" << id << ",\"incident\":" << r.incident_id << ",\"decision\":\""
+            << r.decision << "\",\"digest\":\"" << added->digest << "\"}\n";
   } else if (!ctx.global.quiet) {
     const char* done = r.decision == "approve"  ? "approved"
                        : r.decision == "reject" ? "rejected"
                                                 : "commented on";
-    ctx.out << "review " << *id << ": incident " << r.incident_id << " " << done << " by "
+    ctx.out << "review " << id << ": incident " << r.incident_id << " " << done << " by "
             << Shown(r.analyst) << "\n";
   }
   return {};

@@ -25,10 +25,25 @@ std::string Join(const std::vector<std::pair<std::string, int64_t>>& v) {
   return out;
 }
 
+// Whether the decision in column status covers the report as it reads now (vigil-export(1)).
+std::string ReviewCurrency(const Incident& inc) {
+  switch (inc.currency) {
+    case Currency::kCurrent:
+      return "current";
+    case Currency::kChanged:
+      return "changed since";
+    case Currency::kUnrecorded:
+      return "version not recorded";
+    case Currency::kNone:
+      break;
+  }
+  return "";
+}
+
 std::string IncidentsCsv(const std::vector<Incident>& incidents) {
   std::string out =
       "id,type,severity,risk,status,first_seen,last_seen,event_count,src_ips,dst_ips,users,hosts,"
-      "attack,summary\r\n";
+      "attack,summary,review\r\n";
   for (const Incident& inc : incidents) {
     std::string attack;
     for (const auto& t : inc.techniques) attack += (attack.empty() ? "" : " ") + t.id;
@@ -45,7 +60,8 @@ std::string IncidentsCsv(const std::vector<Incident>& incidents) {
                                   Join(inc.users),
                                   Join(inc.hosts),
                                   attack,
-                                  Draft(inc).summary};
+                                  Draft(inc).summary,
+                                  ReviewCurrency(inc)};
     for (size_t i = 0; i < std::size(fields); ++i) {
       if (i) out += ',';
       out += CsvField(fields[i]);

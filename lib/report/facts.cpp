@@ -9,7 +9,9 @@
 #include "config/config.h"
 #include "core/encoding.h"
 #include "core/ip.h"
+#include "crypto/sha256.h"
 #include "report/hashes.h"
+#include "report/review.h"
 #include "store/database.h"
 
 namespace vigil::report {
@@ -187,21 +189,56 @@ Status ReadEvents(store::Database& db, Incident& inc) {
   return {};
 }
 
-Status ReadReviews(store::Database& db, Incident& inc) {
-  auto st = db.Prepare(
-      "SELECT id, reviewed_us, analyst, decision, note FROM reviews WHERE incident_id = ? "
-      "ORDER BY id",
-      "read an incident's reviews");
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (char b : bytes) {
+    const auto c = static_cast<unsigned char>(b);
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+// A store of schema version 5 or older, read without migrating it (vigil report opens the
+// store read-only), has no reviews.digest: its reviews read as "version not recorded".
+Result<bool> ReviewsHaveDigest(store::Database& db) {
+  auto n =
+      db.QueryInteger("SELECT count(*) FROM pragma_table_info('reviews') WHERE name = 'digest'",
+                      "look for reviews.digest");
+  if (!n) return n.error();
+  return *n != 0;
+}
+
+// The reviews in the order made; the newest approve or reject decides the status, and its
+// recorded digest against inc.digest says whether it covers the report as it reads now.
+Status ReadReviews(store::Database& db, bool has_digest, Incident& inc) {
+  auto st = db.Prepare(std::string("SELECT id, reviewed_us, analyst, decision, note, ") +
+                           (has_digest ? "digest" : "NULL") +
+                           " FROM reviews WHERE incident_id = ? ORDER BY id",
+                       "read an incident's reviews");
   if (!st) return st.error();
   if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
   inc.status = "draft";
+  inc.currency = Currency::kNone;
+  inc.decided_by = -1;
   for (;;) {
     auto row = st->Step();
     if (!row) return row.error();
     if (!*row) break;
-    Review r{st->ColumnInteger(0), st->ColumnInteger(1), Text(*st, 2), Text(*st, 3), Text(*st, 4)};
-    if (r.decision == "approve") inc.status = "approved";
-    if (r.decision == "reject") inc.status = "rejected";
+    Review r{st->ColumnInteger(0),
+             st->ColumnInteger(1),
+             Text(*st, 2),
+             Text(*st, 3),
+             Text(*st, 4),
+             st->ColumnType(5) == ValueType::kNull ? std::string() : Hex(st->ColumnBlob(5))};
+    if (r.decision == "approve" || r.decision == "reject") {
+      inc.status = r.decision == "approve" ? "approved" : "rejected";
+      inc.decided_by = int64_t(inc.reviews.size());
+      inc.currency = r.digest.empty()         ? Currency::kUnrecorded
+                     : r.digest == inc.digest ? Currency::kCurrent
+                                              : Currency::kChanged;
+    }
     inc.reviews.push_back(std::move(r));
   }
   return {};
@@ -233,7 +270,10 @@ bool Passes(const Incident& inc, const Filter& f) {
   if (!f.ip.empty() && !Has(inc.sources, f.ip) && !Has(inc.destinations, f.ip)) return false;
   if (f.since_us && inc.last_us < *f.since_us) return false;
   if (f.until_us && inc.first_us > *f.until_us) return false;
-  if (!f.status.empty() && inc.status != f.status) return false;
+  if (!f.status.empty()) {
+    const bool changed = inc.currency == Currency::kChanged;
+    if (f.status == "changed" ? !changed : (changed || inc.status != f.status)) return false;
+  }
   return true;
 }
 
@@ -242,6 +282,10 @@ bool Passes(const Incident& inc, const Filter& f) {
 Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& filter) {
   auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kDeferred);
   if (!tx) return tx.error();
+  return ReadIncidentsLocked(db, filter);  // the read transaction ends when `tx` goes
+}
+
+Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Filter& filter) {
   auto st = db.Prepare(
       "SELECT i.id, i.title, i.rule_id, i.group_key, i.first_ts_us, "
       "coalesce(u.last_ts_us, i.last_ts_us), coalesce(u.details, i.details), "
@@ -278,10 +322,17 @@ Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& f
       return MakeError(ErrorCode::kUsage, "no incident " + std::to_string(id) + " in the store");
     }
   }
+  auto has_digest = ReviewsHaveDigest(db);
+  if (!has_digest) return has_digest.error();
+  auto sha = crypto::Sha256::Create();
+  if (!sha) return sha.error();
   std::vector<Incident> kept;
   for (Incident& inc : out) {
     if (Status s = ReadEvents(db, inc); !s.ok()) return s.error();
-    if (Status s = ReadReviews(db, inc); !s.ok()) return s.error();
+    auto digest = ContentDigest(inc, *sha);
+    if (!digest) return digest.error();
+    inc.digest = crypto::DigestHex(*digest);
+    if (Status s = ReadReviews(db, *has_digest, inc); !s.ok()) return s.error();
     if (Passes(inc, filter)) kept.push_back(std::move(inc));
   }
   std::stable_sort(kept.begin(), kept.end(), [](const Incident& a, const Incident& b) {

@@ -46,6 +46,18 @@ struct TimelineEntry {
 struct Review {
   int64_t id = 0, ts_us = 0;
   std::string analyst, decision, note;
+  // What the analyst saw: the report's content digest then (hex, see review.h), or "" for a
+  // review recorded before schema version 6.
+  std::string digest;
+};
+
+// Whether the deciding review (the newest approve or reject) was made on the report as it
+// reads now: its recorded digest against the content digest now.
+enum class Currency {
+  kNone,        // a draft: nothing decided
+  kCurrent,     // decided on this version
+  kChanged,     // decided on an earlier version: facts, score or drafted text changed since
+  kUnrecorded,  // decided before vigil recorded digests (schema version 5 and older)
 };
 
 struct Incident {
@@ -70,6 +82,9 @@ struct Incident {
   int64_t timeline_omitted = 0;  // lines left out of a long timeline
   std::vector<Review> reviews;
   std::string status;  // draft, approved, rejected (from the newest approve/reject)
+  std::string digest;  // the content digest of the report as it reads now (hex, review.h)
+  Currency currency = Currency::kNone;
+  int64_t decided_by = -1;  // index in `reviews` of the deciding review, -1 for a draft
   // Set by --narrator: a local command's narrative, shown marked as machine-drafted.
   std::string machine_narrative, narrator;
 };
@@ -80,11 +95,15 @@ struct Filter {
   std::string type;          // substring of the title, rule id or an ATT&CK id (any case)
   std::string user, ip;      // an entity of the incident
   std::optional<int64_t> since_us, until_us;  // the incident overlaps [since, until]
-  std::string status;                         // draft, approved, rejected
+  // draft; approved or rejected (on this version, or with the version not recorded);
+  // changed (approved or rejected on an earlier version)
+  std::string status;
 };
 
 // The incidents that pass the filter, riskiest first (unscored last), then by id.
 // kUsage for an id that does not exist.
 Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& filter);
+// The same, inside a transaction the caller holds (vigil review reads and appends in one).
+Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Filter& filter);
 
 }  // namespace vigil::report

@@ -252,7 +252,10 @@ void Confidence(const Incident& inc, Narrative& n) {
     reason(0, "rule out the rule's known false positives: " + fp);
   }
   n.confidence = points >= 4 ? "High" : points >= 2 ? "Medium" : "Low";
-  if (inc.status == "approved") {
+  if (inc.currency == Currency::kChanged) {  // a decision on another version says nothing here
+    n.confidence_reasons.push_back("an analyst " + inc.status +
+                                   " an earlier version of the report; it changed since");
+  } else if (inc.status == "approved") {
     n.confidence = "High";
     n.confidence_reasons.push_back("an analyst approved the report");
   } else if (inc.status == "rejected") {

@@ -12,6 +12,7 @@
 #include "core/time.h"
 #include "report/narrative.h"
 #include "report/pdf_document.h"
+#include "report/review.h"
 
 namespace vigil::report {
 namespace {
@@ -38,6 +39,65 @@ std::string Names(const std::vector<std::pair<std::string, int64_t>>& v, size_t 
   return out.empty() ? "-" : out;
 }
 
+// The ids of the incidents, "#4, #7" (all of them: an auditor must be able to tell).
+std::string Ids(const std::vector<const Incident*>& v) {
+  std::string out;
+  for (const Incident* i : v) out += fmt::format("{}#{}", out.empty() ? "" : ", ", i->id);
+  return out;
+}
+
+// The cover's account of which reports an analyst approved (on the version printed here) and
+// which are drafts: a decision made on an earlier version does not count as one on this one.
+void Reviews(Layout& l, const std::vector<Incident>& incidents) {
+  std::vector<const Incident*> approved, changed, rejected, drafts, unrecorded;
+  for (const Incident& i : incidents) {
+    if (i.currency == Currency::kChanged) {
+      changed.push_back(&i);
+    } else if (i.status == "approved") {
+      approved.push_back(&i);
+      if (i.currency == Currency::kUnrecorded) unrecorded.push_back(&i);
+    } else if (i.status == "rejected") {
+      rejected.push_back(&i);
+      if (i.currency == Currency::kUnrecorded) unrecorded.push_back(&i);
+    } else {
+      drafts.push_back(&i);
+    }
+  }
+  const Rgb red{0.6, 0.1, 0.1}, green{0.1, 0.45, 0.2};
+  if (approved.empty() && changed.empty() && rejected.empty()) {
+    l.Text(
+        "DRAFT: every incident report here is a draft until an analyst approves it "
+        "(vigil review). vigil drafts; it never acts on a system.",
+        11, true, 0, red);
+    return;
+  }
+  l.Text("Review status", 13, true);
+  l.Text(
+      fmt::format("Approved ({}): {}", approved.size(), approved.empty() ? "none" : Ids(approved)),
+      10, true, 0, approved.empty() ? Rgb{} : green);
+  if (!changed.empty()) {
+    l.Text(fmt::format("Approved or rejected on an earlier version, changed since ({}): {}",
+                       changed.size(), Ids(changed)),
+           10, true, 0, red);
+  }
+  if (!rejected.empty()) {
+    l.Text(fmt::format("Rejected ({}): {}", rejected.size(), Ids(rejected)), 10, true);
+  }
+  l.Text(fmt::format("Drafts ({}): {}", drafts.size(), drafts.empty() ? "none" : Ids(drafts)), 10,
+         true, 0, drafts.empty() ? Rgb{} : red);
+  if (!unrecorded.empty()) {
+    l.Text(
+        fmt::format("Reviewed before vigil recorded what was reviewed (version not recorded): {}",
+                    Ids(unrecorded)),
+        9);
+  }
+  l.Text(
+      "A report is a draft until an analyst approves it (vigil review); an approval covers the "
+      "version the analyst read, and a report changed since reads as changed. vigil drafts; it "
+      "never acts on a system.",
+      9);
+}
+
 void Cover(Layout& l, const std::vector<Incident>& incidents, const PdfMeta& m,
            const RenderOptions& o) {
   l.NewPage();
@@ -55,10 +115,7 @@ void Cover(Layout& l, const std::vector<Incident>& incidents, const PdfMeta& m,
   l.Text(fmt::format("{} incident(s). Generated {}.", incidents.size(), FormatUtc(m.generated_us)),
          12);
   l.Space(20);
-  l.Text(
-      "DRAFT: every incident report here is a draft until an analyst approves it "
-      "(vigil review). vigil drafts; it never acts on a system.",
-      11, true, 0, {0.6, 0.1, 0.1});
+  Reviews(l, incidents);
   l.Space(20);
   l.Text("Evidence", 13, true);
   l.Text(fmt::format("Store {}: {} records sealed in a SHA-256 hash chain.", m.store_id, m.records),
@@ -201,8 +258,9 @@ void Summary(Layout& l, const std::vector<Incident>& incidents) {
   table.clear();
   for (const Incident& i : incidents) {
     table.push_back({std::to_string(i.id), i.scored ? i.severity : "not scored",
-                     i.scored ? std::to_string(i.risk) : "-", i.status, FormatUtc(i.first_us),
-                     std::to_string(i.event_count), i.title});
+                     i.scored ? std::to_string(i.risk) : "-",
+                     i.currency == Currency::kChanged ? i.status + ", changed since" : i.status,
+                     FormatUtc(i.first_us), std::to_string(i.event_count), i.title});
   }
   l.Table({{"#", 32, true},
            {"Severity", 50},
@@ -217,17 +275,15 @@ void Summary(Layout& l, const std::vector<Incident>& incidents) {
 void Section(Layout& l, const Incident& inc, const std::string& tlp) {
   const Narrative n = Draft(inc);
   l.Rule();
-  l.Heading(
-      fmt::format("Incident #{}: {}{}", inc.id, inc.title,
-                  inc.status == "approved"
-                      ? ""
-                      : "  [" + std::string(inc.status == "rejected" ? "REJECTED" : "DRAFT") + "]"),
-      14);
-  l.Text(fmt::format("Severity: {}   Status: {}   Events: {}",
+  l.Heading(fmt::format("Incident #{}: {}  [{}]", inc.id, inc.title, ReviewMarking(inc)), 14);
+  l.Text(fmt::format("Severity: {}   Events: {}",
                      inc.scored ? fmt::format("{} ({}/100)", inc.severity, inc.risk)
                                 : std::string("not scored"),
-                     inc.status, inc.event_count),
+                     inc.event_count),
          10, true);
+  l.Text("Status: " + ReviewStatus(inc), 10, true, 0,
+         inc.currency == Currency::kChanged || inc.status != "approved" ? Rgb{0.6, 0.1, 0.1}
+                                                                        : Rgb{0.1, 0.45, 0.2});
   l.Text(fmt::format("Period: {} to {}", FormatUtc(inc.first_us), FormatUtc(inc.last_us)), 10);
   l.Space(4);
   l.Heading("Summary (drafted)", 11);
@@ -303,8 +359,8 @@ void Section(Layout& l, const Incident& inc, const std::string& tlp) {
   l.Heading("Reviews", 11);
   if (inc.reviews.empty()) l.Text("None: a draft until an analyst approves it.", 9, false, 8);
   for (const Review& r : inc.reviews) {
-    l.Text(fmt::format("{}  {}  {}{}", FormatUtc(r.ts_us), r.analyst, r.decision,
-                       r.note.empty() ? "" : ": " + r.note),
+    l.Text(fmt::format("{}  {}  {}{}  [{}]", FormatUtc(r.ts_us), r.analyst, r.decision,
+                       r.note.empty() ? "" : ": " + r.note, ReviewVersion(inc, r)),
            9, false, 8);
   }
 }

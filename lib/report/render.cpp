@@ -5,6 +5,7 @@
 #include "core/json.h"
 #include "core/time.h"
 #include "report/narrative.h"
+#include "report/review.h"
 
 namespace vigil::report {
 namespace {
@@ -14,11 +15,7 @@ constexpr const char* kAttackNotice =
     "MITRE ATT&CK(R) (c) 2025 The MITRE Corporation. This work is reproduced and distributed "
     "with the permission of The MITRE Corporation.";
 
-std::string Marking(const Incident& inc) {
-  if (inc.status == "approved") return "APPROVED";
-  if (inc.status == "rejected") return "REJECTED";
-  return "DRAFT";
-}
+std::string Marking(const Incident& inc) { return ReviewMarking(inc); }
 
 std::string Risk(const Incident& inc) {
   return inc.scored ? fmt::format("{} ({}/100)", inc.severity, inc.risk)
@@ -62,7 +59,8 @@ void TextIncident(std::string& out, const Incident& inc, const RenderOptions& o)
   const Narrative n = Draft(inc);
   out += fmt::format("== {}  Incident #{}: {}\n", Marking(inc), inc.id, inc.title);
   out += fmt::format("Severity  {}\nStatus    {}\nPeriod    {} .. {}\nEvents    {}\n", Risk(inc),
-                     inc.status, FormatUtc(inc.first_us), FormatUtc(inc.last_us), inc.event_count);
+                     ReviewStatus(inc), FormatUtc(inc.first_us), FormatUtc(inc.last_us),
+                     inc.event_count);
   out += "\nSummary (drafted)\n  " + n.summary + "\n";
   out += "\nWhat happened (drafted)\n  " + n.what_happened + "\n";
   if (!inc.machine_narrative.empty()) {
@@ -106,8 +104,8 @@ void TextIncident(std::string& out, const Incident& inc, const RenderOptions& o)
   out += "\nReviews\n";
   if (inc.reviews.empty()) out += "  none: this report is a draft until an analyst approves it\n";
   for (const Review& r : inc.reviews) {
-    out += fmt::format("  {}  {}  {}{}\n", FormatUtc(r.ts_us), r.analyst, r.decision,
-                       r.note.empty() ? "" : ": " + r.note);
+    out += fmt::format("  {}  {}  {}{}  [{}]\n", FormatUtc(r.ts_us), r.analyst, r.decision,
+                       r.note.empty() ? "" : ": " + r.note, ReviewVersion(inc, r));
   }
   out += "\n";
 }
@@ -129,9 +127,10 @@ void MarkdownIncident(std::string& out, const Incident& inc, const RenderOptions
   const Narrative n = Draft(inc);
   out += fmt::format("## Incident {}: {} ({})\n\n", inc.id, Md(inc.title), Marking(inc));
   out += "| | |\n|---|---|\n";
-  out += fmt::format(
-      "| Severity | {} |\n| Status | {} |\n| Period | {} to {} |\n| Events | {} |\n\n",
-      Md(Risk(inc)), inc.status, FormatUtc(inc.first_us), FormatUtc(inc.last_us), inc.event_count);
+  out +=
+      fmt::format("| Severity | {} |\n| Status | {} |\n| Period | {} to {} |\n| Events | {} |\n\n",
+                  Md(Risk(inc)), Md(ReviewStatus(inc)), FormatUtc(inc.first_us),
+                  FormatUtc(inc.last_us), inc.event_count);
   out += "### Summary (drafted)\n\n" + Md(n.summary) + "\n\n";
   out += "### What happened (drafted)\n\n" + Md(n.what_happened) + "\n\n";
   if (!inc.machine_narrative.empty()) {
@@ -179,8 +178,8 @@ void MarkdownIncident(std::string& out, const Incident& inc, const RenderOptions
   out += "\n### Reviews\n\n";
   if (inc.reviews.empty()) out += "None: this report is a draft until an analyst approves it.\n";
   for (const Review& r : inc.reviews) {
-    out += fmt::format("- {} {} **{}**{}\n", FormatUtc(r.ts_us), Md(r.analyst), r.decision,
-                       r.note.empty() ? "" : ": " + Md(r.note));
+    out += fmt::format("- {} {} **{}**{} ({})\n", FormatUtc(r.ts_us), Md(r.analyst), r.decision,
+                       r.note.empty() ? "" : ": " + Md(r.note), ReviewVersion(inc, r));
   }
   out += "\n";
 }
@@ -197,27 +196,34 @@ void Strings(JsonWriter& w, const char* key, const std::vector<std::string>& v) 
   w.EndArray();
 }
 
-}  // namespace
-
-std::string RenderText(const std::vector<Incident>& incidents, const RenderOptions& o) {
-  std::string out;
-  for (const Incident& inc : incidents) TextIncident(out, inc, o);
-  if (incidents.empty()) out += "no incidents match\n";
-  return out;
+// "review": {"state", "current", "by", "at", "digest", "report_digest"} (vigil-report(1)).
+void ReviewObject(JsonWriter& w, const Incident& inc) {
+  const Review* decided = inc.decided_by >= 0 && size_t(inc.decided_by) < inc.reviews.size()
+                              ? &inc.reviews[size_t(inc.decided_by)]
+                              : nullptr;
+  w.Key("review").BeginObject().Key("state").String(inc.status).Key("current");
+  if (inc.currency == Currency::kCurrent || inc.currency == Currency::kChanged) {
+    w.Bool(inc.currency == Currency::kCurrent);
+  } else {
+    w.Null();
+  }
+  if (decided != nullptr) {
+    w.Key("by").String(decided->analyst).Key("at").String(FormatUtc(decided->ts_us));
+  } else {
+    w.Key("by").Null().Key("at").Null();
+  }
+  w.Key("digest");
+  if (decided != nullptr && !decided->digest.empty()) {
+    w.String(decided->digest);
+  } else {
+    w.Null();
+  }
+  w.Key("report_digest").String(inc.digest).EndObject();
 }
 
-std::string RenderMarkdown(const std::vector<Incident>& incidents, const RenderOptions& o) {
-  std::string out = "# vigil incident report\n\n";
-  out += fmt::format(
-      "{} incident(s). Every report is a draft until an analyst approves it "
-      "(vigil review). Indicators are {}.\n\n",
-      incidents.size(), o.tlp);
-  for (const Incident& inc : incidents) MarkdownIncident(out, inc, o);
-  return out;
-}
-
-std::string IncidentJson(const Incident& inc, const RenderOptions&) {
-  JsonWriter w;
+// The incident's JSON object. Without `reviewed`, what reviews change or add is left out
+// (status, draft, review, reviews) and so is a --narrator text: ReviewedJson.
+void WriteIncident(JsonWriter& w, const Incident& inc, bool reviewed) {
   const Narrative n = Draft(inc);
   w.BeginObject().Key("id").Int(inc.id).Key("type").String(inc.title);
   w.Key("rule_id").String(inc.rule_id).Key("rule_level").String(inc.rule_level);
@@ -226,7 +232,11 @@ std::string IncidentJson(const Incident& inc, const RenderOptions&) {
   } else {
     w.Key("severity").Null().Key("risk").Null();
   }
-  w.Key("status").String(inc.status).Key("draft").Bool(inc.status != "approved");
+  if (reviewed) {
+    w.Key("status").String(inc.status);
+    w.Key("draft").Bool(inc.status != "approved" || inc.currency == Currency::kChanged);
+    ReviewObject(w, inc);
+  }
   w.Key("attack").BeginArray();
   for (const auto& t : inc.techniques) w.String(t.id);
   w.EndArray();
@@ -239,12 +249,14 @@ std::string IncidentJson(const Incident& inc, const RenderOptions&) {
   w.Key("last_seen").String(FormatUtc(inc.last_us));
   w.Key("event_count").Int(inc.event_count).Key("summary").String(n.summary);
   w.Key("what_happened").String(n.what_happened);
-  w.Key("machine_narrative");
-  if (inc.machine_narrative.empty()) {
-    w.Null();
-  } else {
-    w.BeginObject().Key("by").String(inc.narrator).Key("text").String(inc.machine_narrative);
-    w.EndObject();
+  if (reviewed) {
+    w.Key("machine_narrative");
+    if (inc.machine_narrative.empty()) {
+      w.Null();
+    } else {
+      w.BeginObject().Key("by").String(inc.narrator).Key("text").String(inc.machine_narrative);
+      w.EndObject();
+    }
   }
   Strings(w, "why_flagged", n.why_flagged);
   w.Key("risk_parts").BeginArray();
@@ -272,12 +284,58 @@ std::string IncidentJson(const Incident& inc, const RenderOptions&) {
   Strings(w, "recovery", n.recovery);
   w.EndObject().Key("confidence").String(n.confidence);
   Strings(w, "confidence_reasons", n.confidence_reasons);
-  w.Key("reviews").BeginArray();
-  for (const Review& r : inc.reviews) {
-    w.BeginObject().Key("time").String(FormatUtc(r.ts_us)).Key("analyst").String(r.analyst);
-    w.Key("decision").String(r.decision).Key("note").String(r.note).EndObject();
+  if (reviewed) {
+    w.Key("reviews").BeginArray();
+    for (const Review& r : inc.reviews) {
+      w.BeginObject().Key("time").String(FormatUtc(r.ts_us)).Key("analyst").String(r.analyst);
+      w.Key("decision").String(r.decision).Key("note").String(r.note).Key("digest");
+      if (r.digest.empty()) {
+        w.Null();
+      } else {
+        w.String(r.digest);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
   }
-  w.EndArray().EndObject();
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string RenderText(const std::vector<Incident>& incidents, const RenderOptions& o) {
+  std::string out;
+  for (const Incident& inc : incidents) TextIncident(out, inc, o);
+  if (incidents.empty()) out += "no incidents match\n";
+  return out;
+}
+
+std::string RenderMarkdown(const std::vector<Incident>& incidents, const RenderOptions& o) {
+  std::string out = "# vigil incident report\n\n";
+  out += fmt::format(
+      "{} incident(s). Every report is a draft until an analyst approves it "
+      "(vigil review). Indicators are {}.\n\n",
+      incidents.size(), o.tlp);
+  for (const Incident& inc : incidents) MarkdownIncident(out, inc, o);
+  return out;
+}
+
+std::string IncidentJson(const Incident& inc, const RenderOptions&) {
+  JsonWriter w;
+  WriteIncident(w, inc, true);
+  return w.str();
+}
+
+std::string ReviewedJson(const Incident& incident) {
+  Incident neutral = incident;  // as it reads before any review, without a narrator's text
+  neutral.reviews.clear();
+  neutral.status = "draft";
+  neutral.currency = Currency::kNone;
+  neutral.decided_by = -1;
+  neutral.machine_narrative.clear();
+  neutral.narrator.clear();
+  JsonWriter w;
+  WriteIncident(w, neutral, false);
   return w.str();
 }
 

@@ -15,10 +15,14 @@ struct RenderOptions {
 
 std::string RenderText(const std::vector<Incident>& incidents, const RenderOptions& options);
 std::string RenderMarkdown(const std::vector<Incident>& incidents, const RenderOptions& options);
-// {"incidents": [{"id", "type", "severity", "risk", "status", "attack", "src_ips", "users",
-// "hosts", "first_seen", "last_seen", "event_count", "summary", ...}]}
+// {"incidents": [{"id", "type", "severity", "risk", "status", "review", "attack", "src_ips",
+// "users", "hosts", "first_seen", "last_seen", "event_count", "summary", ...}]}
 std::string RenderJson(const std::vector<Incident>& incidents, const RenderOptions& options);
 // One incident as the JSON object RenderJson lists (for NDJSON).
 std::string IncidentJson(const Incident& incident, const RenderOptions& options);
+// What a review covers (review.h, ContentDigest): the incident's JSON object as IncidentJson
+// writes it for the incident before any review and without a --narrator text, leaving out the
+// keys status, draft, review, reviews and machine_narrative. The confidence is the drafted one.
+std::string ReviewedJson(const Incident& incident);
 
 }  // namespace vigil::report

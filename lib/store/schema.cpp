@@ -280,13 +280,21 @@ CREATE TABLE alert_deliveries(
 CREATE INDEX alert_deliveries_by_alert ON alert_deliveries(alert_id);
 )sql";
 
+// Version 6: an approval is bound to what was approved (vigil-review(1), WHAT A REVIEW
+// COVERS). reviews gains the digest of the report's content as the analyst saw it, a nullable
+// column at the end, so the encoding of rows written before is unchanged; their NULL digest
+// reads "version not recorded".
+constexpr std::string_view kMigrationV6 = R"sql(
+ALTER TABLE reviews ADD COLUMN digest BLOB;
+)sql";
+
 struct Migration {
   int to_version;
   std::string_view sql;
 };
 
-constexpr Migration kMigrations[] = {
-    {1, kMigrationV1}, {2, kMigrationV2}, {3, kMigrationV3}, {4, kMigrationV4}, {5, kMigrationV5}};
+constexpr Migration kMigrations[] = {{1, kMigrationV1}, {2, kMigrationV2}, {3, kMigrationV3},
+                                     {4, kMigrationV4}, {5, kMigrationV5}, {6, kMigrationV6}};
 
 }  // namespace
 
@@ -365,7 +373,8 @@ const std::vector<TableDef>& ChainedTables() {
         {"reviewed_us", T::kInteger, true},
         {"analyst", T::kText, true},
         {"decision", T::kText, true},
-        {"note", T::kText, false}}},
+        {"note", T::kText, false},
+        {"digest", T::kBlob, false}}},
       {"alerts",
        {{"incident_id", T::kInteger, false},
         {"created_us", T::kInteger, true},

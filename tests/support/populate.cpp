@@ -161,7 +161,8 @@ Status AppendIncidents(store::Database& db, int64_t count, int64_t events, Rng& 
     if (!score) return score.error();
     auto review = writer->Append(
         "reviews", {Value::Integer(*incident), Value::Integer(t + 2), Value::Text("analyst1"),
-                    Value::Text("approved"), Value::Text("confirmed with the user")});
+                    Value::Text("approved"), Value::Text("confirmed with the user"),
+                    Value::Null()});  // no digest: encoded as a row of schema 5 was
     if (!review) return review.error();
     auto alert = writer->Append("alerts", {Value::Integer(*incident), Value::Integer(t + 3),
                                            Value::Text("file"), Value::Text("alerts.ndjson"),
