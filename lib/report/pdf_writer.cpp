@@ -39,8 +39,10 @@ std::string Names(const std::vector<std::pair<std::string, int64_t>>& v, size_t 
   return out.empty() ? "-" : out;
 }
 
-// The ids of the incidents, "#4, #7" (all of them: an auditor must be able to tell).
-std::string Ids(const std::vector<const Incident*>& v) {
+// The ids of the incidents in ascending order, "#4, #7" (all of them: an auditor must be able
+// to tell).
+std::string Ids(std::vector<const Incident*> v) {
+  std::sort(v.begin(), v.end(), [](const Incident* a, const Incident* b) { return a->id < b->id; });
   std::string out;
   for (const Incident* i : v) out += fmt::format("{}#{}", out.empty() ? "" : ", ", i->id);
   return out;
