@@ -18,6 +18,7 @@ namespace vigil::ingest {
 namespace {
 
 constexpr size_t kChunk = 1u << 20;
+constexpr int kIdleMs = 200;  // a pipe quiet this long gets its records committed
 
 struct Fd {
   int fd = -1;
@@ -74,9 +75,10 @@ struct Input::Impl {
     return ::poll(&p, 1, ms) != 0;
   }
 
-  // read(2) into `dst`; 0 at the end. Runs the idle hook before a read that would wait.
+  // read(2) into `dst`; 0 at the end. Runs the idle hook when a read would wait more than a
+  // moment (a pipe drained for an instant by a fast reader is not idle: no commit per chunk).
   Result<size_t> ReadRaw(char* dst, size_t n) {
-    if (!regular && idle && !Ready(0)) idle();
+    if (!regular && idle && !Ready(0) && !Ready(kIdleMs)) idle();
     for (;;) {
       const ssize_t got = ::read(fd.fd, dst, n);
       if (got >= 0) return static_cast<size_t>(got);

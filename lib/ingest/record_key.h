@@ -32,7 +32,7 @@ class Keyer {
 
   crypto::Sha256 sha_;
   std::string buf_;
-  // Every prefix seen (open addressing, 0 = empty; about 11-16 bytes per distinct record), and
+  // Every prefix seen (open addressing, 0 = empty; 11 to 21 bytes per distinct record), and
   // the counts of those seen more than once.
   std::vector<uint64_t> seen_;
   size_t used_ = 0;
