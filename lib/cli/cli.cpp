@@ -177,9 +177,16 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
                      "Only report each input's format and how sure; store nothing");
     ingest->add_option("--errors", ingest_options.errors,
                        "Also write every rejected record as NDJSON to this file");
+    ingest
+        ->add_option("--max-record-size", ingest_options.max_record_size,
+                     "Longer records are quarantined as their first KiB, length and SHA-256 "
+                     "(bytes, or with K, M, G; default 4M)")
+        ->transform(CLI::AsSizeValue(false));
     ingest->footer(
         "Examples:\n  vigil ingest --db cases/acme.db /var/log/auth.log eve.json.gz\n"
-        "  tail -n +1 -f /var/log/auth.log | vigil ingest --db cases/acme.db -\n"
+        "  tail -n +1 -F /var/log/auth.log | vigil ingest --db cases/acme.db -  "
+        "# commits every second\n"
+        "  vigil ingest --db cases/acme.db triage/        # every file under the folder\n"
         "  vigil ingest --detect samples/*");
 
     VerifyOptions verify_options;

@@ -61,6 +61,7 @@ struct IngestOptions {
   int year = 0;  // 0: from each file's modification time
   bool detect = false;
   std::string errors;  // NDJSON of rejected records
+  uint64_t max_record_size = 4u << 20;  // longer records are quarantined cut
 };
 Status RunIngest(const Context& ctx, const IngestOptions& options);
 

@@ -54,7 +54,9 @@ void PrintSummary(const Context& ctx, const ingest::Summary& s) {
       w.BeginObject().Key("input").String(i.name).Key("format").String(i.format);
       w.Key("confidence").String(i.confidence).Key("read").Int(i.read);
       w.Key("stored").Int(i.stored).Key("duplicates").Int(i.duplicates);
-      w.Key("rejected").Int(i.rejected).EndObject();
+      w.Key("rejected").Int(i.rejected);
+      if (!i.error.empty()) w.Key("error").String(i.error);
+      w.EndObject();
     }
     w.EndArray().EndObject();
     ctx.out << w.str() << "\n";
@@ -99,6 +101,10 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
       return MakeError(ErrorCode::kUsage, "unknown --input-format " + options.input_format);
   }
   if (options.year != 0) io.year = options.year;
+  if (options.max_record_size < 1024) {
+    return MakeError(ErrorCode::kUsage, "--max-record-size must be at least 1024 bytes");
+  }
+  io.max_record = static_cast<size_t>(options.max_record_size);
   io.now_us = NowMicros();
   io.command = "ingest";
 
@@ -157,11 +163,22 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
     ctx.err << "vigil ingest: ... and " << rejected - kShownRejections << " more rejected records"
             << (options.errors.empty() ? " (list them all with --errors FILE)" : "") << "\n";
   }
-  PrintSummary(ctx, *summary);
-  if (summary->rejected > 0) {
-    return MakeError(ErrorCode::kBadInput,
-                     std::to_string(summary->rejected) + " records rejected (kept in quarantine)");
+  // An input that could not be read (to its end) is named with the reason; the others were.
+  for (const auto& i : summary->inputs) {
+    if (i.error.empty()) continue;
+    ctx.err << "vigil ingest: " << Shown(i.name == "-" ? "<stdin>" : i.name) << ": "
+            << Shown(i.error) << "\n";
   }
+  PrintSummary(ctx, *summary);
+  std::string problems;
+  if (summary->rejected > 0) {
+    problems = std::to_string(summary->rejected) + " records rejected (kept in quarantine)";
+  }
+  if (summary->unread_inputs > 0) {
+    problems += (problems.empty() ? "" : "; ") + std::to_string(summary->unread_inputs) +
+                (summary->unread_inputs == 1 ? " input" : " inputs") + " not read in full";
+  }
+  if (!problems.empty()) return MakeError(ErrorCode::kBadInput, problems);
   return {};
 }
 

@@ -21,20 +21,6 @@ constexpr Named kNames[] = {
 
 bool Has(std::string_view s, std::string_view key) { return s.find(key) != std::string_view::npos; }
 
-std::string_view FirstLine(std::string_view s) {
-  // Skip blank lines and a byte order mark.
-  if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
-  while (!s.empty()) {
-    size_t nl = s.find('\n');
-    std::string_view line = s.substr(0, nl);
-    bool blank = line.find_first_not_of(" \t\r") == std::string_view::npos;
-    if (!blank) return line;
-    if (nl == std::string_view::npos) break;
-    s.remove_prefix(nl + 1);
-  }
-  return {};
-}
-
 bool LooksLikeSyslog(std::string_view line) {
   if (!line.empty() && line[0] == '<') {
     size_t close = line.find('>');
@@ -69,68 +55,157 @@ Detection Json(Format f, const char* confidence, const std::string& reason) {
   return Detection{f, confidence, reason};
 }
 
-}  // namespace
+constexpr size_t kSampled = 16;  // lines that vote on the format
 
-std::optional<Detection> Detect(std::string_view head) {
-  std::string_view line = FirstLine(head);
-  if (line.empty()) return std::nullopt;
-  const char first = line[line.find_first_not_of(" \t")];
+enum class Kind { kOther, kJson, kCef, kSyslog, kZeekHeader };
+
+std::string_view Trim(std::string_view s) {
+  const size_t b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  const size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+Kind KindOf(std::string_view line) {
+  const std::string_view t = Trim(line);
+  if (t.substr(0, 10) == "#separator" || t.substr(0, 7) == "#fields") return Kind::kZeekHeader;
+  if (!t.empty() && t.front() == '{' && t.back() == '}') return Kind::kJson;
+  if (const size_t cef = line.find("CEF:");
+      cef != std::string_view::npos && (cef == 0 || LooksLikeSyslog(line))) {
+    return Kind::kCef;
+  }
+  if (LooksLikeSyslog(line)) return Kind::kSyslog;
+  return Kind::kOther;
+}
+
+// The JSON line format of one object line; kNdjson when no specific format's keys are there.
+Detection JsonLine(std::string_view line) {
+  if (Has(line, "\"event_type\"") &&
+      (Has(line, "\"flow_id\"") || Has(line, "\"in_iface\"") || Has(line, "\"dest_ip\""))) {
+    return Json(Format::kSuricata, "high", "keys event_type and flow_id/dest_ip");
+  }
+  if (Has(line, "\"EventID\"") || Has(line, "\"EventId\"") || Has(line, "\"winlog\"")) {
+    return Json(Format::kWindows, "high", "key EventID or winlog");
+  }
+  if (Has(line, "\"eventVersion\"") ||
+      (Has(line, "\"eventSource\"") && Has(line, "\"eventName\""))) {
+    return Json(Format::kCloudTrail, "high", "keys eventSource and eventName");
+  }
+  if ((Has(line, "\"uid\"") && (Has(line, "\"id.orig_h\"") || Has(line, "\"id_orig_h\""))) ||
+      Has(line, "\"_path\"") || Has(line, "\"@stream\"")) {
+    return Json(Format::kZeekJson, "high", "keys uid and id.orig_h (or _path / @stream)");
+  }
+  if (Has(line, "\"user_id\"") && Has(line, "\"hour\"")) {
+    return Json(Format::kSingle, "high", "keys user_id and hour");
+  }
+  return Json(Format::kNdjson, "medium", "JSON objects, one per line");
+}
+
+// The first non-blank lines of `head` (a byte order mark skipped).
+std::vector<std::string_view> Sample(std::string_view head) {
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  std::vector<std::string_view> out;
+  while (!head.empty() && out.size() < kSampled) {
+    const size_t nl = head.find('\n');
+    const std::string_view line = head.substr(0, nl);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) out.push_back(line);
+    if (nl == std::string_view::npos) break;
+    head.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+// A whole-document shape ([...], {"Records": [...]}, a bundle), decided by how it starts.
+std::optional<Detection> Document(std::string_view head, char first) {
   if (first == '[') {
     Detection d = Json(Format::kJsonArray, "high", "starts with a JSON array");
     d.document = true;
     return d;
   }
-  if (first == '{') {
-    // Whole-document shapes: decided by the document's first key, never by a word that
-    // merely appears in a record ({"index": "auth_logs"} is an NDJSON line).
-    const std::string_view key = FirstKey(head);
-    if (key == "Records") {
-      Detection d = Json(Format::kCloudTrail, "high", "a JSON object whose first key is Records");
-      d.document = true;
-      return d;
-    }
-    if (key == "firewall_logs" || key == "auth_logs" || key == "phishing_alerts") {
-      Detection d =
-          Json(Format::kBundle, "high", "a JSON object whose first key is " + std::string(key));
-      d.document = true;
-      return d;
-    }
-    if (Has(line, "\"event_type\"") &&
-        (Has(line, "\"flow_id\"") || Has(line, "\"in_iface\"") || Has(line, "\"dest_ip\""))) {
-      return Json(Format::kSuricata, "high", "keys event_type and flow_id/dest_ip");
-    }
-    if (Has(line, "\"EventID\"") || Has(line, "\"EventId\"") || Has(line, "\"winlog\"")) {
-      return Json(Format::kWindows, "high", "key EventID or winlog");
-    }
-    if (Has(line, "\"eventVersion\"") ||
-        (Has(line, "\"eventSource\"") && Has(line, "\"eventName\""))) {
-      return Json(Format::kCloudTrail, "high", "keys eventSource and eventName");
-    }
-    if ((Has(line, "\"uid\"") && (Has(line, "\"id.orig_h\"") || Has(line, "\"id_orig_h\""))) ||
-        Has(line, "\"_path\"") || Has(line, "\"@stream\"")) {
-      return Json(Format::kZeekJson, "high", "keys uid and id.orig_h (or _path / @stream)");
-    }
-    if (Has(line, "\"user_id\"") && Has(line, "\"hour\"")) {
-      return Json(Format::kSingle, "high", "keys user_id and hour");
-    }
-    return Json(Format::kNdjson, "medium", "JSON objects, one per line");
+  if (first != '{') return std::nullopt;
+  // Decided by the document's first key, never by a word that merely appears in a record
+  // ({"index": "auth_logs"} is an NDJSON line).
+  const std::string_view key = FirstKey(head);
+  if (key == "Records") {
+    Detection d = Json(Format::kCloudTrail, "high", "a JSON object whose first key is Records");
+    d.document = true;
+    return d;
   }
-  if (line.substr(0, 10) == "#separator" || line.substr(0, 7) == "#fields") {
-    return Detection{Format::kZeekTsv, "high", "a Zeek #separator / #fields header"};
+  if (key == "firewall_logs" || key == "auth_logs" || key == "phishing_alerts") {
+    Detection d =
+        Json(Format::kBundle, "high", "a JSON object whose first key is " + std::string(key));
+    d.document = true;
+    return d;
   }
-  if (const size_t cef = line.find("CEF:");
-      cef != std::string_view::npos && (cef == 0 || LooksLikeSyslog(line))) {
-    return Detection{Format::kCef, "high", "a \"CEF:\" header"};
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Detection> Detect(std::string_view head) {
+  const std::vector<std::string_view> lines = Sample(head);
+  if (lines.empty()) return std::nullopt;
+  std::vector<Kind> kinds;
+  for (std::string_view l : lines) kinds.push_back(KindOf(l));
+  const std::string_view first_line = Trim(lines[0]);
+  if (auto doc = Document(head, first_line.empty() ? ' ' : first_line.front())) {
+    // One bad first line ("[", a document's opening) does not make the JSON lines after it
+    // one document: they are lines when most of the others are whole objects.
+    const auto objects = std::count(kinds.begin() + 1, kinds.end(), Kind::kJson);
+    const bool lines_after = kinds[0] != Kind::kJson && objects >= 2 &&
+                             static_cast<size_t>(objects) * 2 > kinds.size() - 1;
+    if (!lines_after) return doc;
   }
-  if (LooksLikeSyslog(line)) {
-    return Detection{Format::kSyslog, line[0] == '<' ? "high" : "medium",
-                     line[0] == '<' ? "a <PRI> header" : "a \"Mmm dd hh:mm:ss\" timestamp"};
+  for (size_t i = 0; i < kinds.size() && i < 3; ++i) {
+    if (kinds[i] == Kind::kZeekHeader) {
+      return Detection{Format::kZeekTsv, "high", "a Zeek #separator / #fields header"};
+    }
+  }
+  // The kind most of the sampled lines have (ties: the one seen first), so one bad line,
+  // first or not, cannot decide for the whole input.
+  Kind best = Kind::kOther;
+  long best_count = 0;
+  for (Kind k : kinds) {
+    if (k == Kind::kOther || k == best) continue;
+    const long n = static_cast<long>(std::count(kinds.begin(), kinds.end(), k));
+    if (n > best_count) {
+      best = k;
+      best_count = n;
+    }
+  }
+  const auto first_of = [&](Kind k) {
+    return lines[static_cast<size_t>(std::find(kinds.begin(), kinds.end(), k) - kinds.begin())];
+  };
+  if (best == Kind::kJson) {
+    // A specific format's keys win over plain NDJSON; among them, the most common.
+    std::vector<Detection> votes;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (kinds[i] == Kind::kJson) votes.push_back(JsonLine(lines[i]));
+    }
+    const Detection* chosen = &votes[0];
+    long chosen_count = 0;
+    for (const Detection& v : votes) {
+      if (v.format == Format::kNdjson) continue;
+      const long n = static_cast<long>(std::count_if(
+          votes.begin(), votes.end(), [&](const Detection& o) { return o.format == v.format; }));
+      if (n > chosen_count) {
+        chosen = &v;
+        chosen_count = n;
+      }
+    }
+    return *chosen;
+  }
+  if (best == Kind::kCef) return Detection{Format::kCef, "high", "a \"CEF:\" header"};
+  if (best == Kind::kSyslog) {
+    const bool pri = first_of(Kind::kSyslog)[0] == '<';
+    return Detection{Format::kSyslog, pri ? "high" : "medium",
+                     pri ? "a <PRI> header" : "a \"Mmm dd hh:mm:ss\" timestamp"};
   }
   // CSV last: a header row of names, and a second row with as many commas.
+  const std::string_view line = lines[0];
   const size_t commas = static_cast<size_t>(std::count(line.begin(), line.end(), ','));
   if (commas > 0) {
-    std::string_view rest = head.substr(head.find(line) + line.size());
-    std::string_view second = FirstLine(rest);
+    const std::string_view second = lines.size() > 1 ? lines[1] : std::string_view();
     if (second.empty() ||
         static_cast<size_t>(std::count(second.begin(), second.end(), ',')) >= commas) {
       return Detection{Format::kCsv, "low", "comma-separated rows under a header row"};

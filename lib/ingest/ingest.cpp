@@ -5,11 +5,12 @@
 
 #include <pthread.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 
 #include "core/encoding.h"
 #include "core/time.h"
@@ -18,6 +19,7 @@
 #include "ingest/input.h"
 #include "ingest/json_event.h"
 #include "ingest/json_split.h"
+#include "ingest/record_key.h"
 #include "ingest/syslog_parser.h"
 #include "ingest/text_records.h"
 #include "ingest/zeek_tsv.h"
@@ -33,7 +35,7 @@ namespace {
 using store::Value;
 
 constexpr uint64_t kMaxDocument = 1ull << 30;
-constexpr size_t kRepeatWindow = 65536;
+constexpr size_t kHead = 65536;  // detection looks at the first 64 KiB (more past a long line)
 
 // Moves the string out: the event is not used after its row is built.
 Value Opt(std::optional<std::string>&& v) { return v ? Value::Text(std::move(*v)) : Value::Null(); }
@@ -45,66 +47,17 @@ struct Origin {
   int64_t offset;
 };
 
-// Gives each record its key (vigil-ingest(1), "How records are keyed"): the event time as 8
-// bytes big-endian, then 24 bytes of a hash of the format and the raw record. Leading with the
-// time keeps inserts into the unique index near its end for time-ordered logs, instead of at
-// random pages. The n-th repeat of a raw record within the window hashes (K || n) instead, so
-// identical lines (say, the five events of "message repeated 5 times") stay five events, and a
-// re-read maps onto the same keys.
-class Keyer {
- public:
-  explicit Keyer(crypto::Sha256 sha) : sha_(std::move(sha)) {}
-
-  std::string Key(std::string_view format, std::string_view raw, int64_t time_prefix) {
-    buf_.assign("vigil-event-key-v1", 18);
-    buf_.push_back('\0');
-    buf_.append(format);
-    buf_.push_back('\0');
-    buf_.append(raw);
-    crypto::Digest k = sha_.Hash(buf_);
-    uint64_t prefix = 0;
-    for (int i = 0; i < 8; ++i) prefix = (prefix << 8) | k[static_cast<size_t>(i)];
-    uint32_t n = counts_[prefix]++;
-    window_.push_back(prefix);
-    if (window_.size() > kRepeatWindow) {
-      auto it = counts_.find(window_.front());
-      if (--it->second == 0) counts_.erase(it);
-      window_.pop_front();
-    }
-    if (n > 0) {
-      buf_.assign(crypto::DigestBytes(k));
-      AppendU32Be(buf_, n);
-      k = sha_.Hash(buf_);
-    }
-    std::string key;
-    AppendU64Be(key, static_cast<uint64_t>(time_prefix));
-    key.append(crypto::DigestBytes(k).substr(0, 24));
-    return key;
-  }
-  bool ok() const { return sha_.ok(); }
-  // Repeats are counted within one input: a new input starts a new window.
-  void NewInput() {
-    counts_.clear();
-    window_.clear();
-  }
-
- private:
-  crypto::Sha256 sha_;
-  std::string buf_;
-  std::unordered_map<uint64_t, uint32_t> counts_;
-  std::deque<uint64_t> window_;
-};
-
 // Collects rows and writes them in batches, each in one write transaction under the chain.
 class Writer {
  public:
-  Writer(store::Database& db, int64_t batch_id, int64_t now_us, size_t batch_size, Keyer keyer,
+  Writer(store::Database& db, int64_t batch_id, const Options& options, Keyer keyer,
          crypto::Sha256 record_sha)
       : record_sha_(std::move(record_sha)),
         db_(db),
         batch_id_(batch_id),
-        now_us_(now_us),
-        batch_size_(batch_size),
+        now_us_(options.now_us),
+        batch_size_(options.batch_size),
+        interval_(std::chrono::microseconds(options.commit_interval_us)),
         keyer_(std::move(keyer)) {}
 
   Status AddEvent(Event& ev, std::string_view raw, const Origin& origin, InputSummary& sum) {
@@ -170,6 +123,7 @@ class Writer {
   Status Flush() {
     if (!keyer_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed while keying records");
     std::deque<std::vector<Pending>> spent;
+    last_flush_ = Clock::now();
     {
       std::unique_lock<std::mutex> lock(mu_);
       // At most one batch waits: parsing may run ahead of writing, but not without bound.
@@ -217,7 +171,13 @@ class Writer {
     std::string format;
     crypto::Digest record_hash;
   };
-  Status MaybeFlush() { return pending_.size() >= batch_size_ ? Flush() : Status(); }
+  // Every batch_size records, and at least every interval (a slow pipe's lines are committed
+  // while it stays open; vigil-ingest(1), STREAMS).
+  Status MaybeFlush() {
+    if (pending_.size() >= batch_size_ || Clock::now() - last_flush_ >= interval_) return Flush();
+    return {};
+  }
+  using Clock = std::chrono::steady_clock;
 
   // The writing thread: SQLite and the chain get one core while parsing has the other.
   void WriteLoop() {
@@ -276,6 +236,8 @@ class Writer {
   int64_t batch_id_;
   int64_t now_us_;
   size_t batch_size_;
+  Clock::duration interval_;
+  Clock::time_point last_flush_ = Clock::now();
   Keyer keyer_;
   std::vector<Pending> pending_;
   std::map<std::string, int64_t> formats_;  // written by the writing thread only
@@ -287,6 +249,13 @@ class Writer {
   Status error_;
   std::thread thread_{[this] { WriteLoop(); }};  // last member: starts when all others exist
 };
+
+// Why a record over --max-record-size was rejected; quarantine keeps its first KiB.
+std::string Oversized(int64_t size, const std::string& sha256, size_t limit) {
+  return "record of " + std::to_string(size) + " bytes is over --max-record-size (" +
+         std::to_string(limit) + " bytes); kept: its first " +
+         std::to_string(Input::kKeptOfOversized) + " bytes; SHA-256 of the whole record " + sha256;
+}
 
 std::string_view StripCr(std::string_view s) {
   if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
@@ -403,7 +372,11 @@ class Runner {
       Status parsed;
       events.clear();
       if (line.cut) {
-        parsed = MakeError(ErrorCode::kBadInput, "line longer than 256 MiB (kept: its start)");
+        parsed =
+            MakeError(ErrorCode::kBadInput, Oversized(line.size, line.sha256, in.max_record()));
+      } else if (line.partial) {
+        parsed = MakeError(ErrorCode::kBadInput,
+                           "cut short: the input ends inside this record (" + in.damage() + ")");
       } else if (IsBlank(text)) {
         parsed = MakeError(ErrorCode::kBadInput, "blank line");
       } else if (text.substr(0, 3) == "\xEF\xBB\xBF") {
@@ -463,6 +436,11 @@ class Runner {
       ++sum.read;
       const Origin origin{&in.name(), item.line, item.offset};
       const JsonFlavor flavor = ItemFlavor(format, item.key);
+      if (item.text.size() > in.max_record()) {
+        Status s = RejectBig(FlavorName(flavor), item.text, origin, "", in.max_record(), sum);
+        if (!s.ok()) return s;
+        continue;
+      }
       Status parsed = json_.Parse(item.text, flavor, options_.now_us, ev);
       if (!parsed.ok()) {
         std::string reason = parsed.error().message;
@@ -479,10 +457,24 @@ class Runner {
       const Origin origin{&in.name(), split.error_line, split.error_offset};
       const std::string_view rest =
           std::string_view(*doc).substr(static_cast<size_t>(split.error_offset));
-      return Reject(FormatName(format), rest, origin,
-                    split.error + " (the rest of the input from here is kept as one record)", sum);
+      const std::string why =
+          split.error + " (the rest of the input from here is kept as one record)";
+      if (rest.size() > in.max_record()) {
+        return RejectBig(FormatName(format), rest, origin, why + "; ", in.max_record(), sum);
+      }
+      return Reject(FormatName(format), rest, origin, why, sum);
     }
     return {};
+  }
+
+  // A record over the size limit: its first KiB, with its length and SHA-256 in the reason.
+  Status RejectBig(std::string_view format, std::string_view raw, const Origin& origin,
+                   const std::string& why, size_t limit, InputSummary& sum) {
+    auto digest = crypto::Sha256Of(raw);
+    if (!digest) return digest.error();
+    return Reject(
+        format, raw.substr(0, Input::kKeptOfOversized), origin,
+        why + Oversized(static_cast<int64_t>(raw.size()), crypto::DigestHex(*digest), limit), sum);
   }
 
  private:
@@ -492,12 +484,35 @@ class Runner {
   JsonEventParser json_;
 };
 
-Result<std::pair<Input, Detection>> OpenAndDetect(const std::string& path,
-                                                  const std::optional<Format>& forced) {
-  auto in = Input::Open(path);
+struct Opened {
+  Input in;
+  Detection detection;
+  // Lines over the size limit read before the format could be told (they say nothing about
+  // it); rejected first.
+  std::vector<std::pair<Input::Line, std::string>> oversized;
+};
+
+Result<Opened> OpenAndDetect(const std::string& path, const std::optional<Format>& forced,
+                             size_t max_record) {
+  auto in = Input::Open(path, max_record);
   if (!in) return in.error();
-  auto head = in->Peek(65536);
+  std::vector<std::pair<Input::Line, std::string>> oversized;
+  auto head = in->Peek(kHead);
   if (!head) return head.error();
+  // A first line longer than the head does not decide: look at the lines after it too.
+  while (!forced && head->size() == kHead && head->find('\n') == std::string_view::npos) {
+    head = in->Peek(in->max_record() + kHead);
+    if (!head) return head.error();
+    if (head->find('\n') != std::string_view::npos || head->size() <= in->max_record()) break;
+    Input::Line line;
+    auto read = in->NextLine(line);  // over the limit: cut, whatever the format
+    if (!read) return read.error();
+    std::string text(line.text);
+    oversized.emplace_back(std::move(line), std::move(text));
+    if (oversized.size() > 16) break;
+    head = in->Peek(kHead);
+    if (!head) return head.error();
+  }
   auto detected = Detect(*head);
   if (forced) {
     Detection d{*forced, "forced", "--input-format", false};
@@ -507,39 +522,78 @@ Result<std::pair<Input, Detection>> OpenAndDetect(const std::string& path,
          *forced == Format::kJsonArray || *forced == Format::kNdjson)) {
       d.document = true;
     }
-    return std::make_pair(std::move(*in), d);
+    return Opened{std::move(*in), d, {}};
   }
-  if (head->empty()) {
+  if (head->empty() && oversized.empty()) {
     // A log that was just rotated is empty: nothing to read, nothing wrong.
-    return std::make_pair(std::move(*in), Detection{Format::kNdjson, "empty", "no bytes", false});
+    return Opened{std::move(*in), Detection{Format::kNdjson, "empty", "no bytes", false}, {}};
+  }
+  if (!detected && head->empty()) {
+    detected = Detection{Format::kNdjson, "low", "only records over --max-record-size", false};
   }
   if (!detected) {
     return MakeError(ErrorCode::kBadInput, "cannot tell the format (use --input-format)", path);
   }
-  return std::make_pair(std::move(*in), *detected);
+  return Opened{std::move(*in), *detected, std::move(oversized)};
+}
+
+// The inputs with each directory replaced by the files under it, sorted, recursively, hidden
+// files and folders left out; and, per path, why it cannot be read (empty when it can).
+std::vector<std::pair<std::string, std::string>> ExpandInputs(
+    const std::vector<std::string>& inputs) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& path : inputs.empty() ? std::vector<std::string>{"-"} : inputs) {
+    std::error_code ec;
+    if (path == "-" || !fs::is_directory(path, ec)) {
+      out.emplace_back(path, "");
+      continue;
+    }
+    std::vector<std::pair<std::string, std::string>> found;
+    fs::recursive_directory_iterator it(path, ec), end;
+    if (ec) out.emplace_back(path, "cannot read the directory: " + ec.message());
+    for (; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_directory(ec)) continue;
+      if (it->is_regular_file(ec)) {
+        found.emplace_back(it->path().string(), "");
+      } else {
+        found.emplace_back(it->path().string(), "not a regular file; not read");
+      }
+    }
+    if (ec) found.emplace_back(path, "cannot read the directory: " + ec.message());
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
 }
 
 }  // namespace
 
 Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& inputs) {
   std::vector<InputSummary> out;
-  for (const std::string& path : inputs.empty() ? std::vector<std::string>{"-"} : inputs) {
+  for (const auto& [path, unreadable] : ExpandInputs(inputs)) {
     InputSummary s;
     s.name = path;
-    auto opened = OpenAndDetect(path, std::nullopt);
+    auto opened = unreadable.empty() ? OpenAndDetect(path, std::nullopt, Input::kDefaultMaxRecord)
+                                     : Result<Opened>(MakeError(ErrorCode::kBadInput, unreadable));
     if (!opened) {
       if (opened.error().code != ErrorCode::kBadInput) return opened.error();
       s.format = "unknown";
       s.confidence = "none";
       s.reason = opened.error().message;
-    } else if (opened->second.confidence == "empty") {
+    } else if (opened->detection.confidence == "empty") {
       s.format = "empty";
       s.confidence = "empty";
       s.reason = "no bytes";
     } else {
-      s.format = FormatName(opened->second.format);
-      s.confidence = opened->second.confidence;
-      s.reason = opened->second.reason;
+      s.format = FormatName(opened->detection.format);
+      s.confidence = opened->detection.confidence;
+      s.reason = opened->detection.reason;
     }
     out.push_back(std::move(s));
   }
@@ -548,15 +602,17 @@ Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& i
 
 Result<Summary> Run(const Options& options, store::Database& db, const RejectionSink& on_reject) {
   Summary summary;
-  std::vector<std::string> inputs = options.inputs;
-  if (inputs.empty()) inputs.push_back("-");
+  const auto inputs = ExpandInputs(options.inputs);
   {
     auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
     if (!tx) return tx.error();
     auto writer = store::ChainWriter::Begin(db);
     if (!writer) return writer.error();
     std::string sources;
-    for (const std::string& i : inputs) sources += (sources.empty() ? "" : " ") + i;
+    for (const std::string& i :
+         options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs) {
+      sources += (sources.empty() ? "" : " ") + i;
+    }
     auto id = writer->Append("batches",
                              {Value::Integer(options.now_us),
                               Value::Text(options.command.empty() ? "ingest" : options.command),
@@ -570,22 +626,28 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
   if (!sha) return sha.error();
   auto record_sha = crypto::Sha256::Create();
   if (!record_sha) return record_sha.error();
-  Writer writer(db, summary.batch_id, options.now_us, options.batch_size, Keyer(std::move(*sha)),
-                std::move(*record_sha));
+  Writer writer(db, summary.batch_id, options, Keyer(std::move(*sha)), std::move(*record_sha));
   Runner runner(options, writer, on_reject);
   summary.inputs.reserve(inputs.size());
   Status failed;
-  for (const std::string& path : inputs) {
+  // Each input stands alone: one that cannot be opened, told or read to its end is reported in
+  // its summary and the others are read. Only the store failing ends the run.
+  for (const auto& [path, unreadable] : inputs) {
     summary.inputs.push_back(InputSummary{});
     InputSummary& sum = summary.inputs.back();
     sum.name = path;
-    auto opened = OpenAndDetect(path, options.format);
-    if (!opened) {
-      failed = opened.error();
-      sum.format = "unknown";
-      break;
+    sum.format = "unknown";
+    if (!unreadable.empty()) {
+      sum.error = unreadable;
+      continue;
     }
-    auto& [in, det] = *opened;
+    auto opened = OpenAndDetect(path, options.format, options.max_record);
+    if (!opened) {
+      sum.error = opened.error().message;
+      continue;
+    }
+    Input& in = opened->in;
+    const Detection& det = opened->detection;
     writer.NewInput();
     if (det.confidence == "empty") {
       sum.format = "empty";
@@ -596,9 +658,21 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
     sum.format = FormatName(det.format);
     sum.confidence = det.confidence;
     sum.reason = det.reason;
-    Status s =
-        det.document ? runner.Document(in, det.format, sum) : runner.Lines(in, det.format, sum);
-    if (s.ok()) s = writer.Flush();
+    in.SetIdle([&writer] { (void)writer.Flush(); });  // commit what came before waiting
+    Status s;
+    for (const auto& [line, text] : opened->oversized) {
+      ++sum.read;
+      const Origin origin{&in.name(), line.number, line.offset};
+      s = runner.Reject(FormatName(det.format), text, origin,
+                        Oversized(line.size, line.sha256, in.max_record()), sum);
+      if (!s.ok()) break;
+    }
+    if (s.ok()) {
+      s = det.document ? runner.Document(in, det.format, sum) : runner.Lines(in, det.format, sum);
+    }
+    if (!s.ok()) sum.error = s.error().message;
+    if (sum.error.empty()) sum.error = in.damage();
+    s = writer.Flush();  // the store failing ends the run
     if (!s.ok()) {
       failed = s;
       break;
@@ -611,6 +685,7 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
     summary.stored += s.stored;
     summary.duplicates += s.duplicates;
     summary.rejected += s.rejected;
+    if (!s.error.empty()) ++summary.unread_inputs;
   }
   summary.formats = writer.formats();
   if (!failed.ok()) return failed.error();

@@ -3,11 +3,11 @@
 // appends them to the store under the hash chain; bad records go to quarantine, verbatim.
 // See vigil-ingest(1) for formats and mapping, vigil-store(5) for the tables.
 //
-// Records are keyed (events.record_key) by their time and content: the event time, then a
-// SHA-256 over the format and the raw record (for the n-th identical record within 65,536
-// records of one input, over that hash and n). Re-reading a file, or a file that has grown, stores
-// only what is new; a crash loses at most the uncommitted batch, and running again stores it
-// exactly once.
+// Records are keyed (events.record_key, see record_key.h) by their time and content: the event
+// time, then a SHA-256 over the format and the raw record (for the n-th earlier occurrence of
+// the same record in one input, over that hash and n). Re-reading a file, or a file that has
+// grown, stores only what is new, and identical records stay distinct; a crash loses at most the
+// uncommitted batch, and running again stores it exactly once.
 
 #include <cstdint>
 #include <functional>
@@ -29,7 +29,9 @@ struct Options {
   std::optional<int> year;          // year of RFC 3164 syslog lines; else from the file's mtime
   int64_t now_us = 0;               // when the batch runs (recorded; dates single events)
   std::string command;              // recorded in batches.command
-  size_t batch_size = 5000;         // records per transaction
+  size_t batch_size = 5000;         // records per transaction, at most
+  int64_t commit_interval_us = 1000000;  // and a commit at least this often (pipes stay open)
+  size_t max_record = 4u << 20;          // --max-record-size: longer records are quarantined cut
   // Called every few thousand records with the input's name, records read so far and bytes
   // consumed; for a progress display. May be empty.
   std::function<void(const std::string& input, int64_t records, int64_t bytes)> on_progress;
@@ -44,6 +46,9 @@ struct InputSummary {
   int64_t stored = 0;      // events stored
   int64_t duplicates = 0;  // events already in the store
   int64_t rejected = 0;    // records quarantined
+  // Empty, or why the input could not be opened, told or read to its end ("cannot open: ...",
+  // "cannot tell the format ...", "truncated: ..."); what was read of it is stored.
+  std::string error;
 };
 
 struct Summary {
@@ -51,6 +56,7 @@ struct Summary {
   int64_t stored = 0;
   int64_t duplicates = 0;
   int64_t rejected = 0;
+  int64_t unread_inputs = 0;               // inputs with an error
   std::map<std::string, int64_t> formats;  // events stored or already present, per format
   std::vector<InputSummary> inputs;
   int64_t batch_id = 0;
@@ -69,9 +75,10 @@ using RejectionSink = std::function<void(const Rejection&)>;
 // Reports each input's format without reading further (vigil ingest --detect).
 Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& inputs);
 
-// Ingests every input into `db` (opened for writing). An input that cannot be opened or whose
-// format cannot be told is an error (kNotFound / kIo / kBadInput) after the earlier inputs were
-// stored. Bad records are not errors: they are counted, quarantined and passed to `on_reject`.
+// Ingests every input into `db` (opened for writing); a directory stands for the files under it
+// (sorted, recursively, hidden ones left out). An input that cannot be opened, told or read to
+// its end gets an InputSummary::error and the others are read; only the store failing is an
+// error. Bad records are not errors: they are counted, quarantined and passed to `on_reject`.
 Result<Summary> Run(const Options& options, store::Database& db, const RejectionSink& on_reject);
 
 }  // namespace vigil::ingest
