@@ -42,7 +42,8 @@ Status RunSeal(const Context& ctx, const SealOptions& options) {
   if (!sealed) return sealed.error();
 
   if (options.out != "-") {
-    Status s = WriteFileAtomic(options.out, sealed->note, 0644, /*overwrite=*/true);
+    // 0640, like a report; never written through a link (core/file_io.h).
+    Status s = WriteFileAtomic(options.out, sealed->note, 0640, /*overwrite=*/true);
     if (!s.ok()) return s;
   }
   if (ctx.global.format == OutputFormat::kJson) {
