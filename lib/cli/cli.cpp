@@ -199,8 +199,11 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         ->add_option("--max-problems", verify_options.max_problems,
                      "List at most this many problems (all are counted)")
         ->capture_default_str();
+    verify->add_option("--file", verify_options.files,
+                       "Also check that FILE is an export on record (its SHA-256); repeatable");
     verify->footer(
         "Examples:\n  vigil verify --db cases/acme.db\n"
+        "  vigil verify --db cases/acme.db --file handed-over/case-17.pdf\n"
         "  vigil verify --db cases/acme.db --pubkey soc.pub --checkpoint acme.checkpoint "
         "--format json");
 

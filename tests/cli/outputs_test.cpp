@@ -157,3 +157,47 @@ TEST_CASE("issue 19: the store is never opened through a link, nor its -wal or -
   CHECK(ReadText(shm_victim) == "precious\n");
   CHECK(ReadText(wal_victim) == "precious\n");
 }
+
+TEST_CASE("issue 19: an export whose record fails leaves no file without a record", "[outputs]") {
+  TempDir dir;
+  const std::string db = MakeStore(dir);
+  const std::string out = dir.File("out.json");
+  // The record cannot be written (as if vigil were killed, or the disk filled, between the
+  // file and its row): before the fix the file was already in place by then.
+  vigil::testing::RawSql(db,
+                         "CREATE TRIGGER no_reports BEFORE INSERT ON reports "
+                         "BEGIN SELECT RAISE(ABORT, 'no record today'); END");
+  auto r = Run({"--db", db, "export", "--format", "json", "-o", out});
+  CHECK(r.code == 4);
+  CHECK(r.err.find("no record today") != std::string::npos);
+  CHECK(!std::filesystem::exists(out));  // nothing delivered without a record
+  size_t entries = 0;                    // and no temporary file left behind
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    ++entries;
+  }
+  CHECK(entries == 1);  // the store alone
+}
+
+TEST_CASE("issue 19: verify --file names the export on record, and exits 1 for any other file",
+          "[outputs]") {
+  TempDir dir;
+  const std::string db = MakeStore(dir);
+  const std::string out = dir.File("case.md");
+  REQUIRE(Run({"--db", db, "export", "--format", "markdown", "-o", out}).code == 0);
+  const long long id = RawQueryInt(db, "SELECT max(id) FROM reports");
+  auto ok = Run({"--db", db, "verify", "--file", out});
+  CHECK(ok.code == 0);
+  CHECK(ok.out.find(fmt::format("{}: export on record, report {} (markdown to {}, ", out, id,
+                                out)) != std::string::npos);
+  auto json = Run({"--db", db, "--format", "json", "verify", "--file", out});
+  CHECK(json.code == 0);
+  CHECK(json.out.find(fmt::format(R"("on_record":true,"exports":[{{"report":{},)", id)) !=
+        std::string::npos);
+
+  WriteText(out, ReadText(out) + " ");  // one byte more
+  auto changed = Run({"--db", db, "verify", "--file", out});
+  CHECK(changed.code == 1);
+  CHECK(changed.out.find(out + ": NOT an export on record (sha256 ") != std::string::npos);
+  CHECK(changed.err.find("1 of 1 files match no export on record") != std::string::npos);
+  CHECK(Run({"--db", db, "verify", "--file", dir.File("missing")}).code == 4);
+}
