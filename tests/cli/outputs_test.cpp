@@ -201,3 +201,27 @@ TEST_CASE("issue 19: verify --file names the export on record, and exits 1 for a
   CHECK(changed.err.find("1 of 1 files match no export on record") != std::string::npos);
   CHECK(Run({"--db", db, "verify", "--file", dir.File("missing")}).code == 4);
 }
+
+TEST_CASE("issue 19: reading commands leave no -wal or -shm beside the store", "[outputs]") {
+  TempDir dir;
+  const std::string db = MakeStore(dir);
+  const auto only_store = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+      names.push_back(e.path().filename().string());
+    }
+    return names == std::vector<std::string>{"s.db"};
+  };
+  REQUIRE(only_store());
+  for (const mode_t mode :
+       {mode_t{0600}, mode_t{0400}}) {  // root may still write 0400; others read it only
+    INFO("store mode " << mode);
+    REQUIRE(::chmod(db.c_str(), mode) == 0);
+    CHECK(Run({"--db", db, "verify"}).code == 0);
+    CHECK(only_store());
+    CHECK(Run({"--db", db, "report"}).code == 0);
+    CHECK(Run({"--db", db, "stats"}).code == 0);
+    CHECK(Run({"--db", db, "export", "--format", "csv"}).code == 0);
+    CHECK(only_store());
+  }
+}
