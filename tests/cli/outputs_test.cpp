@@ -138,6 +138,7 @@ TEST_CASE("issue 19: export, seal and keygen never write through a link; modes a
   const std::string seal_victim = PlantLink(dir, "cp", "precious\n");
   CHECK(Run({"--db", db, "seal", "--key", dir.File("k.key"), "-o", dir.File("cp")}).code == 4);
   CHECK(ReadText(seal_victim) == "precious\n");
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM checkpoints") == 0);  // refused before sealing
   REQUIRE(Run({"--db", db, "seal", "--quiet", "--key", dir.File("k.key"), "-o", dir.File("cp2")})
               .code == 0);
   CHECK(ModeOf(dir.File("cp2")) == 0640);
