@@ -174,8 +174,9 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         ->check(CLI::Range(1970, 2200));
     ingest->add_flag("--detect", ingest_options.detect,
                      "Only report each input's format and how sure; store nothing");
-    ingest->add_option("--errors", ingest_options.errors,
-                       "Also write every rejected record as NDJSON to this file");
+    ingest->add_option(
+        "--errors", ingest_options.errors,
+        "Also write every rejected record as NDJSON to this file (replaced, mode 0600)");
     ingest->footer(
         "Examples:\n  vigil ingest --db cases/acme.db /var/log/auth.log eve.json.gz\n"
         "  tail -n +1 -f /var/log/auth.log | vigil ingest --db cases/acme.db -\n"
@@ -326,7 +327,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         ->check(CLI::IsMember({"json", "ndjson", "csv", "markdown", "pdf"}));
     exporter->add_flag("--events", export_options.events,
                        "The incidents' events, not the incidents");
-    exporter->add_option("-o,--output", export_options.output, "File to write, - for stdout");
+    exporter->add_option("-o,--output", export_options.output,
+                         "File to write (recorded in the store, then put in place), - for stdout");
     exporter->add_option("--severity", export_options.report.severity, "At least this severity")
         ->check(CLI::IsMember({"Low", "Medium", "High", "Critical"}, CLI::ignore_case));
     exporter->add_option("--type", export_options.report.type, "As for vigil report");
@@ -366,7 +368,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     alert->add_option("--limit", alert_options.limit, "With --history: at most N (0: all)")
         ->capture_default_str()
         ->needs(history);
-    alert->add_option("--output", alert_options.output, "Append alerts as NDJSON to FILE");
+    alert->add_option("--output", alert_options.output,
+                      "Append alerts as NDJSON to FILE (a file of your own, never through a link)");
     alert->add_flag("--syslog", alert_options.syslog, "Send alerts to syslog(3)");
     alert->add_option("--exec", alert_options.exec,
                       "Run CMD (with /bin/sh -c) once per alert, the alert JSON on its stdin");
