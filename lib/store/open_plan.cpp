@@ -60,7 +60,10 @@ Error LinkError(const std::string& path) {
 Result<OpenPlan> PlanOpen(const std::string& path, bool write) {
   auto st = LstatOf(path);
   const bool link = st && S_ISLNK(st->st_mode);
-  const bool writable = !link && MayWrite(path) && MayWrite(DirectoryOf(path));
+  // SQLite writes the file and creates -wal and -shm beside it (or uses them, if present).
+  const bool writable =
+      !link && MayWrite(path) &&
+      (MayWrite(DirectoryOf(path)) || (MayWrite(path + "-wal") && MayWrite(path + "-shm")));
   OpenPlan plan;
   if (write) {
     if (link) return LinkError(path);

@@ -16,12 +16,12 @@ struct OpenPlan {
 
 // A writer (`write`) gets the path itself, read-write, no symbolic link at the path or at its
 // -wal or -shm, and a store it may write (kStore "read-only" otherwise). A reader of a store
-// it may write (file and directory) opens it read-write with query_only, so that the last
-// connection to close folds the write-ahead log back and removes -wal and -shm as any writer
-// does. A reader of a store it may not write (write-protected file, directory or medium)
-// creates nothing: with both -wal and -shm present it reads them as they are (mode=ro);
-// with neither, or an empty -wal and no -shm, the file alone is the store's state and is read
-// as immutable; a non-empty -wal without -shm cannot be read there, and is refused (kStore)
+// it may write (the file, and its directory or both -wal and -shm) opens it read-write with
+// query_only, so that the last connection to close folds the write-ahead log back and removes -wal
+// and -shm as any writer does. A reader of a store it may not write (write-protected file,
+// directory or medium) creates nothing: with both -wal and -shm present it reads them as they are
+// (mode=ro); with neither, or an empty -wal and no -shm, the file alone is the store's state and is
+// read as immutable; a non-empty -wal without -shm cannot be read there, and is refused (kStore)
 // rather than ignored.
 Result<OpenPlan> PlanOpen(const std::string& path, bool write);
 
