@@ -25,13 +25,6 @@ std::string_view ReaderText(std::string_view reader) {
   return "from the file's pages and through SQL";
 }
 
-// Table names come from the store and may be forged: keep only printable ASCII.
-std::string Printable(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(c >= 0x20 && c < 0x7F ? c : '?');
-  return out;
-}
-
 // --file: the exports on record with each file's SHA-256, as JSON members.
 void FilesJson(JsonWriter& w, const std::vector<verify::ExportedFile>& files) {
   if (files.empty()) return;
@@ -50,21 +43,6 @@ void FilesJson(JsonWriter& w, const std::vector<verify::ExportedFile>& files) {
     w.EndArray().EndObject();
   }
   w.EndArray();
-}
-
-void FilesText(const Context& ctx, const std::vector<verify::ExportedFile>& files) {
-  for (const verify::ExportedFile& f : files) {
-    if (f.records.empty()) {
-      ctx.out << Printable(f.file) << ": NOT an export on record (sha256 " << f.sha256 << ")\n";
-      continue;
-    }
-    if (ctx.global.quiet) continue;
-    for (const verify::ExportRecord& r : f.records) {
-      ctx.out << Printable(f.file) << ": export on record, report " << r.report_id << " ("
-              << Printable(r.format) << " to " << Printable(r.path) << ", "
-              << FormatUtc(r.created_us) << "), sha256 " << f.sha256 << "\n";
-    }
-  }
 }
 
 void PrintJson(const Context& ctx, const verify::Summary& s,
@@ -136,6 +114,13 @@ void PrintJson(const Context& ctx, const verify::Summary& s,
   ctx.out << w.str() << "\n";
 }
 
+// Table names come from the store and may be forged: keep only printable ASCII.
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (char c : s) out.push_back(c >= 0x20 && c < 0x7F ? c : '?');
+  return out;
+}
+
 void PrintText(const Context& ctx, const verify::Summary& s) {
   std::ostream& o = ctx.out;
   if (s.verified && ctx.global.quiet) return;  // cron: silence unless something is wrong
@@ -182,6 +167,21 @@ void PrintText(const Context& ctx, const verify::Summary& s) {
       }
     }
     o << "\n";
+  }
+}
+
+void FilesText(const Context& ctx, const std::vector<verify::ExportedFile>& files) {
+  for (const verify::ExportedFile& f : files) {
+    if (f.records.empty()) {
+      ctx.out << Printable(f.file) << ": NOT an export on record (sha256 " << f.sha256 << ")\n";
+      continue;
+    }
+    if (ctx.global.quiet) continue;
+    for (const verify::ExportRecord& r : f.records) {
+      ctx.out << Printable(f.file) << ": export on record, report " << r.report_id << " ("
+              << Printable(r.format) << " to " << Printable(r.path) << ", "
+              << FormatUtc(r.created_us) << "), sha256 " << f.sha256 << "\n";
+    }
   }
 }
 
