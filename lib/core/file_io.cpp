@@ -43,15 +43,14 @@ Status CheckDestination(const std::string& path) {
   return {};
 }
 
-Status SyncDirectory(const std::string& path) {
+// After a rename or link: makes the new name durable. Best effort: the file is in place
+// whatever happens here, so a caller must not be told otherwise; a directory that cannot be
+// opened or synced (some file systems answer EINVAL) leaves the name as durable as the file
+// system makes it.
+void SyncDirectory(const std::string& path) {
   const std::string dir = SplitPath(path).first;
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd) return IoError("cannot open directory", dir, errno);
-  // Some file systems cannot sync a directory (EINVAL); the rename is then as durable as
-  // they make it.
-  if (::fsync(fd.get()) != 0 && errno != EINVAL)
-    return IoError("cannot sync directory", dir, errno);
-  return {};
+  if (fd) (void)::fsync(fd.get());
 }
 
 }  // namespace
@@ -153,7 +152,8 @@ Status AtomicFile::Commit() {
     return IoError("cannot rename into place", path_, errno);
   }
   temp_.clear();
-  return SyncDirectory(path_);
+  SyncDirectory(path_);
+  return {};
 }
 
 Status AtomicFile::CommitNew() {
@@ -167,7 +167,8 @@ Status AtomicFile::CommitNew() {
   }
   ::unlink(temp_.c_str());
   temp_.clear();
-  return SyncDirectory(path_);
+  SyncDirectory(path_);
+  return {};
 }
 
 Status WriteFileAtomic(const std::string& path, const std::string& data, mode_t mode,

@@ -41,7 +41,7 @@ class AtomicFile {
   Status Write(std::string_view data);
   // Flushes the bytes to disk under the temporary name.
   Status Sync();
-  // Sync, then rename over `path` and sync the directory.
+  // Sync, then rename over `path` (then sync the directory, best effort: the file is in place).
   Status Commit();
   // Sync, then link to `path` only if nothing (not even a dangling link) is there: kUsage
   // "file exists" otherwise.
