@@ -103,9 +103,9 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
   io.now_us = NowMicros();
   io.command = "ingest";
 
-  // Written under a temporary name and renamed into place when ingest ends: a link or another
-  // user's file at that path is replaced, never written through or truncated (mode 0600: it
-  // holds raw log lines).
+  // Written under a temporary name and renamed into place when ingest ends: a link at that
+  // path is refused, a file there is replaced, never written through or truncated (mode 0600:
+  // it holds raw log lines).
   std::optional<AtomicFile> errors;
   std::string errors_buffer;
   Status errors_status;
