@@ -1,6 +1,5 @@
 #include "alert/deliver.h"
 
-#include <fcntl.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -8,6 +7,7 @@
 #include <cstring>
 #include <ostream>
 
+#include "core/file_io.h"
 #include "core/subprocess.h"
 #include "core/time.h"
 #include "store/chain.h"
@@ -23,15 +23,14 @@ int Priority(const std::string& payload) {
 }
 
 // One line appended with one write(2) on an O_APPEND descriptor, then fsync(2): concurrent
-// writers do not interleave within a line, and "delivered" means on disk.
+// writers do not interleave within a line, and "delivered" means on disk. Only to a regular
+// file of the caller's own, never through a symbolic link (core/file_io.h).
 Status AppendLine(const std::string& path, const std::string& line) {
-  const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return MakeError(ErrorCode::kIo, std::string("cannot open: ") + strerror(errno), path);
-  const ssize_t n = write(fd, line.data(), line.size());
+  auto fd = OpenForAppend(path, 0600);
+  if (!fd) return fd.error();
+  const ssize_t n = write(fd->get(), line.data(), line.size());
   const int write_errno = errno;
-  const bool synced = fsync(fd) == 0;
-  close(fd);
+  const bool synced = fsync(fd->get()) == 0;
   if (n != ssize_t(line.size())) {
     return MakeError(
         ErrorCode::kIo,

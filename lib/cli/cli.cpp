@@ -175,8 +175,9 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         ->check(CLI::Range(1970, 2200));
     ingest->add_flag("--detect", ingest_options.detect,
                      "Only report each input's format and how sure; store nothing");
-    ingest->add_option("--errors", ingest_options.errors,
-                       "Also write every rejected record as NDJSON to this file");
+    ingest->add_option(
+        "--errors", ingest_options.errors,
+        "Also write every rejected record as NDJSON to this file (replaced, mode 0600)");
     ingest
         ->add_option("--max-record-size", ingest_options.max_record_size,
                      "Longer records are quarantined as their first KiB, length and SHA-256 "
@@ -207,8 +208,11 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         ->add_option("--max-problems", verify_options.max_problems,
                      "List at most this many problems (all are counted)")
         ->capture_default_str();
+    verify->add_option("--file", verify_options.files,
+                       "Also check that FILE is an export on record (its SHA-256); repeatable");
     verify->footer(
         "Examples:\n  vigil verify --db cases/acme.db\n"
+        "  vigil verify --db cases/acme.db --file handed-over/case-17.pdf\n"
         "  vigil verify --db cases/acme.db --pubkey soc.pub --checkpoint acme.checkpoint "
         "--format json");
 
@@ -331,7 +335,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
         ->check(CLI::IsMember({"json", "ndjson", "csv", "markdown", "pdf"}));
     exporter->add_flag("--events", export_options.events,
                        "The incidents' events, not the incidents");
-    exporter->add_option("-o,--output", export_options.output, "File to write, - for stdout");
+    exporter->add_option("-o,--output", export_options.output,
+                         "File to write (recorded in the store, then put in place), - for stdout");
     exporter->add_option("--severity", export_options.report.severity, "At least this severity")
         ->check(CLI::IsMember({"Low", "Medium", "High", "Critical"}, CLI::ignore_case));
     exporter->add_option("--type", export_options.report.type, "As for vigil report");
@@ -373,7 +378,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     alert->add_option("--limit", alert_options.limit, "With --history: at most N (0: all)")
         ->capture_default_str()
         ->needs(history);
-    alert->add_option("--output", alert_options.output, "Append alerts as NDJSON to FILE");
+    alert->add_option("--output", alert_options.output,
+                      "Append alerts as NDJSON to FILE (a file of your own, never through a link)");
     alert->add_flag("--syslog", alert_options.syslog, "Send alerts to syslog(3)");
     alert->add_option("--exec", alert_options.exec,
                       "Run CMD (with /bin/sh -c) once per alert, the alert JSON on its stdin");

@@ -70,6 +70,7 @@ struct VerifyOptions {
   std::vector<std::string> checkpoints;
   unsigned jobs = 0;
   size_t max_problems = 1000;
+  std::vector<std::string> files;  // exported files to look up by SHA-256 (--file)
 };
 Status RunVerify(const Context& ctx, const VerifyOptions& options);
 

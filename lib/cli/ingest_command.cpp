@@ -2,10 +2,11 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
+#include "core/file_io.h"
 #include "core/json.h"
 #include "core/time.h"
 #include "ingest/ingest.h"
@@ -108,10 +109,16 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
   io.now_us = NowMicros();
   io.command = "ingest";
 
-  std::ofstream errors;
+  // Written under a temporary name and renamed into place when ingest ends: a link at that
+  // path is refused, a file there is replaced, never written through or truncated (mode 0600:
+  // it holds raw log lines).
+  std::optional<AtomicFile> errors;
+  std::string errors_buffer;
+  Status errors_status;
   if (!options.errors.empty()) {
-    errors.open(options.errors, std::ios::binary | std::ios::trunc);
-    if (!errors) return MakeError(ErrorCode::kIo, "cannot write", options.errors);
+    auto created = AtomicFile::Create(options.errors, 0600);
+    if (!created) return created.error();
+    errors.emplace(std::move(*created));
   }
   int64_t rejected = 0;
   bool shown_progress = false;
@@ -123,12 +130,16 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
       ctx.err << (shown_progress ? "\r\033[K" : "") << "vigil ingest: " << Shown(where) << ": "
               << Shown(r.reason) << "\n";
     }
-    if (errors.is_open()) {
+    if (errors) {
       JsonWriter w;
       w.BeginObject().Key("input").String(r.input).Key("line").Int(r.line);
       w.Key("offset").Int(r.offset).Key("reason").String(r.reason);
       w.Key("raw").String(r.raw.substr(0, 4096)).EndObject();
-      errors << w.str() << "\n";
+      errors_buffer += w.str() + "\n";
+      if (errors_buffer.size() >= 65536 && errors_status.ok()) {
+        errors_status = errors->Write(errors_buffer);
+        errors_buffer.clear();
+      }
     }
   };
   // Progress only for a person watching a terminal: never under cron or in a pipe.
@@ -154,11 +165,13 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
   if (!db) return db.error();
   auto summary = ingest::Run(io, *db, sink);
   if (progress && last_shown != 0) ctx.err << "\r\033[K" << std::flush;
-  if (!summary) return summary.error();
-  if (errors.is_open()) {
-    errors.close();
-    if (!errors) return MakeError(ErrorCode::kIo, "cannot write", options.errors);
+  // The rejections seen are put in place even when ingest then failed: they are real.
+  if (errors) {
+    if (errors_status.ok()) errors_status = errors->Write(errors_buffer);
+    if (errors_status.ok()) errors_status = errors->Commit();
   }
+  if (!summary) return summary.error();
+  if (!errors_status.ok()) return errors_status;
   if (rejected > kShownRejections) {
     ctx.err << "vigil ingest: ... and " << rejected - kShownRejections << " more rejected records"
             << (options.errors.empty() ? " (list them all with --errors FILE)" : "") << "\n";

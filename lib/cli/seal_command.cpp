@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "core/file_io.h"
@@ -36,13 +37,22 @@ Status RunSeal(const Context& ctx, const SealOptions& options) {
   WarnIfExposed(ctx, options.key);
   auto signer = crypto::ParseSignerKey(*key_text);
   if (!signer) return MakeError(signer.error().code, signer.error().message, options.key);
+  // The output file is prepared before sealing (0640, like a report; never through a link:
+  // core/file_io.h), so a bad -o fails before the checkpoint is recorded.
+  std::optional<AtomicFile> out_file;
+  if (options.out != "-") {
+    auto created = AtomicFile::Create(options.out, 0640);
+    if (!created) return created.error();
+    out_file.emplace(std::move(*created));
+  }
   auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kWrite);
   if (!db) return db.error();
   auto sealed = verify::Seal(*db, *signer, NowMicros());
   if (!sealed) return sealed.error();
 
-  if (options.out != "-") {
-    Status s = WriteFileAtomic(options.out, sealed->note, 0644, /*overwrite=*/true);
+  if (out_file) {
+    Status s = out_file->Write(sealed->note);
+    if (s.ok()) s = out_file->Commit();
     if (!s.ok()) return s;
   }
   if (ctx.global.format == OutputFormat::kJson) {

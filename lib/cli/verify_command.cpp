@@ -7,7 +7,10 @@
 #include "cli/commands.h"
 #include "core/file_io.h"
 #include "core/json.h"
+#include "core/time.h"
 #include "crypto/signed_note.h"
+#include "store/store.h"
+#include "verify/exported_file.h"
 #include "verify/verifier.h"
 
 namespace vigil::cli {
@@ -22,7 +25,28 @@ std::string_view ReaderText(std::string_view reader) {
   return "from the file's pages and through SQL";
 }
 
-void PrintJson(const Context& ctx, const verify::Summary& s) {
+// --file: the exports on record with each file's SHA-256, as JSON members.
+void FilesJson(JsonWriter& w, const std::vector<verify::ExportedFile>& files) {
+  if (files.empty()) return;
+  w.Key("files").BeginArray();
+  for (const verify::ExportedFile& f : files) {
+    w.BeginObject().Key("file").String(f.file).Key("sha256").String(f.sha256);
+    w.Key("on_record").Bool(!f.records.empty()).Key("exports").BeginArray();
+    for (const verify::ExportRecord& r : f.records) {
+      w.BeginObject()
+          .Key("report")
+          .Int(r.report_id)
+          .Key("exported")
+          .String(FormatUtc(r.created_us));
+      w.Key("format").String(r.format).Key("path").String(r.path).EndObject();
+    }
+    w.EndArray().EndObject();
+  }
+  w.EndArray();
+}
+
+void PrintJson(const Context& ctx, const verify::Summary& s,
+               const std::vector<verify::ExportedFile>& files) {
   JsonWriter w;
   w.BeginObject()
       .Key("status")
@@ -84,7 +108,9 @@ void PrintJson(const Context& ctx, const verify::Summary& s) {
     }
     w.Key("detail").String(p.detail).EndObject();
   }
-  w.EndArray().EndObject();
+  w.EndArray();
+  FilesJson(w, files);
+  w.EndObject();
   ctx.out << w.str() << "\n";
 }
 
@@ -144,6 +170,21 @@ void PrintText(const Context& ctx, const verify::Summary& s) {
   }
 }
 
+void FilesText(const Context& ctx, const std::vector<verify::ExportedFile>& files) {
+  for (const verify::ExportedFile& f : files) {
+    if (f.records.empty()) {
+      ctx.out << Printable(f.file) << ": NOT an export on record (sha256 " << f.sha256 << ")\n";
+      continue;
+    }
+    if (ctx.global.quiet) continue;
+    for (const verify::ExportRecord& r : f.records) {
+      ctx.out << Printable(f.file) << ": export on record, report " << r.report_id << " ("
+              << Printable(r.format) << " to " << Printable(r.path) << ", "
+              << FormatUtc(r.created_us) << "), sha256 " << f.sha256 << "\n";
+    }
+  }
+}
+
 }  // namespace
 
 Status RunVerify(const Context& ctx, const VerifyOptions& options) {
@@ -195,14 +236,35 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
                   " SHA-256, rows read: " + summary->reader +
                   (summary->reader_note.empty() ? "" : " (" + summary->reader_note + ")"));
   }
+  // --file: looked up after the chain was checked; a match in a TAMPERED store counts for
+  // nothing (the exit status says TAMPERED).
+  std::vector<verify::ExportedFile> files;
+  size_t unmatched = 0;
+  if (!options.files.empty()) {
+    auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kRead);
+    if (!db) return db.error();
+    for (const std::string& path : options.files) {
+      auto f = verify::CheckExportedFile(*db, path);
+      if (!f) return f.error();
+      if (f->records.empty()) ++unmatched;
+      files.push_back(std::move(*f));
+    }
+  }
   if (ctx.global.format == OutputFormat::kJson) {
-    PrintJson(ctx, *summary);
+    PrintJson(ctx, *summary, files);
   } else {
     PrintText(ctx, *summary);
+    FilesText(ctx, files);
   }
   if (!summary->verified) {
     return MakeError(ErrorCode::kVerifyFailed,
                      "store is TAMPERED (" + std::to_string(summary->problems_total) + " problems)",
+                     ctx.global.db);
+  }
+  if (unmatched > 0) {
+    return MakeError(ErrorCode::kVerifyFailed,
+                     std::to_string(unmatched) + " of " + std::to_string(files.size()) +
+                         " files match no export on record",
                      ctx.global.db);
   }
   return {};

@@ -232,7 +232,15 @@ Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
   sum.sha256 = crypto::DigestHex(sha->Hash(sum.content));
   if (o.output == "-") return sum;
 
-  if (Status s = WriteFileAtomic(o.output, sum.content, 0640, true); !s.ok()) return s.error();
+  // The order is the promise (vigil-export(1)): the bytes go to a temporary file beside the
+  // destination and to disk, then the row naming them (path, SHA-256) is committed, and only
+  // then is the file renamed into place. A crash before the commit leaves no file at the
+  // destination; a crash or failure after it leaves a record of a file that never appeared,
+  // which vigil verify --file tells apart. A delivered file without a record cannot happen.
+  auto file = AtomicFile::Create(o.output, 0640);
+  if (!file) return file.error();
+  if (Status s = file->Write(sum.content); !s.ok()) return s.error();
+  if (Status s = file->Sync(); !s.ok()) return s.error();
   auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
   if (!tx) return tx.error();
   auto chain = store::ChainWriter::Begin(db);
@@ -246,6 +254,13 @@ Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
                   Value::Blob(std::string(crypto::DigestBytes(digest)))});
   if (!id) return id.error();
   if (Status s = tx->Commit(); !s.ok()) return s.error();
+  if (Status s = file->Commit(); !s.ok()) {
+    return MakeError(s.error().code,
+                     fmt::format("recorded as report {} but not put in place ({}); the record "
+                                 "names a file that does not exist",
+                                 *id, s.error().message),
+                     o.output);
+  }
   sum.report_id = *id;
   sum.content.clear();
   return sum;

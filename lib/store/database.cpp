@@ -9,6 +9,8 @@
 #include <mutex>
 #include <utility>
 
+#include "store/open_plan.h"
+
 namespace vigil::store {
 
 const char* ValueTypeName(ValueType type) {
@@ -185,10 +187,11 @@ Result<Database> Database::Open(const std::string& path, Mode mode) {
     if (errno == ENOENT) return MakeError(ErrorCode::kNotFound, "no store here", path);
     return MakeError(ErrorCode::kIo, std::string("cannot stat: ") + std::strerror(errno), path);
   }
-  int flags = (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-              SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  auto plan = PlanOpen(path, mode == Mode::kReadWrite);
+  if (!plan) return plan.error();
+  const int flags = plan->flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(plan->name.c_str(), &raw, flags, nullptr);
   // sqlite3_open_v2 hands back a handle even on failure: own it before checking.
   Database db(raw, path);
   if (rc != SQLITE_OK) {
@@ -196,6 +199,11 @@ Result<Database> Database::Open(const std::string& path, Mode mode) {
         ErrorCode::kStore,
         std::string("cannot open store: ") + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)),
         path);
+  }
+  if (plan->query_only) {
+    if (Status s = db.Exec("PRAGMA query_only = ON", "open the store for reading"); !s.ok()) {
+      return s.error();
+    }
   }
   sqlite3_extended_result_codes(raw, 1);
   return db;

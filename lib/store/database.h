@@ -68,7 +68,8 @@ class Database {
   enum class Mode { kReadOnly, kReadWrite };
 
   // Opens an existing SQLite file (never creates one; see store/store.h for that).
-  // kNotFound if the file is missing, kStore if SQLite refuses it.
+  // kNotFound if the file is missing, kStore if SQLite refuses it. How it is opened (links,
+  // write-protected stores, -wal and -shm): store/open_plan.h.
   static Result<Database> Open(const std::string& path, Mode mode);
 
   // Runs SQL without parameters (DDL and pragmas only: never with input data in it).

@@ -21,7 +21,7 @@ namespace {
 
 // Creates an empty file readable and writable by the owner only, unless it exists.
 Status CreateEmptyPrivateFile(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!fd) {
     if (errno == EEXIST) return {};
     return MakeError(ErrorCode::kIo, std::string("cannot create store: ") + std::strerror(errno),
