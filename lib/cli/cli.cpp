@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "core/encoding.h"
 #include "core/result.h"
+#include "formats/format.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.0.0"
@@ -164,10 +165,11 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     auto* ingest = app.add_subcommand(
         "ingest", "Read logs (files, - for stdin, .gz) into the store; bad records quarantined");
     ingest->add_option("inputs", ingest_options.inputs, "Log files; - or none reads stdin");
-    ingest
-        ->add_option("--input-format", ingest_options.input_format,
-                     "auto, or one of: ndjson, json-array, bundle, single, syslog, zeek, "
-                     "zeek-tsv, suricata, windows, cloudtrail, cef, csv")
+    std::string input_formats = "auto, or one of: ";
+    for (const std::string& name : formats::AllNames()) {
+      input_formats += (input_formats.back() == ' ' ? "" : ", ") + name;
+    }
+    ingest->add_option("--input-format", ingest_options.input_format, input_formats)
         ->capture_default_str();
     ingest
         ->add_option("--year", ingest_options.year,

@@ -9,6 +9,7 @@
 #include "core/file_io.h"
 #include "core/json.h"
 #include "core/time.h"
+#include "formats/format.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
 
@@ -97,7 +98,7 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
   ingest::Options io;
   io.inputs = options.inputs;
   if (options.input_format != "auto") {
-    io.format = ingest::FormatFromName(options.input_format);
+    io.format = formats::Find(options.input_format);
     if (!io.format)
       return MakeError(ErrorCode::kUsage, "unknown --input-format " + options.input_format);
   }

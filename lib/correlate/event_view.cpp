@@ -13,23 +13,14 @@
 #include <deque>
 #include <optional>
 
+#include "formats/format.h"
+
 namespace vigil::correlate {
 namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
-
-enum class Format { kGeneric, kWindows, kSyslog, kZeek, kSuricata, kCloudTrail };
-
-Format FormatOf(std::string_view source_format) {
-  if (source_format == "windows") return Format::kWindows;
-  if (source_format == "syslog") return Format::kSyslog;
-  if (source_format == "zeek") return Format::kZeek;
-  if (source_format == "suricata") return Format::kSuricata;
-  if (source_format == "cloudtrail") return Format::kCloudTrail;
-  return Format::kGeneric;
-}
 
 char LowerChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -86,65 +77,6 @@ const Column* FindColumn(std::string_view name) {
   return nullptr;
 }
 
-// Names a format's records spell differently from what rules use; tried in order after the
-// name itself is not found.
-struct Alias {
-  Format format;
-  std::string_view from;
-  std::string_view to;
-};
-
-constexpr Alias kAliases[] = {
-    {Format::kZeek, "src_ip", "id.orig_h"},
-    {Format::kZeek, "dst_ip", "id.resp_h"},
-    {Format::kZeek, "src_port", "id.orig_p"},
-    {Format::kZeek, "dst_port", "id.resp_p"},
-    {Format::kZeek, "c-uri", "uri"},
-    {Format::kZeek, "c-useragent", "user_agent"},
-    {Format::kZeek, "cs-method", "method"},
-    {Format::kZeek, "cs-host", "host"},
-    {Format::kSuricata, "dst_ip", "dest_ip"},
-    {Format::kSuricata, "dst_port", "dest_port"},
-    {Format::kSuricata, "action", "alert.action"},
-    {Format::kSuricata, "query", "dns.rrname"},
-    {Format::kSuricata, "record_type", "dns.rrtype"},
-    {Format::kWindows, "Image", "NewProcessName"},
-    {Format::kWindows, "ParentImage", "ParentProcessName"},
-    {Format::kWindows, "NewProcessName", "Image"},
-    {Format::kWindows, "ParentProcessName", "ParentImage"},
-    {Format::kWindows, "Hostname", "Computer"},
-    {Format::kSyslog, "pam_user", "user"},
-    {Format::kSyslog, "pam_rhost", "rhost"},
-};
-
-// Windows channel names as Sigma services.
-struct Channel {
-  std::string_view channel;
-  std::string_view service;
-};
-
-constexpr Channel kChannels[] = {
-    {"Security", "security"},
-    {"System", "system"},
-    {"Application", "application"},
-    {"Microsoft-Windows-Sysmon/Operational", "sysmon"},
-    {"Windows PowerShell", "powershell-classic"},
-    {"Microsoft-Windows-PowerShell/Operational", "powershell"},
-    {"Microsoft-Windows-Windows Defender/Operational", "windefend"},
-    {"Microsoft-Windows-TaskScheduler/Operational", "taskscheduler"},
-    {"Microsoft-Windows-WMI-Activity/Operational", "wmi"},
-    {"Microsoft-Windows-DNS-Client/Operational", "dns-client"},
-    {"Microsoft-Windows-Bits-Client/Operational", "bits-client"},
-    {"Microsoft-Windows-NTLM/Operational", "ntlm"},
-    {"Microsoft-Windows-Windows Firewall With Advanced Security/Firewall", "firewall-as"},
-    {"Microsoft-Windows-CodeIntegrity/Operational", "codeintegrity-operational"},
-    {"Microsoft-Windows-AppLocker/EXE and DLL", "applocker"},
-    {"Microsoft-Windows-TerminalServices-LocalSessionManager/Operational",
-     "terminalservices-localsessionmanager"},
-    {"Directory Service", "directory-service"},
-    {"DNS Server", "dns-server"},
-};
-
 // A flat key first ("id.orig_h"), then each split point as a nested object.
 bool LookupIn(object obj, std::string_view path, element* out) {
   if (obj.at_key(path).get(*out) == simdjson::SUCCESS) return true;
@@ -160,25 +92,10 @@ bool LookupIn(object obj, std::string_view path, element* out) {
   return false;
 }
 
-// The message of a PAM line without its "pam_unix(sshd:auth): " prefix, up to the first ';'
-// ("authentication failure"); empty for lines that are not PAM's.
-std::string_view PamMessage(std::string_view program, std::string_view message) {
-  if (message.starts_with("pam_")) {
-    size_t close = message.find("): ");
-    if (close == std::string_view::npos) return {};
-    message.remove_prefix(close + 3);
-  } else if (program.find("pam") == std::string_view::npos) {
-    return {};
-  }
-  message = message.substr(0, message.find(';'));
-  while (!message.empty() && message.back() == ' ') message.remove_suffix(1);
-  return message;
-}
-
 }  // namespace
 
-struct EventView::Impl {
-  Format format = Format::kGeneric;
+struct EventView::Impl final : formats::RecordStrings {
+  const formats::Sigma* sigma = nullptr;
   bool parsed = false;
   bool has_root = false;
   object root;
@@ -187,6 +104,7 @@ struct EventView::Impl {
 
   bool service_done = false;
   std::string service;
+  const StoredEvent* event = nullptr;  // for String()
 
   std::deque<std::string> scratch;
   size_t scratch_used = 0;
@@ -274,6 +192,15 @@ struct EventView::Impl {
     for (char& c : key) c = c == '.' ? '_' : c;
     return root.at_key(key).get(*out) == simdjson::SUCCESS;
   }
+
+  std::optional<std::string_view> String(std::string_view path) const override {
+    auto& self = const_cast<Impl&>(*this);  // parsing is a cache: the event does not change
+    if (!self.parsed) self.Parse(*event);
+    element e;
+    std::string_view text;
+    if (self.Find(path, &e) && e.get_string().get(text) == simdjson::SUCCESS) return text;
+    return std::nullopt;
+  }
 };
 
 EventView::EventView() : impl_(std::make_unique<Impl>()) {}
@@ -281,7 +208,8 @@ EventView::~EventView() = default;
 
 void EventView::Reset(const StoredEvent& ev) {
   ev_ = &ev;
-  impl_->format = FormatOf(ev.event.source_format);
+  impl_->sigma = &formats::SigmaOf(ev.event.source_format);
+  impl_->event = &ev;
   impl_->parsed = false;
   impl_->has_root = false;
   impl_->service_done = false;
@@ -316,18 +244,18 @@ void EventView::Get(std::string_view name, std::vector<FieldValue>* out) const {
     m.Emit(e, out);
     return;
   }
-  for (const Alias& a : kAliases) {
-    if (a.format != m.format || a.from != name || !m.Find(a.to, &e)) continue;
-    // PAM's empty "ruser=" / "rhost=" say "none": not a value to group or match on.
-    if (m.format == Format::kSyslog && e.type() == element_type::STRING &&
+  const formats::Sigma& sigma = *m.sigma;
+  for (const formats::FieldAlias& a : sigma.record_aliases) {
+    if (a.from != name || !m.Find(a.to, &e)) continue;
+    if (sigma.empty_alias_is_absent && e.type() == element_type::STRING &&
         e.get_string().value_unsafe().empty()) {
       return;
     }
     m.Emit(e, out);
     return;
   }
-  if (m.format == Format::kSyslog && name == "pam_message" && event.message) {
-    std::string_view text = PamMessage(event.process_name.value_or(std::string()), *event.message);
+  if (sigma.derived_field != nullptr) {
+    std::string_view text = sigma.derived_field(name, event);
     if (!text.empty()) out->push_back({FieldValue::Kind::kString, text});
   }
 }
@@ -335,27 +263,13 @@ void EventView::Get(std::string_view name, std::vector<FieldValue>* out) const {
 void EventView::KeywordTexts(std::vector<std::string_view>* out) const {
   if (ev_ == nullptr) return;
   // A syslog line contains its message already.
-  if (ev_->event.message && impl_->format != Format::kSyslog) out->push_back(*ev_->event.message);
+  if (ev_->event.message && !impl_->sigma->raw_holds_message) out->push_back(*ev_->event.message);
   out->push_back(ev_->raw);
 }
 
 std::string_view EventView::product() const {
   if (ev_ == nullptr) return {};
-  switch (impl_->format) {
-    case Format::kWindows:
-      return "windows";
-    case Format::kSyslog:
-      return "linux";
-    case Format::kZeek:
-      return "zeek";
-    case Format::kSuricata:
-      return "suricata";
-    case Format::kCloudTrail:
-      return "aws";
-    case Format::kGeneric:
-      return "vigil";
-  }
-  return {};
+  return impl_->sigma->product;
 }
 
 std::string_view EventView::service() const {
@@ -363,73 +277,18 @@ std::string_view EventView::service() const {
   Impl& m = *impl_;
   if (m.service_done) return m.service;
   m.service_done = true;
-  m.service.clear();
-  const Event& event = ev_->event;
-  switch (m.format) {
-    case Format::kWindows: {
-      if (!m.parsed) m.Parse(*ev_);
-      element e;
-      std::string_view channel;
-      for (std::string_view key : {"Channel", "winlog.channel", "channel"}) {
-        if (m.Find(key, &e) && e.get_string().get(channel) == simdjson::SUCCESS) break;
-      }
-      for (const Channel& c : kChannels) {
-        if (EqualsIgnoreCase(c.channel, channel)) {
-          m.service.assign(c.service);
-          return m.service;
-        }
-      }
-      AssignLower(channel, &m.service);
-      break;
-    }
-    case Format::kSyslog: {
-      std::string_view program = event.process_name ? *event.process_name : std::string_view();
-      AssignLower(program.substr(0, program.find('(')), &m.service);  // "sshd(pam_unix)"
-      break;
-    }
-    case Format::kZeek:
-      // The ingest mapper puts the log path in event.action, except for notice.log (alerts).
-      if (event.event_kind == "alert") {
-        m.service = "notice";
-      } else if (event.event_action && *event.event_action != "zeek") {
-        AssignLower(*event.event_action, &m.service);
-      }
-      break;
-    case Format::kSuricata:
-      if (event.event_action) AssignLower(*event.event_action, &m.service);
-      break;
-    case Format::kCloudTrail:
-      m.service = "cloudtrail";
-      break;
-    case Format::kGeneric:
-      AssignLower(event.source_format, &m.service);
-      break;
-  }
+  m.service = m.sigma->service != nullptr ? m.sigma->service(ev_->event, m) : std::string();
   return m.service;
 }
 
 bool EventView::IsProcessCreation() const {
-  if (ev_ == nullptr || impl_->format != Format::kWindows) return false;
-  const std::optional<std::string>& action = ev_->event.event_action;
-  if (action == "process_created") return true;  // 4688
-  return action == "event_1" && service() == "sysmon";
+  if (ev_ == nullptr || impl_->sigma->category == nullptr) return false;
+  return impl_->sigma->category("process_creation", ev_->event, service()).value_or(false);
 }
 
 bool EventView::IsAuthLine() const {
-  if (ev_ == nullptr || impl_->format != Format::kSyslog) return false;
-  const Event& event = ev_->event;
-  if (event.event_category == "authentication" || event.event_category == "session") {
-    return true;
-  }
-  static constexpr std::string_view kAuthPrograms[] = {
-      "sshd",    "sudo",     "su",       "login",          "passwd",       "useradd", "userdel",
-      "usermod", "groupadd", "chpasswd", "systemd-logind", "gdm-password", "pkexec"};
-  const std::string_view program = service();
-  for (std::string_view p : kAuthPrograms) {
-    if (program == p) return true;
-  }
-  if (event.process_name && event.process_name->find("pam") != std::string::npos) return true;
-  return event.message && event.message->starts_with("pam_");
+  if (ev_ == nullptr || impl_->sigma->service_matches == nullptr) return false;
+  return impl_->sigma->service_matches("auth", ev_->event, service()).value_or(false);
 }
 
 namespace {
@@ -439,23 +298,15 @@ bool CategoryIs(const EventView& ev, std::string_view category) {
   return c && *c == category;
 }
 
-bool IsNetworkEvent(const EventView& ev) {
-  const std::string_view product = ev.product();
-  if (product == "suricata") return true;
-  if (product == "zeek") return ev.service() == "conn";
-  return CategoryIs(ev, "network");
-}
-
-bool CategoryMatches(std::string_view category, const EventView& ev) {
-  if (category == "process_creation") return ev.IsProcessCreation();
-  if (category == "firewall") return IsNetworkEvent(ev);
-  if (category == "network_connection") {
-    return IsNetworkEvent(ev) ||
-           (ev.product() == "windows" && ev.event()->event.event_action == "event_3" &&
-            ev.service() == "sysmon");
+// `category` is lower case. The event's format decides first (formats::Sigma::category), then
+// the ECS category does.
+bool CategoryMatches(std::string_view category, const EventView& ev, const formats::Sigma& sigma) {
+  if (sigma.category != nullptr) {
+    if (auto decided = sigma.category(category, ev.event()->event, ev.service())) return *decided;
   }
-  if (category == "dns") {
-    return (ev.product() == "zeek" || ev.product() == "suricata") && ev.service() == "dns";
+  if (category == "process_creation" || category == "dns") return false;
+  if (category == "firewall" || category == "network_connection") {
+    return CategoryIs(ev, "network");
   }
   if (category == "proxy" || category == "webserver") return CategoryIs(ev, "web");
   static constexpr std::string_view kEcsCategories[] = {
@@ -474,56 +325,47 @@ bool CategoryMatches(std::string_view category, const EventView& ev) {
 bool LogsourceMatches(const Logsource& ls, const EventView& ev) {
   if (ev.event() == nullptr) return false;
   if (!ls.product.empty() && !EqualsIgnoreCase(ls.product, ev.product())) return false;
+  const formats::Sigma& sigma = formats::SigmaOf(ev.event()->event.source_format);
   if (!ls.category.empty()) {
     std::string category;
     AssignLower(ls.category, &category);
-    if (!CategoryMatches(category, ev)) return false;
+    if (!CategoryMatches(category, ev, sigma)) return false;
   }
   if (ls.service.empty()) return true;
-  if (ev.product() == "linux") {
-    if (EqualsIgnoreCase(ls.service, "syslog")) return true;
-    if (EqualsIgnoreCase(ls.service, "auth")) return ev.IsAuthLine();
+  if (sigma.service_matches != nullptr) {
+    std::string service;
+    AssignLower(ls.service, &service);
+    if (auto decided = sigma.service_matches(service, ev.event()->event, ev.service())) {
+      return *decided;
+    }
   }
   return EqualsIgnoreCase(ls.service, ev.service());
 }
 
 std::string MapFieldName(const Logsource& ls, std::string_view sigma_name) {
-  struct Mapping {
-    std::string_view from;
-    std::string_view to;
-  };
-  static constexpr Mapping kProcessCreation[] = {{"Image", "NewProcessName"},
-                                                 {"ParentImage", "ParentProcessName"},
-                                                 {"User", "SubjectUserName"}};
-  static constexpr Mapping kWindows[] = {{"User", "TargetUserName"}, {"ComputerName", "Hostname"}};
-  static constexpr Mapping kZeek[] = {{"c-uri", "uri"},          {"c-useragent", "user_agent"},
-                                      {"cs-method", "method"},   {"cs-host", "host"},
-                                      {"src_ip", "id.orig_h"},   {"dst_ip", "id.resp_h"},
-                                      {"src_port", "id.orig_p"}, {"dst_port", "id.resp_p"}};
-  static constexpr Mapping kSuricata[] = {{"dst_ip", "dest_ip"},
-                                          {"dst_port", "dest_port"},
-                                          {"action", "alert.action"},
-                                          {"query", "dns.rrname"},
-                                          {"record_type", "dns.rrtype"}};
-  auto lookup = [&](const auto& table) -> std::optional<std::string> {
-    for (const Mapping& m : table) {
-      if (m.from == sigma_name) return std::string(m.to);
+  // The format whose product the rule names, or with no product, the one whose events alone
+  // can be of the rule's category (process_creation: Windows).
+  const formats::Sigma* sigma = nullptr;
+  for (const formats::FormatDescriptor* f : formats::All()) {
+    const formats::Sigma* s = f->sigma;
+    if (s == nullptr || s->rule_fields.empty()) continue;
+    bool chosen = !ls.product.empty() && EqualsIgnoreCase(ls.product, s->product);
+    for (std::string_view c : s->own_categories) {
+      chosen = chosen || (ls.product.empty() && EqualsIgnoreCase(ls.category, c));
     }
-    return std::nullopt;
-  };
-  const bool process_creation = EqualsIgnoreCase(ls.category, "process_creation");
-  std::optional<std::string> mapped;
-  if (EqualsIgnoreCase(ls.product, "windows") || (ls.product.empty() && process_creation)) {
-    // Sysmon names Image and ParentImage itself.
-    if (process_creation && !EqualsIgnoreCase(ls.service, "sysmon"))
-      mapped = lookup(kProcessCreation);
-    if (!mapped) mapped = lookup(kWindows);
-  } else if (EqualsIgnoreCase(ls.product, "zeek")) {
-    mapped = lookup(kZeek);
-  } else if (EqualsIgnoreCase(ls.product, "suricata")) {
-    mapped = lookup(kSuricata);
+    if (chosen) {
+      sigma = s;
+      break;
+    }
   }
-  return mapped ? *std::move(mapped) : std::string(sigma_name);
+  if (sigma == nullptr) return std::string(sigma_name);
+  for (const formats::RuleField& r : sigma->rule_fields) {
+    if (r.from != sigma_name) continue;
+    if (!r.category.empty() && !EqualsIgnoreCase(ls.category, r.category)) continue;
+    if (!r.unless_service.empty() && EqualsIgnoreCase(ls.service, r.unless_service)) continue;
+    return std::string(r.to);
+  }
+  return std::string(sigma_name);
 }
 
 }  // namespace vigil::correlate

@@ -12,9 +12,9 @@
 //      TSV, CEF, CSV) the `fields` JSON. A literal key first ("id.orig_h"), then a dotted path
 //      into nested objects ("userIdentity.sessionContext.sessionIssuer.type").
 //   3. aliases: a dotted name with dots as underscores (RockNSM "id_orig_h",
-//      "certificate_serial"); per-format names (Zeek src_ip -> id.orig_h, c-uri -> uri;
-//      Suricata dst_ip -> dest_ip, action -> alert.action, query -> dns.rrname); syslog
-//      pam_user / pam_rhost / pam_message.
+//      "certificate_serial"); the format's record aliases and derived fields
+//      (formats::Sigma: Zeek src_ip -> id.orig_h, Suricata query -> dns.rrname, syslog
+//      pam_user / pam_rhost / pam_message, ...).
 // An unset column answers nothing without parsing, except for generic records (ndjson, CEF,
 // CSV, ...), where the name is then looked up in the record (say a flat "event.category").
 //
@@ -55,13 +55,11 @@ class EventView final : public FieldSource {
   // The message column (when set) and the raw record (for syslog: the whole line).
   void KeywordTexts(std::vector<std::string_view>* out) const override;
 
-  // "windows", "linux" (syslog), "zeek", "suricata", "aws" (CloudTrail), "vigil" (generic
-  // NDJSON, bundles, single events, CEF, CSV).
+  // The event's Sigma product and service, as its format's descriptor gives them
+  // (formats::SigmaOf(source_format)): "windows" / channel, "linux" / program, "zeek" / log,
+  // "suricata" / event_type, "aws" / "cloudtrail", "vigil" / source_format. The service is lower
+  // case, empty when unknown.
   std::string_view product() const;
-  // Lower case: Windows channel ("security", "sysmon", "system", "powershell", ...), syslog
-  // program ("sshd" also for "sshd(pam_unix)"), Zeek log ("conn", "http", "notice"),
-  // Suricata event_type, "cloudtrail", or for "vigil" events the source_format ("ndjson",
-  // "cef", ...). Empty when unknown.
   std::string_view service() const;
 
   // True for Windows process creation: Security 4688 or Sysmon event 1.
@@ -78,14 +76,14 @@ class EventView final : public FieldSource {
 };
 
 // Whether an event belongs to a rule's log source. Empty parts match anything; product and
-// service compare case-insensitively with product()/service(), except that for Linux
-// `service: syslog` matches every line and `service: auth` every PAM/authentication line.
-// Categories:
-//   process_creation              Windows 4688 (Security) or Sysmon 1
-//   firewall, network_connection  Suricata (every event type), Zeek conn, and any other
-//                                 event of event.category "network" (not other Zeek logs);
-//                                 network_connection also Sysmon 3
-//   dns                           Zeek dns, Suricata dns
+// service compare case-insensitively with product()/service(), unless the event's format says
+// more (formats::Sigma::service_matches: Linux `service: syslog` matches every line and
+// `service: auth` every PAM/authentication line). A category is first decided by the format
+// (formats::Sigma::category: process_creation for Windows 4688 or Sysmon 1, firewall and
+// network_connection for every Suricata event and Zeek conn, dns for Zeek's and Suricata's
+// dns), else:
+//   process_creation, dns         nothing
+//   firewall, network_connection  event.category "network"
 //   proxy, webserver              event.category "web"
 //   authentication, network, web, email, intrusion_detection, file, iam, configuration,
 //   process, session, malware, host, package, database, driver, registry, threat
@@ -93,14 +91,11 @@ class EventView final : public FieldSource {
 // Any other category matches nothing (a rule for a source vigil does not ingest).
 bool LogsourceMatches(const Logsource& ls, const EventView& ev);
 
-// The field name a rule's Sigma field has in the source's records, for the rule's log source;
-// identity when nothing is known. Windows: Image <- NewProcessName, ParentImage <-
-// ParentProcessName, User <- SubjectUserName for process_creation, else User <- TargetUserName;
-// ComputerName <- Hostname. Zeek: c-uri <- uri, c-useragent <- user_agent, cs-method <- method,
-// cs-host <- host, src_ip/dst_ip/src_port/dst_port <- id.orig_h/id.resp_h/id.orig_p/id.resp_p.
-// Suricata: dst_ip <- dest_ip, dst_port <- dest_port, action <- alert.action,
-// query <- dns.rrname, record_type <- dns.rrtype. (EventView::Get resolves the Zeek and
-// Suricata names per event as well, for rules whose log source names only a category.)
+// The field name a rule's Sigma field has in the source's records, for the rule's log source:
+// the rule fields (formats::Sigma::rule_fields) of the format whose product the rule names, or,
+// with no product, of the format that alone has the rule's category (process_creation:
+// Windows); identity when nothing is known. (EventView::Get resolves the record aliases per
+// event as well, for rules whose log source names only a category.)
 std::string MapFieldName(const Logsource& ls, std::string_view sigma_name);
 
 }  // namespace vigil::correlate

@@ -1,25 +1,19 @@
 #include "ingest/detect.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 
 namespace vigil::ingest {
 namespace {
 
-struct Named {
-  Format format;
-  const char* name;
-};
-constexpr Named kNames[] = {
-    {Format::kNdjson, "ndjson"},    {Format::kJsonArray, "json-array"},
-    {Format::kBundle, "bundle"},    {Format::kSingle, "single"},
-    {Format::kSyslog, "syslog"},    {Format::kZeekJson, "zeek"},
-    {Format::kZeekTsv, "zeek-tsv"}, {Format::kSuricata, "suricata"},
-    {Format::kWindows, "windows"},  {Format::kCloudTrail, "cloudtrail"},
-    {Format::kCef, "cef"},          {Format::kCsv, "csv"},
-};
+using formats::FormatDescriptor;
 
-bool Has(std::string_view s, std::string_view key) { return s.find(key) != std::string_view::npos; }
+const FormatDescriptor& Named(std::string_view name) {
+  const FormatDescriptor* f = formats::Find(name);
+  assert(f != nullptr);
+  return *f;
+}
 
 bool LooksLikeSyslog(std::string_view line) {
   if (!line.empty() && line[0] == '<') {
@@ -51,8 +45,8 @@ std::string_view FirstKey(std::string_view s) {
   return s.substr(i + 1, end - i - 1);
 }
 
-Detection Json(Format f, const char* confidence, const std::string& reason) {
-  return Detection{f, confidence, reason};
+Detection Json(const FormatDescriptor& f, const char* confidence, const std::string& reason) {
+  return Detection{&f, confidence, reason};
 }
 
 constexpr size_t kSampled = 16;  // lines that vote on the format
@@ -78,27 +72,22 @@ Kind KindOf(std::string_view line) {
   return Kind::kOther;
 }
 
-// The JSON line format of one object line; kNdjson when no specific format's keys are there.
+// The JSON line format of one object line: the first format, by json_line_rank, whose keys it
+// has; ndjson when none.
 Detection JsonLine(std::string_view line) {
-  if (Has(line, "\"event_type\"") &&
-      (Has(line, "\"flow_id\"") || Has(line, "\"in_iface\"") || Has(line, "\"dest_ip\""))) {
-    return Json(Format::kSuricata, "high", "keys event_type and flow_id/dest_ip");
+  const FormatDescriptor* best = nullptr;
+  const char* reason = nullptr;
+  for (const FormatDescriptor* f : formats::All()) {
+    if (f->json_line == nullptr || (best != nullptr && f->json_line_rank >= best->json_line_rank)) {
+      continue;
+    }
+    if (const char* why = f->json_line(line)) {
+      best = f;
+      reason = why;
+    }
   }
-  if (Has(line, "\"EventID\"") || Has(line, "\"EventId\"") || Has(line, "\"winlog\"")) {
-    return Json(Format::kWindows, "high", "key EventID or winlog");
-  }
-  if (Has(line, "\"eventVersion\"") ||
-      (Has(line, "\"eventSource\"") && Has(line, "\"eventName\""))) {
-    return Json(Format::kCloudTrail, "high", "keys eventSource and eventName");
-  }
-  if ((Has(line, "\"uid\"") && (Has(line, "\"id.orig_h\"") || Has(line, "\"id_orig_h\""))) ||
-      Has(line, "\"_path\"") || Has(line, "\"@stream\"")) {
-    return Json(Format::kZeekJson, "high", "keys uid and id.orig_h (or _path / @stream)");
-  }
-  if (Has(line, "\"user_id\"") && Has(line, "\"hour\"")) {
-    return Json(Format::kSingle, "high", "keys user_id and hour");
-  }
-  return Json(Format::kNdjson, "medium", "JSON objects, one per line");
+  if (best != nullptr) return Json(*best, "high", reason);
+  return Json(Named("ndjson"), "medium", "JSON objects, one per line");
 }
 
 // The first non-blank lines of `head` (a byte order mark skipped).
@@ -117,25 +106,25 @@ std::vector<std::string_view> Sample(std::string_view head) {
 
 // A whole-document shape ([...], {"Records": [...]}, a bundle), decided by how it starts.
 std::optional<Detection> Document(std::string_view head, char first) {
-  if (first == '[') {
-    Detection d = Json(Format::kJsonArray, "high", "starts with a JSON array");
-    d.document = true;
-    return d;
+  for (const FormatDescriptor* f : formats::All()) {
+    if (first == '[' && f->document_array) {
+      Detection d = Json(*f, "high", "starts with a JSON array");
+      d.document = true;
+      return d;
+    }
   }
   if (first != '{') return std::nullopt;
   // Decided by the document's first key, never by a word that merely appears in a record
   // ({"index": "auth_logs"} is an NDJSON line).
   const std::string_view key = FirstKey(head);
-  if (key == "Records") {
-    Detection d = Json(Format::kCloudTrail, "high", "a JSON object whose first key is Records");
-    d.document = true;
-    return d;
-  }
-  if (key == "firewall_logs" || key == "auth_logs" || key == "phishing_alerts") {
-    Detection d =
-        Json(Format::kBundle, "high", "a JSON object whose first key is " + std::string(key));
-    d.document = true;
-    return d;
+  for (const FormatDescriptor* f : formats::All()) {
+    for (std::string_view k : f->document_keys) {
+      if (!key.empty() && key == k) {
+        Detection d = Json(*f, "high", "a JSON object whose first key is " + std::string(key));
+        d.document = true;
+        return d;
+      }
+    }
   }
   return std::nullopt;
 }
@@ -158,7 +147,7 @@ std::optional<Detection> Detect(std::string_view head) {
   }
   for (size_t i = 0; i < kinds.size() && i < 3; ++i) {
     if (kinds[i] == Kind::kZeekHeader) {
-      return Detection{Format::kZeekTsv, "high", "a Zeek #separator / #fields header"};
+      return Detection{&Named("zeek-tsv"), "high", "a Zeek #separator / #fields header"};
     }
   }
   // The kind most of the sampled lines have (ties: the one seen first), so one bad line,
@@ -185,7 +174,7 @@ std::optional<Detection> Detect(std::string_view head) {
     const Detection* chosen = &votes[0];
     long chosen_count = 0;
     for (const Detection& v : votes) {
-      if (v.format == Format::kNdjson) continue;
+      if (v.format->name == "ndjson") continue;
       const long n = static_cast<long>(std::count_if(
           votes.begin(), votes.end(), [&](const Detection& o) { return o.format == v.format; }));
       if (n > chosen_count) {
@@ -195,10 +184,10 @@ std::optional<Detection> Detect(std::string_view head) {
     }
     return *chosen;
   }
-  if (best == Kind::kCef) return Detection{Format::kCef, "high", "a \"CEF:\" header"};
+  if (best == Kind::kCef) return Detection{&Named("cef"), "high", "a \"CEF:\" header"};
   if (best == Kind::kSyslog) {
     const bool pri = first_of(Kind::kSyslog)[0] == '<';
-    return Detection{Format::kSyslog, pri ? "high" : "medium",
+    return Detection{&Named("syslog"), pri ? "high" : "medium",
                      pri ? "a <PRI> header" : "a \"Mmm dd hh:mm:ss\" timestamp"};
   }
   // CSV last: a header row of names, and a second row with as many commas.
@@ -208,30 +197,10 @@ std::optional<Detection> Detect(std::string_view head) {
     const std::string_view second = lines.size() > 1 ? lines[1] : std::string_view();
     if (second.empty() ||
         static_cast<size_t>(std::count(second.begin(), second.end(), ',')) >= commas) {
-      return Detection{Format::kCsv, "low", "comma-separated rows under a header row"};
+      return Detection{&Named("csv"), "low", "comma-separated rows under a header row"};
     }
   }
   return std::nullopt;
-}
-
-const char* FormatName(Format format) {
-  for (const Named& n : kNames) {
-    if (n.format == format) return n.name;
-  }
-  return "ndjson";
-}
-
-std::optional<Format> FormatFromName(std::string_view name) {
-  for (const Named& n : kNames) {
-    if (name == n.name) return n.format;
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> FormatNames() {
-  std::vector<std::string> out;
-  for (const Named& n : kNames) out.emplace_back(n.name);
-  return out;
 }
 
 }  // namespace vigil::ingest

@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "core/time_parse.h"
 #include "crypto/sha256.h"
+#include "ingest/detect.h"
 #include "ingest/input.h"
 #include "ingest/json_event.h"
 #include "ingest/json_split.h"
@@ -264,34 +265,28 @@ std::string_view StripCr(std::string_view s) {
 
 bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
 
-JsonFlavor LineFlavor(Format f) {
-  switch (f) {
-    case Format::kSingle:
-      return JsonFlavor::kSingle;
-    case Format::kSuricata:
-      return JsonFlavor::kSuricata;
-    case Format::kWindows:
-      return JsonFlavor::kWindows;
-    case Format::kCloudTrail:
-      return JsonFlavor::kCloudTrail;
-    case Format::kZeekJson:
-    case Format::kZeekTsv:
-      return JsonFlavor::kZeek;
-    case Format::kCef:
-      return JsonFlavor::kCef;
-    case Format::kCsv:
-      return JsonFlavor::kCsv;
-    default:
-      return JsonFlavor::kGeneric;
-  }
+using formats::FormatDescriptor;
+using formats::Reader;
+
+// The format whose records the lines of an input of `f` are: a document format read line by
+// line (--input-format bundle on lines) reads ndjson records.
+const FormatDescriptor& LineRecords(const FormatDescriptor& f) {
+  if (f.reader == Reader::kJsonDocument) return *formats::Find("ndjson");
+  return formats::RecordsOf(f);
 }
 
-JsonFlavor ItemFlavor(Format f, std::string_view key) {
-  if (f == Format::kCloudTrail) return JsonFlavor::kCloudTrail;
-  if (key == "firewall_logs") return JsonFlavor::kFirewall;
-  if (key == "auth_logs") return JsonFlavor::kAuth;
-  if (key == "phishing_alerts") return JsonFlavor::kPhishing;
-  return LineFlavor(f);
+// The format of a document's element under `key`: a line format's own document
+// ({"Records": [...]}) holds its records under any key; a document format's array key (a
+// bundle's "auth_logs") names that format; anything else is read as the lines would be.
+const FormatDescriptor& ItemRecords(const FormatDescriptor& f, std::string_view key) {
+  if (f.reader != Reader::kJsonDocument && !f.document_keys.empty()) return formats::RecordsOf(f);
+  for (const FormatDescriptor* d : formats::All()) {
+    if (d->reader != Reader::kJsonDocument) continue;
+    for (std::string_view k : d->document_keys) {
+      if (k == key) return *d;
+    }
+  }
+  return LineRecords(f);
 }
 
 // The year of the first RFC 3164 line: the file was last written at its end, so a first line
@@ -320,9 +315,11 @@ class Runner {
     return writer_.AddRejected(format, raw, origin, reason, sum);
   }
 
-  Status Lines(Input& in, Format format, InputSummary& sum) {
-    const JsonFlavor flavor = LineFlavor(format);
-    const char* format_name = format == Format::kSyslog ? "syslog" : FlavorName(flavor);
+  Status Lines(Input& in, const FormatDescriptor& format, InputSummary& sum) {
+    const FormatDescriptor& records = LineRecords(format);
+    const std::string format_name(records.name);
+    const Reader reader = format.reader;
+    const formats::MapContext context{options_.now_us, {}};
     std::optional<SyslogParser> syslog;
     ZeekTsv zeek;
     CsvRecords csv;
@@ -335,7 +332,7 @@ class Runner {
       auto more = in.NextLine(line);
       if (!more) return more.error();
       if (!*more) {
-        if (format == Format::kCsv && csv.open()) {
+        if (reader == Reader::kCsv && csv.open()) {
           ++sum.read;
           return Reject(format_name, csv_raw, csv_origin, "CSV quoted field never closed", sum);
         }
@@ -347,9 +344,9 @@ class Runner {
       if (options_.on_progress && (line.number & 8191) == 0) {
         options_.on_progress(in.name(), line.number, line.offset);
       }
-      if (format == Format::kZeekTsv && zeek.Header(text)) continue;
+      if (reader == Reader::kZeekTsv && zeek.Header(text)) continue;
       std::string_view raw = line.text;
-      if (format == Format::kCsv) {
+      if (reader == Reader::kCsv) {
         if (!csv.open()) {
           csv_raw.clear();
           csv_origin = origin;
@@ -381,38 +378,37 @@ class Runner {
         parsed = MakeError(ErrorCode::kBadInput, "blank line");
       } else if (text.substr(0, 3) == "\xEF\xBB\xBF") {
         parsed = MakeError(ErrorCode::kBadInput, "byte order mark inside the input");
-      } else if (format == Format::kSyslog) {
+      } else if (reader == Reader::kSyslog) {
         if (!syslog) {
           SyslogOptions so;
           so.year = options_.year.value_or(SyslogYear(text, in.mtime_us()));
           syslog.emplace(so);
         }
         parsed = syslog->Parse(text, events);
-      } else if (format == Format::kCsv) {
-        parsed = json_.Parse(csv.TakeNormalised(), flavor, options_.now_us, ev);
+      } else if (reader == Reader::kCsv) {
+        parsed = json_.Parse(csv.TakeNormalised(), records, context, ev);
         ev.fields = csv.TakeOriginal();
         if (parsed.ok()) events.push_back(std::move(ev));
-      } else if (format == Format::kCef) {
+      } else if (reader == Reader::kCef) {
         auto json = CefToJson(text);
         if (!json) {
           parsed = json.error();
         } else {
-          parsed = json_.Parse(*json, flavor, options_.now_us, ev);
+          parsed = json_.Parse(*json, records, context, ev);
           ev.fields = *json;
           if (parsed.ok()) events.push_back(std::move(ev));
         }
-      } else if (format == Format::kZeekTsv) {
+      } else if (reader == Reader::kZeekTsv) {
         auto json = zeek.ToJson(text);
         if (!json) {
           parsed = json.error();
         } else {
-          parsed = json_.Parse(*json, flavor, options_.now_us, ev);
-          ev.source_format = "zeek";
+          parsed = json_.Parse(*json, records, context, ev);
           ev.fields = *json;
           if (parsed.ok()) events.push_back(std::move(ev));
         }
       } else {
-        parsed = json_.Parse(text, flavor, options_.now_us, ev);
+        parsed = json_.Parse(text, records, context, ev);
         if (parsed.ok()) events.push_back(std::move(ev));
       }
       if (!parsed.ok()) {
@@ -427,7 +423,7 @@ class Runner {
     }
   }
 
-  Status Document(Input& in, Format format, InputSummary& sum) {
+  Status Document(Input& in, const FormatDescriptor& format, InputSummary& sum) {
     auto doc = in.ReadRest(kMaxDocument);
     if (!doc) return doc.error();
     SplitResult split = SplitJsonDocument(*doc);
@@ -435,17 +431,18 @@ class Runner {
     for (const JsonItem& item : split.items) {
       ++sum.read;
       const Origin origin{&in.name(), item.line, item.offset};
-      const JsonFlavor flavor = ItemFlavor(format, item.key);
+      const FormatDescriptor& records = ItemRecords(format, item.key);
       if (item.text.size() > in.max_record()) {
-        Status s = RejectBig(FlavorName(flavor), item.text, origin, "", in.max_record(), sum);
+        Status s = RejectBig(records.name, item.text, origin, "", in.max_record(), sum);
         if (!s.ok()) return s;
         continue;
       }
-      Status parsed = json_.Parse(item.text, flavor, options_.now_us, ev);
+      Status parsed =
+          json_.Parse(item.text, records, formats::MapContext{options_.now_us, item.key}, ev);
       if (!parsed.ok()) {
         std::string reason = parsed.error().message;
         if (!item.key.empty()) reason = item.key + ": " + reason;
-        Status s = Reject(FlavorName(flavor), item.text, origin, reason, sum);
+        Status s = Reject(records.name, item.text, origin, reason, sum);
         if (!s.ok()) return s;
         continue;
       }
@@ -460,9 +457,9 @@ class Runner {
       const std::string why =
           split.error + " (the rest of the input from here is kept as one record)";
       if (rest.size() > in.max_record()) {
-        return RejectBig(FormatName(format), rest, origin, why + "; ", in.max_record(), sum);
+        return RejectBig(format.name, rest, origin, why + "; ", in.max_record(), sum);
       }
-      return Reject(FormatName(format), rest, origin, why, sum);
+      return Reject(format.name, rest, origin, why, sum);
     }
     return {};
   }
@@ -492,7 +489,7 @@ struct Opened {
   std::vector<std::pair<Input::Line, std::string>> oversized;
 };
 
-Result<Opened> OpenAndDetect(const std::string& path, const std::optional<Format>& forced,
+Result<Opened> OpenAndDetect(const std::string& path, const FormatDescriptor* forced,
                              size_t max_record) {
   auto in = Input::Open(path, max_record);
   if (!in) return in.error();
@@ -515,21 +512,19 @@ Result<Opened> OpenAndDetect(const std::string& path, const std::optional<Format
   }
   auto detected = Detect(*head);
   if (forced) {
-    Detection d{*forced, "forced", "--input-format", false};
+    Detection d{forced, "forced", "--input-format", false};
     // A forced JSON format still reads a whole document when the input is one.
-    if (detected && detected->document &&
-        (*forced == Format::kCloudTrail || *forced == Format::kBundle ||
-         *forced == Format::kJsonArray || *forced == Format::kNdjson)) {
-      d.document = true;
-    }
+    if (detected && detected->document && forced->reads_documents) d.document = true;
     return Opened{std::move(*in), d, {}};
   }
   if (head->empty() && oversized.empty()) {
     // A log that was just rotated is empty: nothing to read, nothing wrong.
-    return Opened{std::move(*in), Detection{Format::kNdjson, "empty", "no bytes", false}, {}};
+    return Opened{
+        std::move(*in), Detection{formats::Find("ndjson"), "empty", "no bytes", false}, {}};
   }
   if (!detected && head->empty()) {
-    detected = Detection{Format::kNdjson, "low", "only records over --max-record-size", false};
+    detected =
+        Detection{formats::Find("ndjson"), "low", "only records over --max-record-size", false};
   }
   if (!detected) {
     return MakeError(ErrorCode::kBadInput, "cannot tell the format (use --input-format)", path);
@@ -579,7 +574,7 @@ Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& i
   for (const auto& [path, unreadable] : ExpandInputs(inputs)) {
     InputSummary s;
     s.name = path;
-    auto opened = unreadable.empty() ? OpenAndDetect(path, std::nullopt, Input::kDefaultMaxRecord)
+    auto opened = unreadable.empty() ? OpenAndDetect(path, nullptr, Input::kDefaultMaxRecord)
                                      : Result<Opened>(MakeError(ErrorCode::kBadInput, unreadable));
     if (!opened) {
       if (opened.error().code != ErrorCode::kBadInput) return opened.error();
@@ -591,7 +586,7 @@ Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& i
       s.confidence = "empty";
       s.reason = "no bytes";
     } else {
-      s.format = FormatName(opened->detection.format);
+      s.format = opened->detection.format->name;
       s.confidence = opened->detection.confidence;
       s.reason = opened->detection.reason;
     }
@@ -655,7 +650,7 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
       sum.reason = "no bytes";
       continue;
     }
-    sum.format = FormatName(det.format);
+    sum.format = det.format->name;
     sum.confidence = det.confidence;
     sum.reason = det.reason;
     in.SetIdle([&writer] { (void)writer.Flush(); });  // commit what came before waiting
@@ -663,12 +658,12 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
     for (const auto& [line, text] : opened->oversized) {
       ++sum.read;
       const Origin origin{&in.name(), line.number, line.offset};
-      s = runner.Reject(FormatName(det.format), text, origin,
+      s = runner.Reject(det.format->name, text, origin,
                         Oversized(line.size, line.sha256, in.max_record()), sum);
       if (!s.ok()) break;
     }
     if (s.ok()) {
-      s = det.document ? runner.Document(in, det.format, sum) : runner.Lines(in, det.format, sum);
+      s = det.document ? runner.Document(in, *det.format, sum) : runner.Lines(in, *det.format, sum);
     }
     if (!s.ok()) sum.error = s.error().message;
     if (sum.error.empty()) sum.error = in.damage();

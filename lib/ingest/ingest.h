@@ -18,18 +18,19 @@
 #include <vector>
 
 #include "core/result.h"
-#include "ingest/detect.h"
+#include "formats/format.h"
 #include "store/database.h"
 
 namespace vigil::ingest {
 
 struct Options {
   std::vector<std::string> inputs;  // paths; "-" is standard input; none means "-"
-  std::optional<Format> format;     // forced by --input-format; else detected per input
-  std::optional<int> year;          // year of RFC 3164 syslog lines; else from the file's mtime
-  int64_t now_us = 0;               // when the batch runs (recorded; dates single events)
-  std::string command;              // recorded in batches.command
-  size_t batch_size = 5000;         // records per transaction, at most
+  // Forced by --input-format (a formats::All() entry); nullptr: detected per input.
+  const formats::FormatDescriptor* format = nullptr;
+  std::optional<int> year;   // year of RFC 3164 syslog lines; else from the file's mtime
+  int64_t now_us = 0;        // when the batch runs (recorded; dates single events)
+  std::string command;       // recorded in batches.command
+  size_t batch_size = 5000;  // records per transaction, at most
   int64_t commit_interval_us = 1000000;  // and a commit at least this often (pipes stay open)
   size_t max_record = 4u << 20;          // --max-record-size: longer records are quarantined cut
   // Called every few thousand records with the input's name, records read so far and bytes
@@ -39,7 +40,7 @@ struct Options {
 
 struct InputSummary {
   std::string name;
-  std::string format;      // FormatName, or "unknown"
+  std::string format;      // the format's name, or "unknown"
   std::string confidence;  // "forced" with --input-format
   std::string reason;
   int64_t read = 0;        // records read (lines, or elements of a JSON document)

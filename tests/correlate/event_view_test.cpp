@@ -21,7 +21,6 @@ using vigil::correlate::Logsource;
 using vigil::correlate::LogsourceMatches;
 using vigil::correlate::MapFieldName;
 using vigil::correlate::StoredEvent;
-using vigil::ingest::JsonFlavor;
 using Kind = FieldValue::Kind;
 
 namespace {
@@ -43,11 +42,11 @@ std::string Sample(const std::string& name) {
   return vigil::testing::SourcePath("samples/" + name);
 }
 
-StoredEvent FromJson(const std::string& raw, JsonFlavor flavor) {
+StoredEvent FromJson(const std::string& raw, std::string_view format) {
   vigil::ingest::JsonEventParser parser;
   StoredEvent ev;
   ev.raw = raw;
-  vigil::Status s = parser.Parse(raw, flavor, 0, ev.event);
+  vigil::Status s = parser.Parse(raw, *vigil::formats::Find(format), {}, ev.event);
   INFO(raw);
   REQUIRE(s.ok());
   return ev;
@@ -90,8 +89,8 @@ bool Matches(const EventView& view, std::string product, std::string service,
 
 TEST_CASE("Windows Security events: fields, kinds, service and process_creation", "[event_view]") {
   // Line 1 is the 4688 PurpleSharp process creation; line 4 a 4625 failed logon.
-  StoredEvent proc = FromJson(Line(Sample("windows-purplesharp.jsonl"), 1), JsonFlavor::kWindows);
-  StoredEvent logon = FromJson(Line(Sample("windows-purplesharp.jsonl"), 4), JsonFlavor::kWindows);
+  StoredEvent proc = FromJson(Line(Sample("windows-purplesharp.jsonl"), 1), "windows");
+  StoredEvent logon = FromJson(Line(Sample("windows-purplesharp.jsonl"), 4), "windows");
   EventView view;
   view.Reset(proc);
   CHECK(Values(view, "EventID") == V{"n:4688"});
@@ -137,10 +136,10 @@ TEST_CASE("Windows Security events: fields, kinds, service and process_creation"
 
 TEST_CASE("Zeek RockNSM JSON: underscore aliases, arrays, service from @stream", "[event_view]") {
   const std::string log = Sample("zeek-apt29-victim.log");
-  StoredEvent http = FromJson(Line(log, 20), JsonFlavor::kZeek);
-  StoredEvent conn = FromJson(Line(log, 1), JsonFlavor::kZeek);
-  StoredEvent x509 = FromJson(Line(kReal + "zeek-otrf-apt29-day1/NASHUA_x509.log", 0, "7EFDE1CF"),
-                              JsonFlavor::kZeek);
+  StoredEvent http = FromJson(Line(log, 20), "zeek");
+  StoredEvent conn = FromJson(Line(log, 1), "zeek");
+  StoredEvent x509 =
+      FromJson(Line(kReal + "zeek-otrf-apt29-day1/NASHUA_x509.log", 0, "7EFDE1CF"), "zeek");
   EventView view;
   view.Reset(http);
   CHECK(Values(view, "id.orig_h") == V{"s:10.0.1.4"});  // RockNSM id_orig_h
@@ -176,7 +175,7 @@ TEST_CASE("Zeek RockNSM JSON: underscore aliases, arrays, service from @stream",
 }
 
 TEST_CASE("Zeek stock JSON and TSV: literal dotted keys, _path and #path", "[event_view]") {
-  StoredEvent rdp = FromJson(Line(kReal + "zeek-wrccdc2018/json/rdp.json", 1), JsonFlavor::kZeek);
+  StoredEvent rdp = FromJson(Line(kReal + "zeek-wrccdc2018/json/rdp.json", 1), "zeek");
   EventView view;
   view.Reset(rdp);
   CHECK(Values(view, "id.orig_h") == V{"s:10.164.94.120"});
@@ -197,7 +196,7 @@ TEST_CASE("Zeek stock JSON and TSV: literal dotted keys, _path and #path", "[eve
   auto json = tsv.ToJson(dns.raw);
   REQUIRE(json.has_value());
   vigil::ingest::JsonEventParser parser;
-  REQUIRE(parser.Parse(*json, JsonFlavor::kZeek, 0, dns.event).ok());
+  REQUIRE(parser.Parse(*json, *vigil::formats::Find("zeek"), {}, dns.event).ok());
   dns.event.source_format = "zeek";
   dns.event.fields = *json;
   view.Reset(dns);
@@ -226,8 +225,8 @@ TEST_CASE("CloudTrail: nested dotted paths, null, objects", "[event_view]") {
     if (type == "AssumedRole" && assumed.empty()) assumed = simdjson::minify(r);
     if (type == "IAMUser" && console.empty()) console = simdjson::minify(r);
   }
-  StoredEvent role = FromJson(assumed, JsonFlavor::kCloudTrail);
-  StoredEvent user = FromJson(console, JsonFlavor::kCloudTrail);
+  StoredEvent role = FromJson(assumed, "cloudtrail");
+  StoredEvent user = FromJson(console, "cloudtrail");
   EventView view;
   view.Reset(role);
   CHECK(Values(view, "userIdentity.sessionContext.sessionIssuer.type") == V{"s:Role"});
@@ -301,12 +300,11 @@ TEST_CASE("syslog: program, pid, PAM fields, sshd/auth/syslog services", "[event
 }
 
 TEST_CASE("generic NDJSON and Suricata: categories and network aliases", "[event_view]") {
-  StoredEvent fw = FromJson(Line(Sample("events.ndjson"), 1), JsonFlavor::kGeneric);
-  StoredEvent auth =
-      FromJson(Line(Sample("events.ndjson"), 0, R"("source":"auth")"), JsonFlavor::kGeneric);
+  StoredEvent fw = FromJson(Line(Sample("events.ndjson"), 1), "ndjson");
+  StoredEvent auth = FromJson(Line(Sample("events.ndjson"), 0, R"("source":"auth")"), "ndjson");
   const std::string eve = kReal + "suricata-slips-test6/eve.json";
-  StoredEvent alert = FromJson(Line(eve, 0, R"("event_type":"alert")"), JsonFlavor::kSuricata);
-  StoredEvent dns = FromJson(Line(eve, 0, R"("event_type":"dns")"), JsonFlavor::kSuricata);
+  StoredEvent alert = FromJson(Line(eve, 0, R"("event_type":"alert")"), "suricata");
+  StoredEvent dns = FromJson(Line(eve, 0, R"("event_type":"dns")"), "suricata");
   EventView view;
   view.Reset(fw);
   CHECK(view.product() == "vigil");
@@ -351,7 +349,7 @@ TEST_CASE("generic NDJSON and Suricata: categories and network aliases", "[event
 }
 
 TEST_CASE("views stay valid while Get appends; normalised names need no record", "[event_view]") {
-  StoredEvent ev = FromJson(Line(Sample("zeek-apt29-victim.log"), 20), JsonFlavor::kZeek);
+  StoredEvent ev = FromJson(Line(Sample("zeek-apt29-victim.log"), 20), "zeek");
   EventView view;
   view.Reset(ev);
   std::vector<FieldValue> out;
@@ -415,7 +413,7 @@ TEST_CASE("EventView Get speed", "[.bench]") {
   std::vector<StoredEvent> events;
   std::istringstream in(vigil::testing::ReadText(Sample("windows-purplesharp.jsonl")));
   for (std::string line; std::getline(in, line);) {
-    events.push_back(FromJson(line, JsonFlavor::kWindows));
+    events.push_back(FromJson(line, "windows"));
   }
   EventView view;
   std::vector<FieldValue> out;

@@ -44,9 +44,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0: {
       // One JSON flavour, chosen by the next byte (one parse per run keeps runs fast).
       if (input.empty()) break;
-      const int flavors = static_cast<int>(JsonFlavor::kCsv) + 1;
-      const auto flavor = static_cast<JsonFlavor>(static_cast<uint8_t>(input[0]) % flavors);
-      (void)json.Parse(input.substr(1), flavor, 1794700800000000, ev);
+      // Every format in the registry (those without a JSON mapping map as their records_as).
+      const auto all = vigil::formats::All();
+      const auto* format = all[static_cast<uint8_t>(input[0]) % all.size()];
+      (void)json.Parse(input.substr(1), *format, {1794700800000000, {}}, ev);
       break;
     }
     case 1: {
@@ -58,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2: {
       for (std::string_view line : Lines(input)) {
         auto j = CefToJson(line);
-        if (j) (void)json.Parse(*j, JsonFlavor::kCef, 0, ev);
+        if (j) (void)json.Parse(*j, *vigil::formats::Find("cef"), {}, ev);
       }
       break;
     }
@@ -66,7 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       CsvRecords csv;
       for (std::string_view line : Lines(input)) {
         auto done = csv.Add(line);
-        if (done && *done) (void)json.Parse(csv.TakeNormalised(), JsonFlavor::kCsv, 0, ev);
+        if (done && *done)
+          (void)json.Parse(csv.TakeNormalised(), *vigil::formats::Find("csv"), {}, ev);
       }
       break;
     }
@@ -75,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (std::string_view line : Lines(input)) {
         if (zeek.Header(line)) continue;
         auto j = zeek.ToJson(line);
-        if (j) (void)json.Parse(*j, JsonFlavor::kZeek, 0, ev);
+        if (j) (void)json.Parse(*j, *vigil::formats::Find("zeek"), {}, ev);
       }
       break;
     }
@@ -88,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             item.text.data() + item.text.size() > input.data() + input.size()) {
           __builtin_trap();
         }
-        (void)json.Parse(item.text, JsonFlavor::kGeneric, 0, ev);
+        (void)json.Parse(item.text, *vigil::formats::Find("ndjson"), {}, ev);
       }
       if (split.error_offset < 0 || static_cast<size_t>(split.error_offset) > input.size()) {
         __builtin_trap();

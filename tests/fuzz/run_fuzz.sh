@@ -72,7 +72,7 @@ mkdir -p "$corpus"
 python3 - "$corpus" "$root/samples" "$root/../shared/data/real" <<'PY'
 import hashlib, os, sys
 corpus, roots = sys.argv[1], sys.argv[2:]
-FLAVOURS = 11  # JsonFlavor's values, kGeneric to kCsv (lib/ingest/json_event.h)
+FLAVOURS = 12  # the formats in lib/formats/registry.cpp, one selector byte each
 def put(name, data):
     with open(os.path.join(corpus, name), 'wb') as f:
         f.write(data)

@@ -12,7 +12,6 @@
 using namespace std::string_literals;
 using vigil::Event;
 using vigil::ingest::JsonEventParser;
-using vigil::ingest::JsonFlavor;
 
 namespace {
 
@@ -28,11 +27,11 @@ const std::string kProxy =
 std::string Str(const std::optional<std::string>& v) { return v.value_or("<unset>"); }
 int64_t Num(const std::optional<int64_t>& v) { return v.value_or(-1); }
 
-Event ParseOk(std::string_view text, JsonFlavor flavor = JsonFlavor::kGeneric,
+Event ParseOk(std::string_view text, std::string_view format = "ndjson",
               int64_t received_us = kReceived) {
   JsonEventParser parser;
   Event ev;
-  vigil::Status s = parser.Parse(text, flavor, received_us, ev);
+  vigil::Status s = parser.Parse(text, *vigil::formats::Find(format), {received_us, {}}, ev);
   INFO(text);
   INFO((s.ok() ? std::string("ok") : s.error().message));
   REQUIRE(s.ok());
@@ -40,10 +39,10 @@ Event ParseOk(std::string_view text, JsonFlavor flavor = JsonFlavor::kGeneric,
 }
 
 // The reason a record is rejected with, or "accepted".
-std::string Reason(std::string_view text, JsonFlavor flavor = JsonFlavor::kGeneric) {
+std::string Reason(std::string_view text, std::string_view format = "ndjson") {
   JsonEventParser parser;
   Event ev;
-  vigil::Status s = parser.Parse(text, flavor, kReceived, ev);
+  vigil::Status s = parser.Parse(text, *vigil::formats::Find(format), {kReceived, {}}, ev);
   if (s.ok()) return "accepted";
   CHECK(s.error().code == vigil::ErrorCode::kBadInput);
   return s.error().message;
@@ -319,7 +318,7 @@ TEST_CASE("JsonEventParser takes a Suricata flow's time from flow.start", "[inge
       R"("pkts_toclient":2,"bytes_toserver":120,"bytes_toclient":60,)"
       R"("start":"2021-06-06T16:49:23.392917+0200","end":"2021-06-06T16:49:23.393420+0200",)"
       R"("age":0,"state":"closed","reason":"timeout","alerted":false},"host":"stratosphere.org"})",
-      JsonFlavor::kSuricata);
+      "suricata");
   CHECK(ev.source_format == "suricata");
   CHECK(ev.ts_us == 1622990963392917);  // 2021-06-06T14:49:23.392917Z
   CHECK(Str(ev.event_action) == "flow");
@@ -343,7 +342,7 @@ TEST_CASE("JsonEventParser maps a Suricata alert's signature, severity and kind"
       R"("gid":1,"signature_id":2403388,"rev":66418,)"
       R"("signature":"ET CINS Active Threat Intelligence Poor Reputation IP group 89",)"
       R"("category":"Misc Attack","severity":2},"flow":{"start":"2021-06-06T15:59:46.1+0200"}})",
-      JsonFlavor::kSuricata);
+      "suricata");
   CHECK(ev.ts_us == 1622987986457984);  // the alert's own timestamp, not flow.start
   CHECK(Str(ev.event_kind) == "alert");
   CHECK(Str(ev.event_category) == "intrusion_detection");
@@ -356,7 +355,7 @@ TEST_CASE("JsonEventParser maps a Suricata alert's signature, severity and kind"
 
 TEST_CASE("JsonEventParser rejects a Suricata record without event_type", "[ingest]") {
   CHECK(Reason(R"({"timestamp":"2021-06-06T15:59:46.457984+0200","src_ip":"1.2.3.4"})",
-               JsonFlavor::kSuricata) == "event_type: missing");
+               "suricata") == "event_type: missing");
 }
 
 TEST_CASE("JsonEventParser maps Windows logon events written by nxlog", "[ingest]") {
@@ -369,7 +368,7 @@ TEST_CASE("JsonEventParser maps Windows logon events written by nxlog", "[ingest
         R"("Keywords":-9218868437227405312,"IpAddress":"-","host":"wec.internal.cloudapp.net",)"
         R"("Hostname":"WORKSTATION5.theshire.local",)"
         R"("ProcessName":"C:\\Users\\pgustavo\\Downloads\\PurpleSharp.exe"})",
-        JsonFlavor::kWindows);
+        "windows");
     CHECK(ev.source_format == "windows");
     CHECK(ev.ts_us == 1603355395210000);  // @timestamp, not the local EventTime
     CHECK(Str(ev.event_action) == "logon_failed");
@@ -388,7 +387,7 @@ TEST_CASE("JsonEventParser maps Windows logon events written by nxlog", "[ingest
         R"({"@timestamp":"2020-10-22T08:29:53.908Z","EventType":"AUDIT_SUCCESS",)"
         R"("TargetUserName":"pgustavo","IpPort":"58179","LogonType":"3","SubjectUserName":"-",)"
         R"("EventID":4624,"IpAddress":"172.18.39.5","Hostname":"MORDORDC.theshire.local"})",
-        JsonFlavor::kWindows);
+        "windows");
     CHECK(ev.ts_us == 1603355393908000);
     CHECK(Str(ev.event_action) == "logon");
     CHECK(Str(ev.event_outcome) == "success");
@@ -401,32 +400,31 @@ TEST_CASE("JsonEventParser maps Windows logon events written by nxlog", "[ingest
         R"({"@timestamp":"2020-10-22T08:29:55.357Z","Workstation":"WORKSTATION5",)"
         R"("Status":"0xc000006a","EventID":4776,"EventType":"AUDIT_FAILURE",)"
         R"("TargetUserName":"lrodriguez","Hostname":"MORDORDC.theshire.local"})";
-    const Event bad = ParseOk(failed, JsonFlavor::kWindows);
+    const Event bad = ParseOk(failed, "windows");
     CHECK(Str(bad.event_action) == "credential_validation");
     CHECK(Str(bad.event_outcome) == "failure");
     CHECK(bad.ts_us == 1603355395357000);
-    const Event good = ParseOk(Replace(failed, "0xc000006a", "0x0"), JsonFlavor::kWindows);
+    const Event good = ParseOk(Replace(failed, "0xc000006a", "0x0"), "windows");
     CHECK(Str(good.event_outcome) == "success");
   }
   SECTION("ports from nxlog strings, and an unknown EventID") {
     const Event ev =
         ParseOk(R"({"@timestamp":"2020-10-22T08:29:48.785Z","DestPort":"389","SourcePort":"49678",)"
                 R"("SourceAddress":"::1","DestAddress":"::1","EventID":5156,"Protocol":"6"})",
-                JsonFlavor::kWindows);
+                "windows");
     CHECK(Str(ev.event_action) == "wfp_connection_permitted");
     CHECK(Num(ev.source_port) == 49678);
     CHECK(Num(ev.destination_port) == 389);
     CHECK(Str(ev.source_ip) == "::1");
     const Event other =
-        ParseOk(R"({"@timestamp":"2020-10-22T08:29:48Z","EventID":"4799"})", JsonFlavor::kWindows);
+        ParseOk(R"({"@timestamp":"2020-10-22T08:29:48Z","EventID":"4799"})", "windows");
     CHECK(Str(other.event_action) == "event_4799");
     CHECK(Str(other.event_category) == "<unset>");
   }
   SECTION("rejections") {
-    CHECK(Reason(R"({"@timestamp":"2020-10-22T08:29:48Z"})", JsonFlavor::kWindows) ==
-          "EventID: missing");
+    CHECK(Reason(R"({"@timestamp":"2020-10-22T08:29:48Z"})", "windows") == "EventID: missing");
     CHECK(Reason(R"({"@timestamp":"2020-10-22T08:29:48Z","EventID":4624,"IpPort":"http"})",
-                 JsonFlavor::kWindows) == R"(IpPort: expected an integer, got "http")");
+                 "windows") == R"(IpPort: expected an integer, got "http")");
   }
 }
 
@@ -438,7 +436,7 @@ TEST_CASE("JsonEventParser reads CloudTrail with only @timestamp and errorCode a
       R"("userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::123456789123:assumed-role/R/i-1",)"
       R"("sessionContext":{"sessionIssuer":{"userName":"MordorNginxStack-BankingWAFRole"}}},)"
       R"("requestParameters":{"bucketName":"mordors3stack-s3bucket-llp2yingx64a","key":"ring.txt"}})";
-  const Event ok = ParseOk(record, JsonFlavor::kCloudTrail);
+  const Event ok = ParseOk(record, "cloudtrail");
   CHECK(ok.source_format == "cloudtrail");
   CHECK(ok.ts_us == 1600045354000000);
   CHECK(Str(ok.event_action) == "GetObject");
@@ -451,12 +449,12 @@ TEST_CASE("JsonEventParser reads CloudTrail with only @timestamp and errorCode a
 
   const Event denied = ParseOk(Replace(record, R"("eventName":"GetObject")",
                                        R"("eventName":"GetObject","errorCode":"AccessDenied")"),
-                               JsonFlavor::kCloudTrail);
+                               "cloudtrail");
   CHECK(Str(denied.event_outcome) == "failure");
   CHECK(Str(denied.message) == "AccessDenied");
 
-  CHECK(Reason(Replace(record, R"("@timestamp":"2020-09-14T01:02:34Z",)", ""),
-               JsonFlavor::kCloudTrail) == "time: missing (expected one of eventTime, @timestamp)");
+  CHECK(Reason(Replace(record, R"("@timestamp":"2020-09-14T01:02:34Z",)", ""), "cloudtrail") ==
+        "time: missing (expected one of eventTime, @timestamp)");
 }
 
 TEST_CASE("JsonEventParser reads Zeek records with RockNSM names and an epoch ts", "[ingest]") {
@@ -465,7 +463,7 @@ TEST_CASE("JsonEventParser reads Zeek records with RockNSM names and an epoch ts
               R"("ts":1588205718.365299,"uid":"CN30222JydecBjLXGh","id_orig_h":"10.0.1.4",)"
               R"("id_orig_p":60645,"id_resp_h":"192.168.0.5","id_resp_p":443,"proto":"tcp",)"
               R"("service":"ssl","orig_bytes":437,"resp_bytes":204450,"conn_state":"SF"})",
-              JsonFlavor::kZeek);
+              "zeek");
   CHECK(ev.source_format == "zeek");
   CHECK(ev.ts_us == 1588205718365299);  // 2020-04-30T00:15:18.365299Z
   CHECK(Str(ev.event_action) == "conn");
@@ -484,7 +482,7 @@ TEST_CASE("JsonEventParser reads Zeek records with RockNSM names and an epoch ts
         R"("ts":"2018-03-24T17:22:34.768772Z","uid":"Cvhlpw2JT1aKW5R6Z4",)"
         R"("id.orig_h":"10.150.0.20","id.orig_p":35867,"id.resp_h":"10.47.21.25",)"
         R"("id.resp_p":445,"username":"administrator","hostname":"WORKSTATION","success":true})",
-        JsonFlavor::kZeek);
+        "zeek");
     CHECK(ntlm.ts_us == 1521912154768772);
     CHECK(Str(ntlm.event_action) == "ntlm");
     CHECK(Str(ntlm.event_category) == "authentication");
@@ -498,35 +496,32 @@ TEST_CASE("JsonEventParser reads Zeek records with RockNSM names and an epoch ts
                 R"("id_resp_h":"192.168.0.4","id_resp_p":80,"method":"PUT","host":"192.168.0.4",)"
                 R"("uri":"/webdav/OfficeSupplies.7z","request_body_len":2181167,)"
                 R"("response_body_len":0,"status_code":201})",
-                JsonFlavor::kZeek);
+                "zeek");
     CHECK(Str(put.event_category) == "web");
     CHECK(Str(put.event_type) == "PUT");
     CHECK(Num(put.source_bytes) == 2181167);
     CHECK(Num(put.destination_bytes) == 0);
     CHECK(Str(put.event_outcome) == "success");
-    const Event denied =
-        ParseOk(R"({"@stream":"http","ts":1588206738.1,"method":"OPTIONS","status_code":403})",
-                JsonFlavor::kZeek);
+    const Event denied = ParseOk(
+        R"({"@stream":"http","ts":1588206738.1,"method":"OPTIONS","status_code":403})", "zeek");
     CHECK(Str(denied.event_outcome) == "failure");
-    const Event none =
-        ParseOk(R"({"@stream":"http","ts":1588206738.1,"method":"GET"})", JsonFlavor::kZeek);
+    const Event none = ParseOk(R"({"@stream":"http","ts":1588206738.1,"method":"GET"})", "zeek");
     CHECK_FALSE(none.event_outcome.has_value());
   }
   SECTION("a notice is an alert") {
     const Event notice =
         ParseOk(R"({"_path":"notice","ts":1588205718.0,"note":"SSL::Invalid_Server_Cert",)"
                 R"("msg":"SSL certificate validation failed","id.orig_h":"10.0.1.4"})",
-                JsonFlavor::kZeek);
+                "zeek");
     CHECK(Str(notice.event_kind) == "alert");
     CHECK(Str(notice.event_category) == "intrusion_detection");
     CHECK(Str(notice.event_action) == "SSL::Invalid_Server_Cert");
     CHECK(Str(notice.message) == "SSL certificate validation failed");
   }
   SECTION("rejections") {
-    CHECK(Reason(R"({"_path":"conn","ts":-5})", JsonFlavor::kZeek) ==
-          "ts: epoch time out of range");
-    CHECK(Reason(R"({"_path":"conn"})", JsonFlavor::kZeek) == "time: missing (expected one of ts)");
-    CHECK(Reason(R"({"_path":"ntlm","ts":1.5e9,"success":"yes"})", JsonFlavor::kZeek) ==
+    CHECK(Reason(R"({"_path":"conn","ts":-5})", "zeek") == "ts: epoch time out of range");
+    CHECK(Reason(R"({"_path":"conn"})", "zeek") == "time: missing (expected one of ts)");
+    CHECK(Reason(R"({"_path":"ntlm","ts":1.5e9,"success":"yes"})", "zeek") ==
           "success: expected a boolean, got a string");
   }
 }
@@ -536,7 +531,7 @@ TEST_CASE("JsonEventParser does not take a Zeek ssh client banner for the user n
   const Event ev = ParseOk(
       R"({"_path":"ssh","ts":"2018-03-24T17:33:44.1Z","id.orig_h":"10.128.0.19",)"
       R"("id.resp_h":"10.47.26.55","client":"SSH-2.0-Nmap-SSH2-Hostkey","auth_success":false})",
-      JsonFlavor::kZeek);
+      "zeek");
   CHECK(Str(ev.event_outcome) == "failure");
   CHECK(Str(ev.user_name) == "<unset>");
 }
@@ -545,7 +540,7 @@ TEST_CASE("JsonEventParser dates single events by their hour on the received day
   const std::string line =
       R"({"user_id":"u1042","source_ip":"203.0.113.7","event_type":"login_failed",)"
       R"("description":"bad password","hour":14})";
-  const Event ev = ParseOk(line, JsonFlavor::kSingle);
+  const Event ev = ParseOk(line, "single");
   CHECK(ev.source_format == "single");
   CHECK(ev.ts_us == 1795269600000000);  // 2026-11-21T14:00:00Z; received 15:30 that day
   CHECK(Str(ev.user_name) == "u1042");
@@ -554,16 +549,15 @@ TEST_CASE("JsonEventParser dates single events by their hour on the received day
   CHECK(Str(ev.event_outcome) == "failure");
   CHECK(Str(ev.message) == "bad password");
   // Received a minute before midnight: still that day.
-  CHECK(ParseOk(line, JsonFlavor::kSingle, 1795305599000000).ts_us == 1795269600000000);
+  CHECK(ParseOk(line, "single", 1795305599000000).ts_us == 1795269600000000);
   // A real time wins over the hour.
-  CHECK(ParseOk(Replace(line, R"("hour":14)", R"("hour":14,"ts":"2026-11-02T03:04:05Z")"),
-                JsonFlavor::kSingle)
+  CHECK(ParseOk(Replace(line, R"("hour":14)", R"("hour":14,"ts":"2026-11-02T03:04:05Z")"), "single")
             .ts_us == 1793588645000000);
-  CHECK(Reason(Replace(line, R"("hour":14)", R"("hour":24)"), JsonFlavor::kSingle) ==
+  CHECK(Reason(Replace(line, R"("hour":14)", R"("hour":24)"), "single") ==
         "hour: number out of range: 24");
-  CHECK(Reason(Replace(line, R"(,"hour":14)", ""), JsonFlavor::kSingle) ==
+  CHECK(Reason(Replace(line, R"(,"hour":14)", ""), "single") ==
         "time: missing (expected ts, timestamp or hour)");
-  CHECK(Reason(Replace(line, R"("hour":14)", R"("hour":"14")"), JsonFlavor::kSingle) ==
+  CHECK(Reason(Replace(line, R"("hour":14)", R"("hour":"14")"), "single") ==
         "hour: expected an integer, got a string");
 }
 
