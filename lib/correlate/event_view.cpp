@@ -281,6 +281,8 @@ std::string_view EventView::service() const {
   return m.service;
 }
 
+const formats::Sigma& EventView::sigma() const { return *impl_->sigma; }
+
 bool EventView::IsProcessCreation() const {
   if (ev_ == nullptr || impl_->sigma->category == nullptr) return false;
   return impl_->sigma->category("process_creation", ev_->event, service()).value_or(false);
@@ -325,7 +327,7 @@ bool CategoryMatches(std::string_view category, const EventView& ev, const forma
 bool LogsourceMatches(const Logsource& ls, const EventView& ev) {
   if (ev.event() == nullptr) return false;
   if (!ls.product.empty() && !EqualsIgnoreCase(ls.product, ev.product())) return false;
-  const formats::Sigma& sigma = formats::SigmaOf(ev.event()->event.source_format);
+  const formats::Sigma& sigma = ev.sigma();
   if (!ls.category.empty()) {
     std::string category;
     AssignLower(ls.category, &category);

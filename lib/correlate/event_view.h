@@ -30,6 +30,7 @@
 #include "core/event.h"
 #include "correlate/field_source.h"
 #include "correlate/logsource.h"
+#include "formats/format.h"
 
 namespace vigil::correlate {
 
@@ -68,6 +69,8 @@ class EventView final : public FieldSource {
   bool IsAuthLine() const;
 
   const StoredEvent* event() const { return ev_; }
+  // The Sigma data of the event's format (valid after Reset).
+  const formats::Sigma& sigma() const;
 
  private:
   struct Impl;
