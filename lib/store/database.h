@@ -70,6 +70,8 @@ class Database {
   // Opens an existing SQLite file (never creates one; see store/store.h for that).
   // kNotFound if the file is missing, kStore if SQLite refuses it.
   static Result<Database> Open(const std::string& path, Mode mode);
+  // A private in-memory database (to build reference schemas, for instance).
+  static Result<Database> OpenMemory();
 
   // Runs SQL without parameters (DDL and pragmas only: never with input data in it).
   Status Exec(std::string_view sql, std::string_view purpose);
