@@ -260,7 +260,7 @@ def tamper(kind, con, rng, ctx):
     if kind == "recompute_cut":
         # Change a row, cut the tail (with the in-store checkpoint), recompute the chain. Only
         # the detached checkpoint shows it, and nothing vouches for any entry kept: seq 1.
-        keep = rng.randint(2, head - 1)
+        keep = rng.randint(2, sealed - 1)  # shorter than the detached checkpoint
         seq, tbl, row_id = rng.choice([e for e in ents if e[0] <= keep])
         if not modify_row(con, rng, as_str(tbl), row_id):
             return None
