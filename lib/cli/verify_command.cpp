@@ -10,6 +10,7 @@
 #include "core/time.h"
 #include "crypto/signed_note.h"
 #include "store/store.h"
+#include "verify/checkpoint.h"
 #include "verify/exported_file.h"
 #include "verify/verifier.h"
 
@@ -215,7 +216,13 @@ Status RunVerify(const Context& ctx, const VerifyOptions& options) {
     auto text = path == "-" ? ReadStream(std::cin, kMaxCheckpointFile, "standard input")
                             : ReadFile(path, kMaxCheckpointFile);
     if (!text) return text.error();
-    vo.detached_checkpoints.emplace_back(path == "-" ? "standard input" : path, *text);
+    const std::string name = path == "-" ? "standard input" : path;
+    // A file that is not a checkpoint at all is bad input (exit 3); one that is a
+    // checkpoint but does not verify is a finding (bad_signature, exit 1).
+    if (Status layout = verify::CheckCheckpointLayout(*text); !layout.ok()) {
+      return MakeError(ErrorCode::kBadInput, "not a checkpoint: " + layout.error().message, name);
+    }
+    vo.detached_checkpoints.emplace_back(name, *text);
   }
   const bool progress = WantsProgress(ctx);
   if (progress) {

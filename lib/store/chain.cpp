@@ -1,5 +1,7 @@
 #include "store/chain.h"
 
+#include <sqlite3.h>
+
 #include <cmath>
 
 #include "store/schema.h"
@@ -127,6 +129,33 @@ Result<Statement*> ChainWriter::InsertFor(std::string_view table, bool or_ignore
   return &pos->second;
 }
 
+// Each insert must write exactly the one row it names: anything else means the store has a
+// trigger or other object vigil did not create (OpenStore refuses such stores; this is the
+// last line, for one altered while it was open).
+Error ChainWriter::NotOneRow(std::string_view table, int64_t changes) const {
+  return MakeError(ErrorCode::kStore,
+                   "insert into " + std::string(table) + " wrote " + std::to_string(changes) +
+                       " rows, not 1: the store's schema was altered (run vigil verify)",
+                   db_->path());
+}
+
+Status ChainWriter::CheckRepeat(std::string_view table, const std::vector<Value>& values) {
+  auto stmt = InsertFor(table, /*or_ignore=*/false);
+  if (!stmt) return stmt.error();
+  Statement& insert = **stmt;
+  insert.Reset();
+  for (size_t i = 0; i < values.size(); ++i) {
+    Status s = insert.BindNoCopy(static_cast<int>(i + 1), values[i]);
+    if (!s.ok()) return s;
+  }
+  auto done = insert.Step();
+  const int rc = sqlite3_extended_errcode(db_->handle());
+  insert.Reset();
+  if (!done && (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)) return {};
+  if (!done) return done.error();
+  return NotOneRow(table, 0);
+}
+
 Result<int64_t> ChainWriter::Append(std::string_view table, const std::vector<Value>& values) {
   auto id = Insert(table, values, /*or_ignore=*/false, nullptr);
   if (!id) return id.error();
@@ -162,8 +191,14 @@ Result<std::optional<int64_t>> ChainWriter::Insert(std::string_view table,
   }
   auto done = insert.Step();
   if (!done) return done.error();
-  // NOT NULL and types were checked above, so an ignored insert can only be a UNIQUE repeat.
-  if (or_ignore && db_->Changes() == 0) return std::optional<int64_t>();
+  if (or_ignore && db_->Changes() == 0) {
+    // NOT NULL and types were checked above, so this should be a UNIQUE repeat; a trigger's
+    // RAISE(IGNORE) drops a row the same way. Only a repeat makes the plain insert fail.
+    Status repeat = CheckRepeat(table, values);
+    if (!repeat.ok()) return repeat.error();
+    return std::optional<int64_t>();
+  }
+  if (db_->Changes() != 1) return NotOneRow(def->name, db_->Changes());
   int64_t row_id = db_->LastInsertRowid();
 
   crypto::Digest record{};
@@ -186,6 +221,7 @@ Result<std::optional<int64_t>> ChainWriter::Insert(std::string_view table,
   if (!s.ok()) return s.error();
   auto appended = chain_insert_.Step();
   if (!appended) return appended.error();
+  if (db_->Changes() != 1) return NotOneRow("chain", db_->Changes());
   head_.seq = seq;
   head_.hash = link;
   return std::optional<int64_t>(row_id);

@@ -51,7 +51,9 @@ class ChainWriter {
   Result<int64_t> Append(std::string_view table, const std::vector<Value>& values);
 
   // As Append, but a row that collides with an existing one on a UNIQUE column (such as
-  // events.record_key) is skipped: nullopt, no row and no chain entry. `record_hash`, when
+  // events.record_key) is skipped: nullopt, no row and no chain entry. A row dropped for any
+  // other reason (a trigger's RAISE(IGNORE)) is kStore, as is any insert that does not write
+  // exactly one row. `record_hash`, when
   // given, must be RecordHashOf(table, values): it lets another thread do that work.
   Result<std::optional<int64_t>> AppendIfNew(std::string_view table,
                                              const std::vector<Value>& values,
@@ -62,6 +64,9 @@ class ChainWriter {
  private:
   ChainWriter(Database& db, crypto::Sha256 sha, Statement chain_insert, ChainHead head);
   Result<Statement*> InsertFor(std::string_view table, bool or_ignore);
+  Error NotOneRow(std::string_view table, int64_t changes) const;
+  // After an ignored insert: ok only if the row repeats one already stored (UNIQUE).
+  Status CheckRepeat(std::string_view table, const std::vector<Value>& values);
   Result<std::optional<int64_t>> Insert(std::string_view table, const std::vector<Value>& values,
                                         bool or_ignore, const crypto::Digest* record_hash);
 

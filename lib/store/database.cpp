@@ -180,6 +180,21 @@ void ConfigureSqliteOnce() {
 }
 }  // namespace
 
+Result<Database> Database::OpenMemory() {
+  ConfigureSqliteOnce();
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(
+      ":memory:", &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+      nullptr);
+  Database db(raw, ":memory:");
+  if (rc != SQLITE_OK) {
+    return MakeError(ErrorCode::kStore, std::string("cannot open an in-memory database: ") +
+                                            (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  return db;
+}
+
 Result<Database> Database::Open(const std::string& path, Mode mode) {
   ConfigureSqliteOnce();
   struct stat st {};

@@ -71,6 +71,8 @@ class Database {
   // kNotFound if the file is missing, kStore if SQLite refuses it. How it is opened (links,
   // write-protected stores, -wal and -shm): store/open_plan.h.
   static Result<Database> Open(const std::string& path, Mode mode);
+  // A private in-memory database (to build reference schemas, for instance).
+  static Result<Database> OpenMemory();
 
   // Runs SQL without parameters (DDL and pragmas only: never with input data in it).
   Status Exec(std::string_view sql, std::string_view purpose);

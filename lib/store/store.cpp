@@ -15,6 +15,7 @@
 #include "core/encoding.h"
 #include "core/time.h"
 #include "store/schema.h"
+#include "store/schema_check.h"
 
 namespace vigil::store {
 namespace {
@@ -149,6 +150,12 @@ Result<Database> OpenStore(const std::string& path, StoreAccess access) {
     s = snapshot->Commit();
     if (!s.ok()) return s.error();
     return db;
+  }
+  if (*version > 0) {
+    // A trigger, view or index vigil did not create could drop or alter what is written next
+    // (vigil-store(5), SCHEMA): refuse before migrating or writing anything.
+    s = CheckSchema(*db);
+    if (!s.ok()) return s.error();
   }
   if (*version == 0) {
     // An existing non-empty SQLite file that is not ours must not be written into.

@@ -11,12 +11,12 @@ namespace vigil::store {
 
 enum class StoreAccess {
   kRead,    // must exist; never written; schema must not be newer than this build
-  kWrite,   // must exist; migrated to the current schema
+  kWrite,   // must exist; schema exactly vigil's (store/schema_check.h); migrated to current
   kCreate,  // created (0600) if missing, then as kWrite
 };
 
 // kNotFound when a store that must exist does not; kStore when it is not a vigil store, is
-// newer than this build or SQLite fails.
+// newer than this build, has a schema vigil did not create (kWrite, kCreate) or SQLite fails.
 Result<Database> OpenStore(const std::string& path, StoreAccess access);
 
 // The random identity given to a store when it is created (32 hex digits, in table meta).

@@ -46,6 +46,19 @@ Result<CheckpointBody> ParseCheckpointBody(std::string_view text) {
   return body;
 }
 
+Status CheckCheckpointLayout(std::string_view note) {
+  auto opened = crypto::OpenNote(note, {});
+  if (!opened && opened.error().code == ErrorCode::kBadInput) return opened.error();
+  // The layout is sound; the signed text runs up to the blank line before the signatures.
+  const size_t split = note.rfind("\n\n");
+  if (split == std::string_view::npos) {
+    return MakeError(ErrorCode::kBadInput, "malformed signed note: no signature block");
+  }
+  auto body = ParseCheckpointBody(note.substr(0, split + 1));
+  if (!body) return body.error();
+  return {};
+}
+
 Result<SealSummary> Seal(store::Database& db, const crypto::NoteSigner& signer, int64_t now_us) {
   auto store_id = store::StoreId(db);
   if (!store_id) return store_id.error();

@@ -32,6 +32,10 @@ std::string FormatCheckpointBody(const CheckpointBody& body);
 Result<CheckpointBody> ParseCheckpointBody(std::string_view text);
 std::string OriginFor(std::string_view store_id);
 
+// kBadInput when `note` is not a signed note holding a checkpoint body at all (whatever its
+// signatures): a checkpoint file that is unreadable, rather than one that does not verify.
+Status CheckCheckpointLayout(std::string_view note);
+
 struct SealSummary {
   std::string note;            // the signed checkpoint text, to be kept off the machine
   int64_t size = 0;            // entries covered

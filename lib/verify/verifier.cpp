@@ -28,10 +28,12 @@
 #include "crypto/sha256_many.h"
 #include "store/canonical.h"
 #include "store/database.h"
+#include "store/index_check.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/table_pages.h"
 #include "verify/checkpoint.h"
+#include "verify/structure_check.h"
 
 namespace vigil::verify {
 namespace {
@@ -53,6 +55,7 @@ struct LinkFailure {
   int64_t row_id;
   Digest expected;
   std::string actual;
+  bool malformed = false;  // the entry could not be linked at all (a value of another type)
 };
 
 struct RowMismatch {
@@ -91,9 +94,12 @@ struct WorkerOut {
   std::vector<OrphanRow> orphans;
   std::set<int64_t> out_of_order;
   std::set<int64_t> duplicates_reported;  // seqs already reported as a second entry
-  bool read_pages = false;                // rows were read from the file's pages
-  bool read_sql = false;                  // rows were read through SQL
-  std::string pages_declined;             // why the page reader was not used, or gave up
+  // Entries that link only to what the previous entry's chain_hash should have been: that
+  // hash alone was altered.
+  std::set<int64_t> linked_to_expected;
+  bool read_pages = false;     // rows were read from the file's pages
+  bool read_sql = false;       // rows were read through SQL
+  std::string pages_declined;  // why the page reader was not used, or gave up
   // Per chained table (index into ChainedTables()): the [min, max] row ids of each chunk's
   // entries, so the coordinator can find rows that no chunk looked at.
   std::vector<std::vector<std::pair<int64_t, int64_t>>> covered;
@@ -112,13 +118,14 @@ Problem MakeProblem(ProblemKind kind, std::optional<int64_t> seq, std::string ta
   return p;
 }
 
-Result<Database> OpenWorkerConnection(const std::string& path) {
+Result<Database> OpenWorkerConnection(const std::string& path, const store::IndexKey& key) {
   auto db = Database::Open(path, Database::Mode::kReadOnly);
   if (!db) return db.error();
   Status s = store::ConfigureConnection(*db, store::StoreAccess::kRead);
   // Rows are read once, in order: map the file instead of copying pages through the cache.
   if (s.ok()) s = db->Exec("PRAGMA mmap_size = 68719476736", "map the store");
   if (s.ok()) s = store::RegisterRecordFunction(*db);
+  if (s.ok()) s = store::RegisterIndexDigest(*db, key);
   if (s.ok()) s = db->Exec("BEGIN", "begin snapshot");
   if (!s.ok()) return s.error();
   // A WAL read transaction takes its snapshot at the first read, so read now.
@@ -360,7 +367,8 @@ class RangeSweep {
         links_.Add(scratch_);
       } else {
         link.mode = PendingLink::Mode::kMalformed;
-        out_.links.push_back({seq, std::string(table), row_id, {}, std::string(chain_bytes)});
+        out_.links.push_back(
+            {seq, std::string(table), row_id, {}, std::string(chain_bytes), /*malformed=*/true});
       }
     }
     pending_links_.push_back(link);
@@ -385,6 +393,7 @@ class RangeSweep {
           ok = crypto::DigestEqual(
               link.stored, store::ChainLinkHash(sha_, scratch_, *prev_expected_, link.seq, table,
                                                 link.row_id, link.record));
+          if (ok) out_.linked_to_expected.insert(link.seq);
         }
         if (!ok) {
           out_.links.push_back({link.seq, table, link.row_id, expected,
@@ -709,7 +718,8 @@ Result<CheckpointResult> CheckCheckpoint(Coordinator& c, const std::string& name
   }
   r.size = body->size;
   if (body->size > c.summary.head_seq) {
-    Problem p = MakeProblem(ProblemKind::kTruncated, c.summary.head_seq + 1, {}, std::nullopt,
+    // Its seq is set later: the first entry no valid checkpoint vouches for.
+    Problem p = MakeProblem(ProblemKind::kTruncated, std::nullopt, {}, std::nullopt,
                             name + ": signed checkpoint covers " + std::to_string(body->size) +
                                 " entries, the chain has " + std::to_string(c.summary.head_seq));
     p.expected = std::to_string(body->size);
@@ -786,14 +796,21 @@ Status CheckCheckpoints(Coordinator& c) {
   }
   for (CheckpointResult& r : results) {
     if (!r.problem) continue;
-    if (r.problem->kind == ProblemKind::kRewritten) {
+    if (r.problem->kind == ProblemKind::kRewritten || r.problem->kind == ProblemKind::kTruncated) {
       // The first entry no valid checkpoint vouches for: everything after the newest valid
-      // checkpoint below this one may have been recomputed.
+      // checkpoint below this one may have been recomputed. A chain cut short has lost the
+      // entries that would show whether the rest is the sealed one: a tail cut off and a
+      // chain recomputed from some earlier point and cut give the same evidence.
       int64_t below = 0;
       for (const CheckpointResult& other : results) {
         if (other.valid && other.size < r.size) below = std::max(below, other.size);
       }
       r.problem->seq = below + 1;
+      if (r.problem->kind == ProblemKind::kTruncated && below < c.summary.head_seq) {
+        r.problem->detail += below == 0 ? "; no valid checkpoint vouches for any entry"
+                                        : "; no valid checkpoint vouches for the entries after " +
+                                              std::to_string(below);
+      }
     }
     c.problems.push_back(std::move(*r.problem));
   }
@@ -883,6 +900,55 @@ Status FindUnclaimedRows(Coordinator& c, const std::vector<bool>& table_exists,
   return {};
 }
 
+// What the workers found, by seq, to judge one failed link against its neighbours.
+struct ChainEvidence {
+  std::set<int64_t> failed;              // entries whose link failed
+  std::set<int64_t> other;               // entries with any other problem
+  std::set<int64_t> linked_to_expected;  // see WorkerOut
+};
+
+// Entry s does not link to entry s-1, although s-1 links to its own predecessor, both rows
+// match what their entries seal, and s+1 links to s as stored. Then either s-1 was changed
+// together with its own chain entry (record and chain hash recomputed for it alone) or s was
+// changed together with its row; the hashes cannot tell which, so the earlier one, s-1, is
+// the first record that may be broken, and is reported. Returns nullopt when the failure is
+// not of that shape (it is then reported at s).
+Result<std::optional<Problem>> RecomputedBefore(Coordinator& c, const LinkFailure& l,
+                                                const ChainEvidence& e) {
+  const int64_t s = l.seq;
+  if (s <= 1 || l.malformed || e.failed.count(s - 1) != 0 || e.other.count(s - 1) != 0 ||
+      e.other.count(s) != 0 || e.failed.count(s + 1) != 0 ||
+      e.linked_to_expected.count(s + 1) != 0) {
+    return std::optional<Problem>();
+  }
+  auto stmt = c.db.Prepare(
+      "SELECT seq, tbl, row_id, chain_hash FROM chain WHERE seq IN (?1, ?2) ORDER BY seq",
+      "read the neighbours of a broken link");
+  if (!stmt) return stmt.error();
+  Status st = stmt->BindInteger(1, s - 1);
+  if (st.ok()) st = stmt->BindInteger(2, s + 1);
+  if (!st.ok()) return st.error();
+  std::optional<Problem> p;
+  bool next = false;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    if (stmt->ColumnInteger(0) == s + 1) {
+      next = true;
+      continue;
+    }
+    p = MakeProblem(ProblemKind::kModified, s - 1, std::string(stmt->ColumnText(1)),
+                    stmt->ColumnInteger(2),
+                    "chain entry was sealed again with its row: entry " + std::to_string(s) +
+                        ", sealed after it, does not link to it (else entry " + std::to_string(s) +
+                        " was changed together with its row)");
+    p->actual = Hex(stmt->ColumnBlob(3));
+  }
+  if (!next) return std::optional<Problem>();  // nothing after s confirms s's own hash
+  return p;
+}
+
 // Step 3: turn the workers' raw findings into classified problems.
 Status Classify(Coordinator& c, std::vector<WorkerOut>& outs) {
   std::set<int64_t> out_of_order;
@@ -896,12 +962,29 @@ Status Classify(Coordinator& c, std::vector<WorkerOut>& outs) {
     for (Problem& p : o.problems) c.problems.push_back(std::move(p));
     for (const RowMismatch& m : o.mismatches) expected_by_hash[{m.table, m.expected}] = m.seq;
   }
+  ChainEvidence evidence;
+  for (const WorkerOut& o : outs) {
+    for (const LinkFailure& l : o.links) evidence.failed.insert(l.seq);
+    for (const RowMismatch& m : o.mismatches) evidence.other.insert(m.seq);
+    for (const Problem& p : o.problems) {
+      if (p.seq) evidence.other.insert(*p.seq);
+    }
+    evidence.linked_to_expected.insert(o.linked_to_expected.begin(), o.linked_to_expected.end());
+  }
   for (WorkerOut& o : outs) {
     for (const LinkFailure& l : o.links) {
       // A second entry for a row was slipped in: that it does not link (and sits out of its
       // table's order) is the same insertion, not a modification or a move.
       const bool inserted = second_entries.count(l.seq) != 0;
       const bool moved = !inserted && out_of_order.count(l.seq) != 0;
+      if (!inserted && !moved) {
+        auto before = RecomputedBefore(c, l, evidence);
+        if (!before) return before.error();
+        if (*before) {
+          c.problems.push_back(std::move(**before));
+          continue;
+        }
+      }
       Problem p = MakeProblem(inserted ? ProblemKind::kInserted
                               : moved  ? ProblemKind::kReordered
                                        : ProblemKind::kModified,
@@ -965,6 +1048,10 @@ const char* ProblemKindName(ProblemKind kind) {
       return "bad_signature";
     case ProblemKind::kRewritten:
       return "rewritten";
+    case ProblemKind::kIndex:
+      return "index";
+    case ProblemKind::kSchema:
+      return "schema";
   }
   return "modified";
 }
@@ -1015,6 +1102,8 @@ Result<Summary> Run(const Options& options) {
     table_exists.push_back(*row && stmt->ColumnInteger(0) != 0);
   }
   const std::vector<Range> seq_ranges = Split(1, c.summary.head_seq, jobs);
+  auto index_check = IndexCheck::Plan(c.db);
+  if (!index_check) return index_check.error();
 
   // Step 2.
   std::vector<WorkerOut> outs(jobs);
@@ -1040,7 +1129,7 @@ Result<Summary> Run(const Options& options) {
         }
       } finish{finished_mu, finished_cv, finished};
       WorkerOut& out = outs[j];
-      auto conn = OpenWorkerConnection(options.db_path);
+      auto conn = OpenWorkerConnection(options.db_path, index_check->key());
       pinned.count_down();
       if (!conn) {
         out.status = conn.error();
@@ -1082,6 +1171,9 @@ Result<Summary> Run(const Options& options) {
         out.pages_declined = std::move(why);
         image.reset();
       }
+      // Then, in the same snapshot, the indexes: tasks are shared, so the worker that
+      // finishes its range first takes more of them.
+      if (out.status.ok()) index_check->Work(*conn);
     });
   }
   pinned.wait();
@@ -1122,6 +1214,12 @@ Result<Summary> Run(const Options& options) {
     p.actual = std::to_string(c.summary.head_seq);
     c.problems.push_back(std::move(p));
   }
+  auto index_problems = index_check->Problems(c.db, static_cast<int64_t>(options.max_problems) + 1);
+  if (!index_problems) return index_problems.error();
+  for (Problem& p : *index_problems) c.problems.push_back(std::move(p));
+  auto schema_problems = SchemaProblems(c.db);
+  if (!schema_problems) return schema_problems.error();
+  for (Problem& p : *schema_problems) c.problems.push_back(std::move(p));
   c.summary.trusted = !options.trusted_keys.empty();
   s = CheckCheckpoints(c);
   if (!s.ok()) return s.error();

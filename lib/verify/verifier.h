@@ -29,9 +29,12 @@ enum class ProblemKind {
   kTruncated,     // entries after the current head were sealed and are gone
   kBadSignature,  // a checkpoint that no trusted key signed, or that names another store
   kRewritten,     // the chain is consistent but disagrees with a signed checkpoint
+  kIndex,         // an index entry differs from its table's row (indexes are not chained)
+  kSchema,        // a table, index, trigger or view differs from the schema vigil creates
 };
 
-// "modified", "deleted", "inserted", "reordered", "truncated", "bad_signature", "rewritten".
+// "modified", "deleted", "inserted", "reordered", "truncated", "bad_signature", "rewritten",
+// "index", "schema".
 const char* ProblemKindName(ProblemKind kind);
 
 struct Problem {

@@ -224,3 +224,32 @@ TEST_CASE("vigil init creates a store and reports its id as JSON", "[cli]") {
   CHECK(std::string_view(doc["store_id"]).size() == 32);
   CHECK(int64_t(doc["schema_version"]) == 6);
 }
+
+TEST_CASE("issue 19: verify exits 3 for a checkpoint file that is not a checkpoint", "[cli]") {
+  TempDir dir;
+  const std::string db = MakeStore(dir);
+  const std::string key = dir.File("soc");
+  REQUIRE(RunCli({"keygen", "--name", "soc-acme", "--out", key}).code == 0);
+  auto seal = RunCli({"--db", db, "seal", "--key", key + ".key"});
+  REQUIRE(seal.code == 0);
+  const std::string garbage = dir.File("garbage.txt");
+  vigil::testing::WriteText(garbage, "not a checkpoint\n");
+  auto bad = RunCli({"--db", db, "verify", "--pubkey", key + ".pub", "--checkpoint", garbage});
+  CHECK(bad.code == 3);
+  CHECK(bad.err.find(garbage + ": not a checkpoint: malformed signed note") != std::string::npos);
+  // A signed note whose body is not a checkpoint is malformed too.
+  std::string body = seal.out;
+  body.replace(body.find("\n42\n"), 4, "\nforty-two\n");
+  const std::string edited = dir.File("edited.txt");
+  vigil::testing::WriteText(edited, body);
+  auto no_size = RunCli({"--db", db, "verify", "--pubkey", key + ".pub", "--checkpoint", edited});
+  CHECK(no_size.code == 3);
+  CHECK(no_size.err.find("malformed checkpoint: size is not a decimal") != std::string::npos);
+  // A well-formed checkpoint whose signature fails is a finding, not bad input.
+  body = seal.out;
+  body.replace(body.find("\n42\n"), 4, "\n41\n");
+  vigil::testing::WriteText(edited, body);
+  auto forged = RunCli({"--db", db, "verify", "--pubkey", key + ".pub", "--checkpoint", edited});
+  CHECK(forged.code == 1);
+  CHECK(forged.out.find("bad_signature") != std::string::npos);
+}

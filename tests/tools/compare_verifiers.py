@@ -95,6 +95,12 @@ def main():
             con.close()
         code_v, ours = run([vigil, "--db", db, "verify", "--format", "json"])
         code_i, theirs = run([sys.executable, independent, db])
+        # The independent verifier checks the chain only: the schema and index checks (issue
+        # 19) are vigil's alone, so problems of those kinds are set aside before comparing.
+        chain_problems = [p for p in ours.get("problems", [])
+                          if p["kind"] not in ("schema", "index")]
+        if ours.get("status") == "TAMPERED" and not chain_problems:
+            ours["status"], code_v = "VERIFIED", 0
         diff = [f for f in FIELDS if ours.get(f) != theirs.get(f)]
         if code_v != code_i or diff or code_v not in (0, 1):
             failed += 1

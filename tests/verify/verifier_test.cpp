@@ -119,6 +119,55 @@ void RecomputeChain(const std::string& path) {
   REQUIRE(db->Exec("COMMIT", "attack").ok());
 }
 
+// The attacker's finer tool: reseal one entry only (its record hash from the row as it is
+// now, its chain hash from the stored hash before it), leaving every later entry as it was.
+void ResealOneEntry(const std::string& path, long long seq) {
+  auto db = store::Database::Open(path, store::Database::Mode::kReadWrite);
+  REQUIRE(db.has_value());
+  auto sha = crypto::Sha256::Create();
+  REQUIRE(sha.has_value());
+  auto e = db->Prepare(
+      "SELECT tbl, row_id, (SELECT chain_hash FROM chain WHERE seq = ?1 - 1) "
+      "FROM chain WHERE seq = ?1",
+      "attack");
+  REQUIRE(e.has_value());
+  REQUIRE(e->BindInteger(1, seq).ok());
+  REQUIRE(*e->Step());
+  const std::string table(e->ColumnText(0));
+  const int64_t row_id = e->ColumnInteger(1);
+  auto prev = crypto::DigestFromBytes(e->ColumnBlob(2));
+  REQUIRE(prev.has_value());
+  auto row = db->Prepare("SELECT * FROM " + table + " WHERE id = ?1", "attack");
+  REQUIRE(row.has_value());
+  REQUIRE(row->BindInteger(1, row_id).ok());
+  REQUIRE(*row->Step());
+  store::CanonicalRow c;
+  for (int i = 1; i < row->ColumnCount(); ++i) c.Add(row->ColumnValue(i));
+  crypto::Digest record = sha->Hash(c.Bytes());
+  std::string scratch;
+  crypto::Digest link = store::ChainLinkHash(*sha, scratch, *prev, seq, table, row_id, record);
+  auto upd =
+      db->Prepare("UPDATE chain SET record_hash = ?1, chain_hash = ?2 WHERE seq = ?3", "attack");
+  REQUIRE(upd.has_value());
+  REQUIRE(upd->BindBlob(1, crypto::DigestBytes(record)).ok());
+  REQUIRE(upd->BindBlob(2, crypto::DigestBytes(link)).ok());
+  REQUIRE(upd->BindInteger(3, seq).ok());
+  REQUIRE_FALSE(*upd->Step());
+}
+
+// Deletes every chain entry after `keep` and the rows they seal, and lowers the counters, as a
+// forger who cuts the tail does.
+void CutAfter(const std::string& path, long long keep) {
+  const std::string after = " seq > " + std::to_string(keep);
+  for (const std::string& table :
+       vigil::testing::RawRows(path, "SELECT DISTINCT tbl FROM chain WHERE" + after)) {
+    RawSql(path, "DELETE FROM " + table + " WHERE id IN (SELECT row_id FROM chain WHERE tbl = '" +
+                     table + "' AND" + after + ")");
+  }
+  RawSql(path, "DELETE FROM chain WHERE" + after + "; UPDATE sqlite_sequence SET seq = " +
+                   std::to_string(keep) + " WHERE name = 'chain'");
+}
+
 void CheckFirst(const verify::Summary& s, ProblemKind kind, long long seq) {
   INFO("problems: " << s.problems_total);
   for (const auto& p : s.problems) {
@@ -200,11 +249,15 @@ TEST_CASE("verify reads a column a forger added, whatever its name", "[verify]")
   // name with a quote or a keyword in it must neither break the query nor hide the column.
   Fixture f;
   RawSql(f.path, "ALTER TABLE events ADD COLUMN \"a\"\"b; DROP TABLE chain\" TEXT");
-  CHECK(f.Verify().verified);  // a nullable column added empty changes no encoding
+  // A nullable column added empty changes no encoding; the table's schema differs (issue 19).
+  auto added = f.Verify();
+  REQUIRE(added.problems_total == 1);
+  CHECK(added.problems.front().kind == ProblemKind::kSchema);
+  CHECK(added.problems.front().detail.find("table events differs") == 0);
   RawSql(f.path, "UPDATE events SET \"a\"\"b; DROP TABLE chain\" = 'x' WHERE id = 9");
   auto s = f.Verify();
   CheckFirst(s, ProblemKind::kModified, f.SeqOf("events", 9));
-  CHECK(s.problems_total == 1);
+  CHECK(s.problems_total == 2);
   CHECK(s.problems.front().row_id == 9);
 }
 
@@ -216,13 +269,14 @@ TEST_CASE("verify reads a table rebuilt without its rowid key in id order", "[ve
   RawSql(f.path,
          "CREATE TABLE t2 AS SELECT * FROM events; DROP TABLE events; "
          "ALTER TABLE t2 RENAME TO events");
+  // Every row still verifies; the table and its two lost indexes differ from vigil's schema.
   auto clean = f.Verify();
-  CHECK(clean.verified);
-  CHECK(clean.problems_total == 0);
+  CHECK(clean.problems_total == 3);
+  for (const auto& p : clean.problems) CHECK(p.kind == ProblemKind::kSchema);
   RawSql(f.path, "UPDATE events SET user_name = 'mallory' WHERE id = 40");
   auto s = f.Verify();
   CheckFirst(s, ProblemKind::kModified, f.SeqOf("events", 40));
-  CHECK(s.problems_total == 1);
+  CHECK(s.problems_total == 4);
   CHECK(s.problems.front().row_id == 40);
 }
 
@@ -308,8 +362,10 @@ TEST_CASE("verify reports a second chain entry for one row as inserted", "[verif
       INFO(claimed << " on " << jobs << " thread(s)");
       auto s = f.Verify({}, {}, jobs);
       CheckFirst(s, ProblemKind::kInserted, head + 1);
-      CHECK(s.problems_total == 2);  // the second entry, and its link
-      for (const auto& p : s.problems) CHECK(p.kind == ProblemKind::kInserted);
+      CHECK(s.problems_total == 3);  // the second entry, its link, and the dropped index
+      for (const auto& p : s.problems) {
+        CHECK(p.kind == (p.seq ? ProblemKind::kInserted : ProblemKind::kSchema));
+      }
     }
   }
 }
@@ -383,9 +439,79 @@ TEST_CASE("verify with a detached checkpoint finds a cut tail even when the coun
              std::to_string(head - 2) + " WHERE name = 'chain'");
   // Without the checkpoint kept elsewhere the cut is invisible ...
   CHECK(f.Verify().verified);
-  // ... with it, it is found.
+  // ... with it, it is found. No valid checkpoint is left to vouch for the entries kept: a
+  // chain recomputed and cut would look the same, so the first entry that may be broken is 1
+  // (issue 19).
   auto s = f.Verify({crypto::VerifierOf(f.key)}, {sealed.note});
-  CheckFirst(s, ProblemKind::kTruncated, head - 1);
+  CheckFirst(s, ProblemKind::kTruncated, 1);
+  CHECK(s.problems.front().detail == "detached: signed checkpoint covers " +
+                                         std::to_string(sealed.size) + " entries, the chain has " +
+                                         std::to_string(head - 2) +
+                                         "; no valid checkpoint vouches for any entry");
+}
+
+TEST_CASE("issue 19: verify names the row changed together with its own chain entry", "[verify]") {
+  Fixture f;
+  const long long seq = f.SeqOf("events", 40);
+  RawSql(f.path, "UPDATE events SET source_ip = '203.0.113.66' WHERE id = 40");
+  ResealOneEntry(f.path, seq);
+  auto s = f.Verify();
+  CheckFirst(s, ProblemKind::kModified, seq);
+  CHECK(s.problems.front().table == "events");
+  CHECK(s.problems.front().row_id == 40);
+  CHECK(s.problems_total == 1);
+}
+
+TEST_CASE("issue 19: a recomputed chain with a cut tail breaks after the last good checkpoint",
+          "[verify]") {
+  Fixture f;
+  auto first = f.Seal(f.key);
+  testing::PopulateOptions more;
+  more.events = 50;
+  more.incidents = 0;
+  more.seed = 7;
+  REQUIRE(testing::Populate(f.path, more).ok());
+  auto second = f.Seal(f.key);                                            // kept off the machine
+  RawSql(f.path, "UPDATE events SET message = 'edited' WHERE id = 230");  // after first seal
+  CutAfter(f.path, f.SeqOf("events", 240));
+  RecomputeChain(f.path);
+  auto s = f.Verify({crypto::VerifierOf(f.key)}, {second.note});
+  // The first checkpoint (in the store) still vouches for 1..first.size; its own entry, the
+  // next one, is the first that nothing vouches for.
+  CheckFirst(s, ProblemKind::kTruncated, first.size + 1);
+  CHECK(s.checkpoints_valid == 1);
+  CHECK(s.problems_total == 1);
+}
+
+TEST_CASE("issue 19: a foreign store carrying this store's id is broken from seq 1", "[verify]") {
+  for (int64_t events : {150, 250}) {
+    Fixture f;
+    auto sealed = f.Seal(f.key);
+    const std::string id =
+        vigil::testing::RawRows(f.path, "SELECT value FROM meta WHERE key = 'store_id'").front();
+    // Another store, sealed with the same key, given this store's id.
+    const std::string other = f.dir.File("other-" + std::to_string(events) + ".db");
+    testing::PopulateOptions o;
+    o.events = events;
+    o.seed = 9;
+    REQUIRE(testing::Populate(other, o).ok());
+    {
+      auto db = store::OpenStore(other, store::StoreAccess::kWrite);
+      REQUIRE(db.has_value());
+      REQUIRE(verify::Seal(*db, f.key, 1795000000000000).has_value());
+    }
+    RawSql(other, "UPDATE meta SET value = '" + id + "' WHERE key = 'store_id'");
+    verify::Options vo;
+    vo.db_path = other;
+    vo.trusted_keys = {crypto::VerifierOf(f.key)};
+    vo.detached_checkpoints = {{"detached", sealed.note}};
+    auto s = verify::Run(vo);
+    REQUIRE(s.has_value());
+    INFO("events " << events);
+    // Shorter than the checkpoint: truncated; as long or longer: rewritten. From seq 1 either
+    // way, since no checkpoint vouches for any of its entries.
+    CheckFirst(*s, events < 200 ? ProblemKind::kTruncated : ProblemKind::kRewritten, 1);
+  }
 }
 
 TEST_CASE("verify detects a chain recomputed without the key", "[verify]") {
@@ -535,8 +661,10 @@ TEST_CASE("verify reads through SQL while the write-ahead log holds frames", "[v
   Fixture f;
   sqlite3* writer = nullptr;
   REQUIRE(sqlite3_open(f.path.c_str(), &writer) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(writer, "PRAGMA wal_autocheckpoint = 0; CREATE TABLE notes(x)", nullptr,
-                       nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(writer,
+                       "PRAGMA wal_autocheckpoint = 0; "
+                       "INSERT INTO meta VALUES ('note', 'x'); DELETE FROM meta WHERE key = 'note'",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
   auto s = f.Verify();
   CHECK(s.verified);
   CHECK(s.reader == "sql");
