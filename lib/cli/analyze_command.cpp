@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "core/json.h"
-#include "report/export.h"
+#include "export/export.h"
 #include "report/facts.h"
 #include "report/narrative.h"
 #include "report/render.h"
@@ -80,10 +80,10 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
     }
   }
   if (!options.output.empty()) {
-    report::ExportOptions eo;
+    exporter::Options eo;
     eo.format = out_format;
     eo.output = options.output;
-    auto written = report::Export(*db, eo);
+    auto written = exporter::Run(eo, *db);
     if (!written) return written.error();
     Note(ctx, fmt::format("wrote {} (sha256 {}), recorded as report {}", options.output,
                           written->sha256, written->report_id));

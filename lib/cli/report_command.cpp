@@ -3,11 +3,11 @@
 
 #include "cli/commands.h"
 #include "core/time_parse.h"
-#include "report/export.h"
+#include "export/export.h"
 #include "report/facts.h"
 #include "report/narrator.h"
 #include "report/render.h"
-#include "report/review.h"
+#include "review/review.h"
 #include "store/store.h"
 
 namespace vigil::cli {
@@ -88,7 +88,7 @@ Status RunReport(const Context& ctx, const ReportOptions& options) {
 Status RunExport(const Context& ctx, const ExportOptions& options) {
   auto f = ReportFilter(options.report);
   if (!f) return f.error();
-  report::ExportOptions eo;
+  exporter::Options eo;
   eo.format = options.format;
   eo.events = options.events;
   eo.output = options.output;
@@ -98,7 +98,7 @@ Status RunExport(const Context& ctx, const ExportOptions& options) {
   auto db = store::OpenStore(ctx.global.db, options.output == "-" ? store::StoreAccess::kRead
                                                                   : store::StoreAccess::kWrite);
   if (!db) return db.error();
-  auto sum = report::Export(*db, eo);
+  auto sum = exporter::Run(eo, *db);
   if (!sum) return sum.error();
   if (options.output == "-") {
     ctx.out << sum->content;
@@ -111,14 +111,14 @@ Status RunExport(const Context& ctx, const ExportOptions& options) {
 }
 
 Status RunReview(const Context& ctx, const ReviewOptions& options) {
-  report::ReviewRequest r;
+  review::Options r;
   r.incident_id = options.id;
   r.analyst = options.analyst;
   r.decision = options.approve ? "approve" : options.reject ? "reject" : "comment";
   r.note = options.note;
   auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kWrite);
   if (!db) return db.error();
-  auto added = report::AddReview(*db, r);
+  auto added = review::Run(r, *db);
   if (!added) return added.error();
   const int64_t id = added->id;
   if (ctx.global.format == OutputFormat::kJson) {

@@ -12,7 +12,7 @@
 #include "core/time.h"
 #include "report/narrative.h"
 #include "report/pdf_document.h"
-#include "report/review.h"
+#include "report/review_status.h"
 
 namespace vigil::report {
 namespace {

@@ -1,29 +1,15 @@
-#include "report/review.h"
-
-#include <fmt/format.h>
+#include "review/review.h"
 
 #include "core/time.h"
 #include "crypto/sha256.h"
-#include "report/render.h"
+#include "report/facts.h"
+#include "report/review_status.h"
 #include "store/chain.h"
 #include "store/database.h"
 
-namespace vigil::report {
-namespace {
+namespace vigil::review {
 
-constexpr std::string_view kDigestPrefix{"vigil-review-v1\0", 16};
-
-}  // namespace
-
-Result<crypto::Digest> ContentDigest(const Incident& incident, crypto::Sha256& sha) {
-  std::string message(kDigestPrefix);
-  message += ReviewedJson(incident);
-  const crypto::Digest d = sha.Hash(message);
-  if (!sha.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed on a report's content");
-  return d;
-}
-
-Result<ReviewResult> AddReview(store::Database& db, const ReviewRequest& r) {
+Result<Summary> Run(const Options& r, store::Database& db) {
   if (r.analyst.empty()) return MakeError(ErrorCode::kUsage, "a review needs --analyst NAME");
   if (r.decision != "approve" && r.decision != "reject" && r.decision != "comment") {
     return MakeError(ErrorCode::kUsage, "a review is --approve, --reject or --comment");
@@ -35,9 +21,9 @@ Result<ReviewResult> AddReview(store::Database& db, const ReviewRequest& r) {
   if (!tx) return tx.error();
   // The report as it reads now, in the transaction that appends the review: no score or
   // event can come between what is digested and what is recorded.
-  Filter only;
+  report::Filter only;
   only.ids = {r.incident_id};
-  auto incidents = ReadIncidentsLocked(db, only);  // kUsage: "no incident N in the store"
+  auto incidents = report::ReadIncidentsLocked(db, only);  // kUsage: "no incident N in the store"
   if (!incidents) return incidents.error();
   if (incidents->size() != 1) {
     return MakeError(ErrorCode::kInternal,
@@ -45,7 +31,7 @@ Result<ReviewResult> AddReview(store::Database& db, const ReviewRequest& r) {
   }
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();
-  auto digest = ContentDigest(incidents->front(), *sha);
+  auto digest = report::ContentDigest(incidents->front(), *sha);
   if (!digest) return digest.error();
   auto chain = store::ChainWriter::Begin(db);
   if (!chain) return chain.error();
@@ -56,33 +42,7 @@ Result<ReviewResult> AddReview(store::Database& db, const ReviewRequest& r) {
                                       Value::Blob(std::string(crypto::DigestBytes(*digest)))});
   if (!id) return id.error();
   if (Status s = tx->Commit(); !s.ok()) return s.error();
-  return ReviewResult{*id, crypto::DigestHex(*digest)};
+  return Summary{*id, crypto::DigestHex(*digest)};
 }
 
-std::string ReviewMarking(const Incident& inc) {
-  const char* base = inc.status == "approved"   ? "APPROVED"
-                     : inc.status == "rejected" ? "REJECTED"
-                                                : "DRAFT";
-  if (inc.currency == Currency::kChanged)
-    return std::string(base) + " (earlier version, changed since)";
-  return base;
-}
-
-std::string ReviewStatus(const Incident& inc) {
-  if (inc.decided_by < 0 || size_t(inc.decided_by) >= inc.reviews.size()) return inc.status;
-  const Review& r = inc.reviews[size_t(inc.decided_by)];
-  std::string out = fmt::format("{} by {} at {}", inc.status, r.analyst, FormatUtc(r.ts_us));
-  if (inc.currency == Currency::kChanged) {
-    out += "; on an earlier version, changed since (review it again)";
-  } else if (inc.currency == Currency::kUnrecorded) {
-    out += "; version not recorded (reviewed before vigil recorded what was reviewed)";
-  }
-  return out;
-}
-
-std::string ReviewVersion(const Incident& inc, const Review& r) {
-  if (r.digest.empty()) return "version not recorded";
-  return r.digest == inc.digest ? "this version" : "an earlier version";
-}
-
-}  // namespace vigil::report
+}  // namespace vigil::review
