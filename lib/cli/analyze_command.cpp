@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "core/json.h"
+#include "core/severity.h"
 #include "export/export.h"
 #include "report/facts.h"
 #include "report/narrative.h"
@@ -40,7 +41,7 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
                        "-o " + options.output + ": name it .pdf, .json, .ndjson, .csv or .md");
     }
   }
-  const int fail_on = config::SeverityRank(options.fail_on);  // -1 when not given
+  const int fail_on = SeverityRank(options.fail_on);  // -1 when not given
   // The stages run as their commands do, quietly: their results go to a string nobody reads,
   // their errors and rejected records to standard error.
   std::ostringstream discard;
@@ -91,7 +92,7 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
   if (fail_on >= 0) {
     int64_t hits = 0;
     for (const auto& inc : *incidents) {
-      if (inc.scored && config::SeverityRank(inc.severity) >= fail_on) ++hits;
+      if (inc.scored && SeverityRank(inc.severity) >= fail_on) ++hits;
     }
     if (hits > 0) {
       return MakeError(ErrorCode::kVerifyFailed,

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/edit_distance.h"
 #include "core/encoding.h"
 #include "core/result.h"
 
@@ -49,21 +50,6 @@ int ExitCodeFor(ErrorCode code) {
       return kExitInternal;
   }
   return kExitInternal;
-}
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 // "did you mean" for a mistyped subcommand: the first word that is neither an option nor an

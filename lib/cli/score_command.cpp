@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "core/json.h"
+#include "core/severity.h"
 #include "core/time.h"
 #include "score/attack.h"
 #include "score/score.h"
@@ -169,7 +170,7 @@ Result<config::Config> LoadConfigFor(const Context& ctx) {
 }
 
 Status RunScore(const Context& ctx, const ScoreOptions& options) {
-  const int threshold = config::SeverityRank(options.fail_above);  // any case
+  const int threshold = SeverityRank(options.fail_above);  // any case
   if (!options.fail_above.empty() && threshold < 0) {
     return MakeError(ErrorCode::kUsage, "--fail-above takes Low, Medium, High or Critical");
   }
@@ -203,12 +204,12 @@ Status RunScore(const Context& ctx, const ScoreOptions& options) {
     // job answers once per finding rather than forever after the first.
     int64_t at_or_above = 0;
     for (const auto& i : summary->incidents) {
-      if (i.changed && config::SeverityRank(i.score.severity) >= threshold) ++at_or_above;
+      if (i.changed && SeverityRank(i.score.severity) >= threshold) ++at_or_above;
     }
     if (at_or_above > 0) {
       return MakeError(ErrorCode::kVerifyFailed,
                        fmt::format("{} incident(s) newly scored at or above {}", at_or_above,
-                                   config::kSeverityNames[threshold]));
+                                   kSeverityNames[threshold]));
     }
   }
   return {};
