@@ -163,7 +163,21 @@ std::string DeliveredJson(const StoredAlert& a) {
   return out;
 }
 
-Result<RunResult> Evaluate(store::Database& db, const RunOptions& options) {
+namespace {
+
+// The configuration's thresholds with the command line's overrides.
+config::AlertOptions Thresholds(const Options& options) {
+  config::AlertOptions t = options.thresholds;
+  if (!options.min_severity.empty()) t.min_severity = options.min_severity;
+  if (options.risk_above >= 0) t.risk_above = options.risk_above;
+  if (options.cooldown_s >= 0) t.cooldown_s = options.cooldown_s;
+  if (options.anomaly >= 0) t.anomaly = options.anomaly;
+  return t;
+}
+
+}  // namespace
+
+Result<Summary> Run(const Options& options, store::Database& db) {
   // One write transaction from the first read: two runs at once cannot raise the same alert.
   auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
   if (!tx) return tx.error();
@@ -171,14 +185,14 @@ Result<RunResult> Evaluate(store::Database& db, const RunOptions& options) {
   if (!from) return from.error();
   auto to = CurrentWatermarks(db);
   if (!to) return to.error();
-  RunResult result;
+  Summary result;
   result.events_read = to->event_id - from->event_id;
   result.scores_read = to->score_id - from->score_id;
   result.event_scores_read = to->event_score_id - from->event_score_id;
   if (result.events_read == 0 && result.scores_read == 0 && result.event_scores_read == 0) {
     return result;  // nothing new: nothing written
   }
-  const config::AlertOptions& o = options.thresholds;
+  const config::AlertOptions o = Thresholds(options);
   if (!options.mark_seen) {
     std::vector<Alert> candidates;
     for (auto* trigger : {&IncidentTriggers, &AnomalyTriggers, &BurstTriggers, &UserHighTriggers}) {

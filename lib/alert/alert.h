@@ -43,13 +43,17 @@ struct Alert {
 // The alert as one JSON object (no newline): what is stored in alerts.payload and delivered.
 std::string AlertJson(const Alert& alert);
 
-struct RunOptions {
-  config::AlertOptions thresholds;
+struct Options {
+  config::AlertOptions thresholds;  // the configuration file's alert section
+  // Overrides of `thresholds` from the command line (empty / negative: not given).
+  std::string min_severity;
+  int risk_above = -1, cooldown_s = -1;
+  double anomaly = -1;
   bool dry_run = false;    // evaluate and return, store nothing
   bool mark_seen = false;  // move the watermarks to now without raising anything
 };
 
-struct RunResult {
+struct Summary {
   std::vector<Alert> raised;  // new alerts (stored unless dry_run), oldest event first
   int64_t suppressed = 0;     // conditions held back by the cooldown or already alerted
   int64_t events_read = 0, scores_read = 0, event_scores_read = 0;
@@ -57,7 +61,10 @@ struct RunResult {
 
 // Evaluates the triggers on what is new since the previous run and stores the alerts and the
 // run (one transaction, under the chain). A run with nothing new writes nothing.
-Result<RunResult> Evaluate(store::Database& db, const RunOptions& options);
+// Reads: events, scores and event_scores past the previous run's watermarks, and earlier
+// alerts (cooldown). Writes: alerts and alert_runs, under the chain (nothing with dry_run).
+// Errors: kStore when the store fails.
+Result<Summary> Run(const Options& options, store::Database& db);
 
 // An alert as stored: its id, when it was raised, and its JSON (AlertJson at the time).
 struct StoredAlert {

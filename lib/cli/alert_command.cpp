@@ -66,17 +66,17 @@ Status RunAlert(const Context& ctx, const AlertCommandOptions& o) {
   }
   auto config = LoadConfigFor(ctx);
   if (!config) return config.error();
-  alert::RunOptions run;
+  alert::Options run;
   run.thresholds = config->alert;
-  if (!o.min_severity.empty()) run.thresholds.min_severity = o.min_severity;
-  if (o.risk_above >= 0) run.thresholds.risk_above = o.risk_above;
-  if (o.cooldown >= 0) run.thresholds.cooldown_s = o.cooldown;
-  if (o.anomaly >= 0) run.thresholds.anomaly = o.anomaly;
+  run.min_severity = o.min_severity;
+  run.risk_above = o.risk_above;
+  run.cooldown_s = o.cooldown;
+  run.anomaly = o.anomaly;
   run.dry_run = o.dry_run;
   run.mark_seen = o.mark_seen;
   auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kWrite);
   if (!db) return db.error();
-  auto result = alert::Evaluate(*db, run);
+  auto result = alert::Run(run, *db);
   if (!result) return result.error();
   if (o.dry_run) {
     for (alert::Alert& a : result->raised) {

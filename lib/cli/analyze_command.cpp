@@ -1,102 +1,81 @@
-// vigil analyze: ingest -> correlate -> score -> report in one go, for a person with a pile of
-// logs or a CI job that gates on the result.
+// vigil analyze: ingest -> correlate -> score -> report in one go (pipeline/pipeline.h), for a
+// person with a pile of logs or a CI job that gates on the result.
 #include <fmt/format.h>
 
-#include <sstream>
-
 #include "cli/commands.h"
-#include "core/json.h"
-#include "report/export.h"
-#include "report/facts.h"
+#include "core/severity.h"
+#include "core/time.h"
+#include "export/export.h"
+#include "pipeline/pipeline.h"
 #include "report/narrative.h"
 #include "report/render.h"
 #include "store/store.h"
 
 namespace vigil::cli {
-namespace {
-
-// The export format a file name asks for.
-std::string FormatOfPath(const std::string& path) {
-  auto ends = [&](std::string_view ext) {
-    return path.size() >= ext.size() &&
-           path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
-  };
-  if (ends(".json")) return "json";
-  if (ends(".ndjson") || ends(".jsonl")) return "ndjson";
-  if (ends(".csv")) return "csv";
-  if (ends(".md") || ends(".markdown")) return "markdown";
-  if (ends(".pdf")) return "pdf";
-  return {};
-}
-
-}  // namespace
 
 Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
-  std::string out_format;
-  if (!options.output.empty()) {
-    out_format = FormatOfPath(options.output);
-    if (out_format.empty()) {
-      return MakeError(ErrorCode::kUsage,
-                       "-o " + options.output + ": name it .pdf, .json, .ndjson, .csv or .md");
-    }
+  const std::string out_format = exporter::FormatOfPath(options.output);
+  if (!options.output.empty() && out_format.empty()) {
+    return MakeError(ErrorCode::kUsage,
+                     "-o " + options.output + ": name it .pdf, .json, .ndjson, .csv or .md");
   }
-  const int fail_on = config::SeverityRank(options.fail_on);  // -1 when not given
-  // The stages run as their commands do, quietly: their results go to a string nobody reads,
-  // their errors and rejected records to standard error.
-  std::ostringstream discard;
-  Context stage{ctx.global, discard, ctx.err, "analyze"};
-  stage.global.quiet = true;
-  stage.global.format = OutputFormat::kText;
+  // The stages run quietly: their rejected records and refused rules go to standard error as
+  // vigil ingest and vigil correlate show them, and nothing else of theirs is printed.
+  pipeline::Options po;
+  po.ingest.inputs = options.inputs;
+  if (options.year != 0) po.ingest.year = options.year;
+  po.ingest.now_us = NowMicros();
+  po.ingest.command = "ingest";
+  po.config_file = ctx.global.config;
+  po.fail_on = SeverityRank(options.fail_on);  // -1 when not given
+  RejectionPrinter printer(ctx);
   bool bad_input = false;
-  IngestOptions ingest;
-  ingest.inputs = options.inputs;
-  ingest.year = options.year;
-  Status s = RunIngest(stage, ingest);
-  if (!s.ok()) {
-    if (s.error().code != ErrorCode::kBadInput) return s;
-    bad_input = true;
-    ctx.err << "vigil analyze: " << Shown(s.error().ToString()) << "; the other records go on\n";
-  }
-  if (Status c = RunCorrelate(stage, CorrelateOptions{}); !c.ok()) return c;
-  if (Status c = RunScore(stage, ScoreOptions{}); !c.ok()) return c;
-
-  auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kWrite);
+  po.after_step = [&](pipeline::Step step, const pipeline::Summary& s) {
+    if (step == pipeline::Step::kIngest) {
+      printer.Finish(s.ingest, false);
+      if (Status outcome = IngestOutcome(s.ingest); !outcome.ok()) {
+        bad_input = true;
+        ctx.err << "vigil analyze: " << Shown(outcome.error().ToString())
+                << "; the other records go on\n";
+      }
+    } else if (step == pipeline::Step::kCorrelate) {
+      for (const auto& p : s.correlate.rules.problems) {
+        ctx.err << "vigil correlate: " << Shown(p.where) << ": " << Shown(p.message) << "\n";
+      }
+    }
+  };
+  auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kCreate);
   if (!db) return db.error();
-  auto incidents = report::ReadIncidents(*db, report::Filter{});
-  if (!incidents) return incidents.error();
+  auto result =
+      pipeline::Run(po, *db, [&](const ingest::Rejection& r) { printer.Print(r, false); });
+  if (!result) return result.error();
+  const std::vector<report::Incident>& incidents = result->incidents;
   if (ctx.global.format == OutputFormat::kJson) {
-    ctx.out << report::RenderJson(*incidents, report::RenderOptions{});
+    ctx.out << report::RenderJson(incidents, report::RenderOptions{});
   } else {
-    for (const report::Incident& inc : *incidents) {
+    for (const report::Incident& inc : incidents) {
       ctx.out << fmt::format("#{:<5} {:<8} {:>3}  {}\n       {}\n", inc.id,
                              inc.scored ? inc.severity : "-", inc.scored ? inc.risk : 0,
                              Shown(inc.title), report::Draft(inc).summary);
     }
     if (!ctx.global.quiet) {
       ctx.out << fmt::format(
-          "{} incident(s) in {}; every report is a draft (vigil report, "
-          "vigil review)\n",
-          incidents->size(), ctx.global.db);
+          "{} incident(s) in {}; every report is a draft (vigil report, vigil review)\n",
+          incidents.size(), ctx.global.db);
     }
   }
   if (!options.output.empty()) {
-    report::ExportOptions eo;
+    exporter::Options eo;
     eo.format = out_format;
     eo.output = options.output;
-    auto written = report::Export(*db, eo);
+    auto written = exporter::Run(eo, *db);
     if (!written) return written.error();
     Note(ctx, fmt::format("wrote {} (sha256 {}), recorded as report {}", options.output,
                           written->sha256, written->report_id));
   }
-  if (fail_on >= 0) {
-    int64_t hits = 0;
-    for (const auto& inc : *incidents) {
-      if (inc.scored && config::SeverityRank(inc.severity) >= fail_on) ++hits;
-    }
-    if (hits > 0) {
-      return MakeError(ErrorCode::kVerifyFailed,
-                       fmt::format("{} incident(s) at or above {}", hits, options.fail_on));
-    }
+  if (result->at_or_above > 0) {
+    return MakeError(ErrorCode::kVerifyFailed, fmt::format("{} incident(s) at or above {}",
+                                                           result->at_or_above, options.fail_on));
   }
   if (bad_input) return MakeError(ErrorCode::kBadInput, "some records were rejected (see above)");
   return {};

@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "core/result.h"
+#include "ingest/ingest.h"
 #include "report/facts.h"
 
 namespace vigil::cli {
@@ -52,6 +53,27 @@ std::string Shown(std::string_view text, size_t max_bytes = SIZE_MAX);
 // CloudTrail ARN can be 200 KB.
 constexpr size_t kShownGroup = 300;
 
+// Rejected records on stderr as vigil ingest shows them: "vigil ingest: FILE:LINE: reason" for
+// the first 20, then a count; and each input that could not be read in full, with why.
+class RejectionPrinter {
+ public:
+  explicit RejectionPrinter(const Context& ctx) : ctx_(ctx) {}
+  // `after_progress`: a progress line is on the terminal and is cleared first.
+  void Print(const ingest::Rejection& r, bool after_progress);
+  // When ingest ended: "... and N more rejected records" (with a hint at --errors unless
+  // `errors_file`), then the inputs not read in full.
+  void Finish(const ingest::Summary& summary, bool errors_file) const;
+  int64_t count() const { return count_; }
+
+ private:
+  const Context& ctx_;
+  int64_t count_ = 0;
+};
+
+// kBadInput naming what ingest could not store (rejected records, inputs not read in full),
+// else success.
+Status IngestOutcome(const ingest::Summary& summary);
+
 struct InitOptions {};
 Status RunInit(const Context& ctx, const InitOptions& options);
 
@@ -60,7 +82,7 @@ struct IngestOptions {
   std::string input_format = "auto";
   int year = 0;  // 0: from each file's modification time
   bool detect = false;
-  std::string errors;  // NDJSON of rejected records
+  std::string errors;                   // NDJSON of rejected records
   uint64_t max_record_size = 4u << 20;  // longer records are quarantined cut
 };
 Status RunIngest(const Context& ctx, const IngestOptions& options);

@@ -1,8 +1,5 @@
 // vigil ingest: read logs into the store.
-#include <unistd.h>
-
 #include <cstdio>
-#include <iostream>
 #include <optional>
 
 #include "cli/commands.h"
@@ -83,6 +80,41 @@ void PrintSummary(const Context& ctx, const ingest::Summary& s) {
 
 }  // namespace
 
+void RejectionPrinter::Print(const ingest::Rejection& r, bool after_progress) {
+  ++count_;
+  if (count_ > kShownRejections) return;
+  const std::string where =
+      (r.input == "-" ? std::string("<stdin>") : r.input) + ":" + std::to_string(r.line);
+  ctx_.err << (after_progress ? "\r\033[K" : "") << "vigil ingest: " << Shown(where) << ": "
+           << Shown(r.reason) << "\n";
+}
+
+void RejectionPrinter::Finish(const ingest::Summary& summary, bool errors_file) const {
+  if (count_ > kShownRejections) {
+    ctx_.err << "vigil ingest: ... and " << count_ - kShownRejections << " more rejected records"
+             << (errors_file ? "" : " (list them all with --errors FILE)") << "\n";
+  }
+  // An input that could not be read (to its end) is named with the reason; the others were.
+  for (const auto& i : summary.inputs) {
+    if (i.error.empty()) continue;
+    ctx_.err << "vigil ingest: " << Shown(i.name == "-" ? "<stdin>" : i.name) << ": "
+             << Shown(i.error) << "\n";
+  }
+}
+
+Status IngestOutcome(const ingest::Summary& summary) {
+  std::string problems;
+  if (summary.rejected > 0) {
+    problems = std::to_string(summary.rejected) + " records rejected (kept in quarantine)";
+  }
+  if (summary.unread_inputs > 0) {
+    problems += (problems.empty() ? "" : "; ") + std::to_string(summary.unread_inputs) +
+                (summary.unread_inputs == 1 ? " input" : " inputs") + " not read in full";
+  }
+  if (!problems.empty()) return MakeError(ErrorCode::kBadInput, problems);
+  return {};
+}
+
 Status RunIngest(const Context& ctx, const IngestOptions& options) {
   if (options.detect) {
     auto detected = ingest::DetectInputs(options.inputs);
@@ -121,16 +153,10 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
     if (!created) return created.error();
     errors.emplace(std::move(*created));
   }
-  int64_t rejected = 0;
+  RejectionPrinter printer(ctx);
   bool shown_progress = false;
   auto sink = [&](const ingest::Rejection& r) {
-    ++rejected;
-    const std::string where =
-        (r.input == "-" ? std::string("<stdin>") : r.input) + ":" + std::to_string(r.line);
-    if (rejected <= kShownRejections) {
-      ctx.err << (shown_progress ? "\r\033[K" : "") << "vigil ingest: " << Shown(where) << ": "
-              << Shown(r.reason) << "\n";
-    }
+    printer.Print(r, shown_progress);
     if (errors) {
       JsonWriter w;
       w.BeginObject().Key("input").String(r.input).Key("line").Int(r.line);
@@ -144,7 +170,7 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
     }
   };
   // Progress only for a person watching a terminal: never under cron or in a pipe.
-  const bool progress = !ctx.global.quiet && ::isatty(STDERR_FILENO) == 1 && &ctx.err == &std::cerr;
+  const bool progress = WantsProgress(ctx);
   const int64_t started = NowMicros();
   int64_t last_shown = 0;
   if (progress) {
@@ -173,27 +199,9 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
   }
   if (!summary) return summary.error();
   if (!errors_status.ok()) return errors_status;
-  if (rejected > kShownRejections) {
-    ctx.err << "vigil ingest: ... and " << rejected - kShownRejections << " more rejected records"
-            << (options.errors.empty() ? " (list them all with --errors FILE)" : "") << "\n";
-  }
-  // An input that could not be read (to its end) is named with the reason; the others were.
-  for (const auto& i : summary->inputs) {
-    if (i.error.empty()) continue;
-    ctx.err << "vigil ingest: " << Shown(i.name == "-" ? "<stdin>" : i.name) << ": "
-            << Shown(i.error) << "\n";
-  }
+  printer.Finish(*summary, !options.errors.empty());
   PrintSummary(ctx, *summary);
-  std::string problems;
-  if (summary->rejected > 0) {
-    problems = std::to_string(summary->rejected) + " records rejected (kept in quarantine)";
-  }
-  if (summary->unread_inputs > 0) {
-    problems += (problems.empty() ? "" : "; ") + std::to_string(summary->unread_inputs) +
-                (summary->unread_inputs == 1 ? " input" : " inputs") + " not read in full";
-  }
-  if (!problems.empty()) return MakeError(ErrorCode::kBadInput, problems);
-  return {};
+  return IngestOutcome(*summary);
 }
 
 }  // namespace vigil::cli

@@ -2,8 +2,6 @@
 // newest score run left them.
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "cli/commands.h"
 #include "core/json.h"
 #include "score/profile_view.h"
@@ -11,31 +9,6 @@
 #include "store/store.h"
 
 namespace vigil::cli {
-namespace {
-
-struct Row {
-  std::string kind, entity;
-  score::ProfileSummary s;
-};
-
-// The profiles riskiest first (then busiest, then by kind and name), at most `limit` (0: all).
-Result<std::vector<Row>> Rows(const std::vector<score::StoredProfile>& profiles, size_t limit) {
-  std::vector<Row> rows;
-  for (const auto& p : profiles) {
-    auto s = score::SummariseProfile(p.data);
-    if (!s) return s.error();
-    rows.push_back({p.kind, p.entity, std::move(*s)});
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    if (a.s.max_risk != b.s.max_risk) return a.s.max_risk > b.s.max_risk;
-    return a.s.events > b.s.events;
-  });
-  if (limit > 0 && rows.size() > limit) rows.resize(limit);
-  return rows;
-}
-
-}  // namespace
-
 Status RunProfile(const Context& ctx, const ProfileOptions& options) {
   const bool list = options.list || (options.user.empty() && options.ip.empty());
   if (!options.user.empty() && !options.ip.empty()) {
@@ -56,7 +29,8 @@ Status RunProfile(const Context& ctx, const ProfileOptions& options) {
                                  "profile --list shows them)",
                                  kind, entity));
   }
-  auto rows = list ? Rows(*profiles, options.limit) : Result<std::vector<Row>>(std::vector<Row>{});
+  auto rows = list ? score::RankProfiles(*profiles, options.limit)
+                   : Result<std::vector<score::RankedProfile>>(std::vector<score::RankedProfile>{});
   if (!rows) return rows.error();
   if (ctx.global.format == OutputFormat::kJson) {
     if (!list) {
@@ -65,10 +39,14 @@ Status RunProfile(const Context& ctx, const ProfileOptions& options) {
     }
     JsonWriter w;
     w.BeginObject().Key("profiles").BeginArray();
-    for (const Row& r : *rows) {
+    for (const score::RankedProfile& r : *rows) {
       w.BeginObject().Key("kind").String(r.kind).Key("entity").String(r.entity);
-      w.Key("events").Int(r.s.events).Key("first_seen").String(r.s.first_seen);
-      w.Key("last_seen").String(r.s.last_seen).Key("max_risk").Int(r.s.max_risk).EndObject();
+      w.Key("events").Int(r.summary.events).Key("first_seen").String(r.summary.first_seen);
+      w.Key("last_seen")
+          .String(r.summary.last_seen)
+          .Key("max_risk")
+          .Int(r.summary.max_risk)
+          .EndObject();
     }
     w.EndArray().EndObject();
     ctx.out << w.str() << "\n";
@@ -82,10 +60,11 @@ Status RunProfile(const Context& ctx, const ProfileOptions& options) {
   }
   ctx.out << fmt::format("{:<6}  {:<32}  {:>9}  {:<20}  {:<20}  {:>8}\n", "KIND", "ENTITY",
                          "EVENTS", "FIRST SEEN", "LAST SEEN", "MAX RISK");
-  for (const Row& r : *rows) {
+  for (const score::RankedProfile& r : *rows) {
     ctx.out << fmt::format("{:<6}  {:<32}  {:>9}  {:<20}  {:<20}  {:>8}\n", r.kind,
-                           Shown(r.entity, kShownGroup), r.s.events, r.s.first_seen.substr(0, 19),
-                           r.s.last_seen.substr(0, 19), r.s.max_risk);
+                           Shown(r.entity, kShownGroup), r.summary.events,
+                           r.summary.first_seen.substr(0, 19), r.summary.last_seen.substr(0, 19),
+                           r.summary.max_risk);
   }
   if (!ctx.global.quiet) {
     ctx.out << rows->size() << " of " << profiles->size() << " profiles, riskiest first\n";

@@ -1,13 +1,12 @@
-// vigil report: draft incident reports (text, Markdown, JSON) and vigil review: sign them off.
+// vigil report: draft incident reports (text, Markdown, JSON); and the incident filter that
+// vigil report, export and stats share.
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "core/time_parse.h"
-#include "report/export.h"
 #include "report/facts.h"
 #include "report/narrator.h"
 #include "report/render.h"
-#include "report/review.h"
 #include "store/store.h"
 
 namespace vigil::cli {
@@ -81,55 +80,6 @@ Status RunReport(const Context& ctx, const ReportOptions& options) {
     case OutputFormat::kText:
       ctx.out << report::RenderText(*incidents, ro);
       break;
-  }
-  return {};
-}
-
-Status RunExport(const Context& ctx, const ExportOptions& options) {
-  auto f = ReportFilter(options.report);
-  if (!f) return f.error();
-  report::ExportOptions eo;
-  eo.format = options.format;
-  eo.events = options.events;
-  eo.output = options.output;
-  eo.filter = std::move(*f);
-  if (!options.report.tlp.empty()) eo.render.tlp = options.report.tlp;
-  // Writing a file records it in the store; standard output leaves the store as it was.
-  auto db = store::OpenStore(ctx.global.db, options.output == "-" ? store::StoreAccess::kRead
-                                                                  : store::StoreAccess::kWrite);
-  if (!db) return db.error();
-  auto sum = report::Export(*db, eo);
-  if (!sum) return sum.error();
-  if (options.output == "-") {
-    ctx.out << sum->content;
-  } else {
-    Note(ctx, fmt::format("wrote {} ({} {}, sha256 {}), recorded as report {}", options.output,
-                          options.events ? sum->events : sum->incidents,
-                          options.events ? "events" : "incidents", sum->sha256, sum->report_id));
-  }
-  return {};
-}
-
-Status RunReview(const Context& ctx, const ReviewOptions& options) {
-  report::ReviewRequest r;
-  r.incident_id = options.id;
-  r.analyst = options.analyst;
-  r.decision = options.approve ? "approve" : options.reject ? "reject" : "comment";
-  r.note = options.note;
-  auto db = store::OpenStore(ctx.global.db, store::StoreAccess::kWrite);
-  if (!db) return db.error();
-  auto added = report::AddReview(*db, r);
-  if (!added) return added.error();
-  const int64_t id = added->id;
-  if (ctx.global.format == OutputFormat::kJson) {
-    ctx.out << "{\"review\":" << id << ",\"incident\":" << r.incident_id << ",\"decision\":\""
-            << r.decision << "\",\"digest\":\"" << added->digest << "\"}\n";
-  } else if (!ctx.global.quiet) {
-    const char* done = r.decision == "approve"  ? "approved"
-                       : r.decision == "reject" ? "rejected"
-                                                : "commented on";
-    ctx.out << "review " << id << ": incident " << r.incident_id << " " << done << " by "
-            << Shown(r.analyst) << "\n";
   }
   return {};
 }

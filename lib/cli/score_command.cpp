@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "config/config.h"
 #include "core/json.h"
+#include "core/severity.h"
 #include "core/time.h"
 #include "score/attack.h"
 #include "score/score.h"
@@ -163,13 +164,8 @@ Status Explain(const Context& ctx, const config::Config& config, int64_t id) {
 
 }  // namespace
 
-Result<config::Config> LoadConfigFor(const Context& ctx) {
-  if (ctx.global.config.empty()) return config::Config{};
-  return config::LoadConfig(ctx.global.config);
-}
-
 Status RunScore(const Context& ctx, const ScoreOptions& options) {
-  const int threshold = config::SeverityRank(options.fail_above);  // any case
+  const int threshold = SeverityRank(options.fail_above);  // any case
   if (!options.fail_above.empty() && threshold < 0) {
     return MakeError(ErrorCode::kUsage, "--fail-above takes Low, Medium, High or Critical");
   }
@@ -198,18 +194,10 @@ Status RunScore(const Context& ctx, const ScoreOptions& options) {
   } else {
     PrintText(ctx, *summary, options.dry_run);
   }
-  if (!options.fail_above.empty()) {
-    // Only scores this run gave (new incidents, and incidents whose score changed), so a cron
-    // job answers once per finding rather than forever after the first.
-    int64_t at_or_above = 0;
-    for (const auto& i : summary->incidents) {
-      if (i.changed && config::SeverityRank(i.score.severity) >= threshold) ++at_or_above;
-    }
-    if (at_or_above > 0) {
-      return MakeError(ErrorCode::kVerifyFailed,
-                       fmt::format("{} incident(s) newly scored at or above {}", at_or_above,
-                                   config::kSeverityNames[threshold]));
-    }
+  if (const int64_t n = score::NewlyAtOrAbove(*summary, threshold); threshold >= 0 && n > 0) {
+    return MakeError(
+        ErrorCode::kVerifyFailed,
+        fmt::format("{} incident(s) newly scored at or above {}", n, kSeverityNames[threshold]));
   }
   return {};
 }

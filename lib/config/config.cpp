@@ -18,6 +18,7 @@
 #include <initializer_list>
 #include <optional>
 
+#include "core/edit_distance.h"
 #include "core/file_io.h"
 #include "core/ip.h"
 #include "crypto/sha256.h"
@@ -159,21 +160,6 @@ std::string_view BareName(std::string_view user) {
   const size_t backslash = user.rfind('\\');
   if (backslash != std::string_view::npos) user.remove_prefix(backslash + 1);
   return user.substr(0, user.find('@'));
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string Join(const std::string& path, std::string_view key) {
@@ -585,20 +571,6 @@ bool Config::IsWorkTime(int64_t ts_us) const {
   const int64_t weekday = ((days + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday; Monday = 0
   return ((work_hours.days >> weekday) & 1) != 0 && hour >= work_hours.start_hour &&
          hour < work_hours.end_hour;
-}
-
-int SeverityRank(std::string_view severity) {
-  for (int i = 0; i < 4; ++i) {
-    const std::string_view name = kSeverityNames[i];
-    if (name.size() == severity.size() &&
-        std::equal(name.begin(), name.end(), severity.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return i;
-    }
-  }
-  return -1;
 }
 
 std::string Config::SeverityOf(int risk) const {

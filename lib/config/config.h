@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/severity.h"
 
 namespace vigil::config {
 
@@ -103,10 +104,10 @@ struct Config {
   std::string Digest() const;
 };
 
-// The four severities, lowest first, and the rank of a name in any case ("high" -> 2);
-// -1 for anything else. Every stage and command ranks severities with these.
-inline constexpr const char* kSeverityNames[4] = {"Low", "Medium", "High", "Critical"};
-int SeverityRank(std::string_view severity);
+// The severity names live in core (core/severity.h); these names stay for the stages that
+// still spell them config::. TODO(issue 20): drop once facts, stats, alert and score use core.
+using ::vigil::kSeverityNames;
+using ::vigil::SeverityRank;
 
 // Parses a configuration from YAML text; `name` (a file name) is used in error locations and
 // becomes `source`. Empty text, or only comments, gives the defaults. Every error is kUsage

@@ -54,6 +54,10 @@ struct Summary {
 // Loads the rules (the built-in pack, then --rules in order).
 Result<RuleSet> LoadRuleSet(const Options& options);
 
+// Reads: events past the previous run (and the look-back window), first_seen, incidents.
+// Writes (none with dry_run): incidents, incident_events, incident_updates, first_seen,
+// correlate_runs, under the chain. Refused rules are Summary::rules.problems, not errors.
+// Errors: kUsage or kIo for rules that cannot be loaded at all; kStore when the store fails.
 Result<Summary> Run(const Options& options, store::Database& db);
 
 // The JSON object stored in incidents.details for rule `r` (the rule, the rules it reads,

@@ -80,6 +80,9 @@ Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& i
 // (sorted, recursively, hidden ones left out). An input that cannot be opened, told or read to
 // its end gets an InputSummary::error and the others are read; only the store failing is an
 // error. Bad records are not errors: they are counted, quarantined and passed to `on_reject`.
+// Reads: the inputs, and the store's record keys (duplicates). Writes: events, quarantine and
+// batches, under the chain. Errors: kUsage for a bad option, kStore when the store fails.
+// The third parameter is the shape of a stage that reports per-record diagnostics.
 Result<Summary> Run(const Options& options, store::Database& db, const RejectionSink& on_reject);
 
 }  // namespace vigil::ingest

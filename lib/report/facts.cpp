@@ -11,7 +11,7 @@
 #include "core/ip.h"
 #include "crypto/sha256.h"
 #include "report/hashes.h"
-#include "report/review.h"
+#include "report/review_status.h"
 #include "store/database.h"
 
 namespace vigil::report {

@@ -46,7 +46,7 @@ struct TimelineEntry {
 struct Review {
   int64_t id = 0, ts_us = 0;
   std::string analyst, decision, note;
-  // What the analyst saw: the report's content digest then (hex, see review.h), or "" for a
+  // What the analyst saw: the report's content digest then (hex, see review_status.h), or "" for a
   // review recorded before schema version 6.
   std::string digest;
 };
@@ -82,7 +82,7 @@ struct Incident {
   int64_t timeline_omitted = 0;  // lines left out of a long timeline
   std::vector<Review> reviews;
   std::string status;  // draft, approved, rejected (from the newest approve/reject)
-  std::string digest;  // the content digest of the report as it reads now (hex, review.h)
+  std::string digest;  // the content digest of the report as it reads now (hex, review_status.h)
   Currency currency = Currency::kNone;
   int64_t decided_by = -1;  // index in `reviews` of the deciding review, -1 for a draft
   // Set by --narrator: a local command's narrative, shown marked as machine-drafted.

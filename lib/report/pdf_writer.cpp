@@ -8,11 +8,11 @@
 #include <climits>
 #include <map>
 
-#include "config/config.h"
+#include "core/severity.h"
 #include "core/time.h"
 #include "report/narrative.h"
 #include "report/pdf_document.h"
-#include "report/review.h"
+#include "report/review_status.h"
 
 namespace vigil::report {
 namespace {
@@ -149,7 +149,7 @@ std::vector<ChartColumn> OverTime(const std::vector<Incident>& incidents) {
   }
   for (const Incident& i : incidents) {
     const int64_t d = i.first_us / kDay - (i.first_us % kDay < 0);
-    const int r = config::SeverityRank(i.severity);
+    const int r = SeverityRank(i.severity);
     columns[size_t((d - d0) / width)].counts[i.scored && r >= 0 ? size_t(r) : 4] += 1;
   }
   return columns;
@@ -181,9 +181,7 @@ void Activity(Layout& l, const stats::Stats& st) {
       if (b.max_rank >= 0) c.counts[size_t(b.max_rank)] = b.max_risk;
       columns.push_back(std::move(c));
     }
-    l.Columns(columns,
-              {config::kSeverityNames[0], config::kSeverityNames[1], config::kSeverityNames[2],
-               config::kSeverityNames[3]},
+    l.Columns(columns, {kSeverityNames[0], kSeverityNames[1], kSeverityNames[2], kSeverityNames[3]},
               std::vector<Rgb>(kSeverityColour, kSeverityColour + 4), 110);
   }
 }
@@ -195,7 +193,7 @@ void Summary(Layout& l, const std::vector<Incident>& incidents) {
   int64_t unscored = 0;
   std::map<std::string, int64_t> sources, users;
   for (const Incident& i : incidents) {
-    const int r = config::SeverityRank(i.severity);
+    const int r = SeverityRank(i.severity);
     if (i.scored && r >= 0) {
       ++by[size_t(r)];
       max_risk[size_t(r)] = std::max<int64_t>(max_risk[size_t(r)], i.risk);
@@ -210,10 +208,10 @@ void Summary(Layout& l, const std::vector<Incident>& incidents) {
   std::vector<std::pair<std::string, int64_t>> rows;
   std::vector<Rgb> colours;
   for (int r = 3; r >= 0; --r) {
-    table.push_back({config::kSeverityNames[r], std::to_string(by[size_t(r)]),
+    table.push_back({kSeverityNames[r], std::to_string(by[size_t(r)]),
                      fmt::format("{:.0f}%", 100.0 * double(by[size_t(r)]) / n),
                      by[size_t(r)] ? std::to_string(max_risk[size_t(r)]) : "-"});
-    rows.emplace_back(config::kSeverityNames[r], by[size_t(r)]);
+    rows.emplace_back(kSeverityNames[r], by[size_t(r)]);
     colours.push_back(kSeverityColour[r]);
   }
   if (unscored) {
@@ -234,10 +232,10 @@ void Summary(Layout& l, const std::vector<Incident>& incidents) {
     l.Heading("Incidents over time (by first event, UTC)", 12);
     std::vector<Rgb> stack(kSeverityColour, kSeverityColour + 4);
     stack.push_back({0.6, 0.6, 0.6});
-    l.Columns(OverTime(incidents),
-              {config::kSeverityNames[0], config::kSeverityNames[1], config::kSeverityNames[2],
-               config::kSeverityNames[3], "not scored"},
-              stack, 110);
+    l.Columns(
+        OverTime(incidents),
+        {kSeverityNames[0], kSeverityNames[1], kSeverityNames[2], kSeverityNames[3], "not scored"},
+        stack, 110);
   }
   auto top = [](const std::map<std::string, int64_t>& m) {
     std::vector<std::pair<std::string, int64_t>> v(m.begin(), m.end());

@@ -5,7 +5,7 @@
 #include "core/json.h"
 #include "core/time.h"
 #include "report/narrative.h"
-#include "report/review.h"
+#include "report/review_status.h"
 
 namespace vigil::report {
 namespace {

@@ -20,7 +20,7 @@ std::string RenderMarkdown(const std::vector<Incident>& incidents, const RenderO
 std::string RenderJson(const std::vector<Incident>& incidents, const RenderOptions& options);
 // One incident as the JSON object RenderJson lists (for NDJSON).
 std::string IncidentJson(const Incident& incident, const RenderOptions& options);
-// What a review covers (review.h, ContentDigest): the incident's JSON object as IncidentJson
+// What a review covers (review_status.h, ContentDigest): the incident's JSON object as IncidentJson
 // writes it for the incident before any review and without a --narrator text, leaving out the
 // keys status, draft, review, reviews and machine_narrative. The confidence is the drafted one.
 std::string ReviewedJson(const Incident& incident);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "core/encoding.h"
 
 namespace vigil::score {
@@ -104,6 +106,22 @@ Result<std::string> ProfileText(std::string_view json) {
     out += "\n";
   }
   return out;
+}
+
+Result<std::vector<RankedProfile>> RankProfiles(const std::vector<StoredProfile>& profiles,
+                                                size_t limit) {
+  std::vector<RankedProfile> rows;
+  for (const auto& p : profiles) {
+    auto s = SummariseProfile(p.data);
+    if (!s) return s.error();
+    rows.push_back({p.kind, p.entity, std::move(*s)});
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const RankedProfile& a, const RankedProfile& b) {
+    if (a.summary.max_risk != b.summary.max_risk) return a.summary.max_risk > b.summary.max_risk;
+    return a.summary.events > b.summary.events;
+  });
+  if (limit > 0 && rows.size() > limit) rows.resize(limit);
+  return rows;
 }
 
 }  // namespace vigil::score

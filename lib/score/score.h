@@ -16,6 +16,7 @@
 
 #include "config/config.h"
 #include "core/result.h"
+#include "core/severity.h"
 #include "score/risk.h"
 
 namespace vigil::store {
@@ -60,7 +61,21 @@ struct Summary {
   std::vector<std::string> warnings;
 };
 
+// Reads: events, their earlier event_scores, incidents with their events, the stored model.
+// Writes (none with dry_run): score_runs, models, event_scores, scores, profiles, under the
+// chain. Errors: kStore when the store fails or holds what score did not write.
 Result<Summary> Run(const Options& options, store::Database& db);
+
+// The gate of vigil score --fail-above: how many incidents this run scored anew (new
+// incidents, and incidents whose score changed) at or above the severity of rank `rank`
+// (core/severity.h), so a cron job answers once per finding rather than forever after.
+inline int64_t NewlyAtOrAbove(const Summary& summary, int rank) {
+  int64_t n = 0;
+  for (const IncidentScore& i : summary.incidents) {
+    if (i.changed && SeverityRank(i.score.severity) >= rank) ++n;
+  }
+  return n;
+}
 
 // What the newest scores row of an incident says (for --explain and the report).
 struct StoredScore {

@@ -17,7 +17,7 @@
 #include "core/ip.h"
 #include "core/time_parse.h"
 #include "crypto/signed_note.h"
-#include "report/export.h"
+#include "export/export.h"
 #include "report/hashes.h"
 #include "score/isolation_forest.h"
 #include "verify/checkpoint.h"
@@ -73,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 4: {
       (void)report::FindHashes(input);
       (void)TerminalSafe(input);
-      (void)report::CsvField(input);
+      (void)exporter::CsvField(input);
       break;
     }
   }

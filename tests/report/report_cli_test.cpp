@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "report/export.h"
+#include "export/export.h"
 #include "support/test_support.h"
 
 using vigil::testing::RawQueryInt;
@@ -178,7 +178,7 @@ TEST_CASE("export writes JSON, NDJSON, CSV and Markdown, and records files it wr
 }
 
 TEST_CASE("CSV fields are quoted and never run as spreadsheet formulas", "[report]") {
-  using vigil::report::CsvField;
+  using vigil::exporter::CsvField;
   CHECK(CsvField("plain") == "plain");
   CHECK(CsvField("a,b") == "\"a,b\"");
   CHECK(CsvField("say \"hi\"") == "\"say \"\"hi\"\"\"");

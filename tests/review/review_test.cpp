@@ -2,8 +2,6 @@
 // digest of the report as the analyst read it; when the report changes later (here: a re-score
 // with other weights), report and export say "approved on an earlier version, changed since"
 // instead of APPROVED, and the PDF's cover tells approved reports from drafts.
-#include "report/review.h"
-
 #include <simdjson.h>
 
 #include <cstdlib>
@@ -14,6 +12,7 @@
 #include "crypto/sha256.h"
 #include "report/facts.h"
 #include "report/render.h"
+#include "report/review_status.h"
 #include "store/chain.h"
 #include "store/database.h"
 #include "store/store.h"

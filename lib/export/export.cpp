@@ -1,4 +1,4 @@
-#include "report/export.h"
+#include "export/export.h"
 
 #include <fmt/format.h>
 
@@ -6,14 +6,19 @@
 #include "core/json.h"
 #include "core/time.h"
 #include "crypto/sha256.h"
+#include "report/facts.h"
 #include "report/narrative.h"
 #include "report/pdf_writer.h"
+#include "report/render.h"
 #include "stats/stats.h"
 #include "store/chain.h"
 #include "store/database.h"
 #include "store/store.h"
 
-namespace vigil::report {
+namespace vigil::exporter {
+// The drafting and rendering this stage writes out.
+using namespace report;  // NOLINT(google-build-using-namespace): a .cpp, not a header
+
 namespace {
 
 using store::Statement;
@@ -164,6 +169,19 @@ Result<PdfMeta> MetaOf(store::Database& db) {
 
 }  // namespace
 
+std::string FormatOfPath(std::string_view path) {
+  auto ends = [&](std::string_view ext) {
+    return path.size() >= ext.size() &&
+           path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
+  };
+  if (ends(".json")) return "json";
+  if (ends(".ndjson") || ends(".jsonl")) return "ndjson";
+  if (ends(".csv")) return "csv";
+  if (ends(".md") || ends(".markdown")) return "markdown";
+  if (ends(".pdf")) return "pdf";
+  return {};
+}
+
 std::string CsvField(std::string_view text) {
   std::string v(text);
   if (!v.empty() &&
@@ -179,7 +197,7 @@ std::string CsvField(std::string_view text) {
   return out + "\"";
 }
 
-Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
+Result<Summary> Run(const Options& o, store::Database& db) {
   const std::string& f = o.format;
   if (f != "json" && f != "ndjson" && f != "csv" && f != "markdown" && f != "pdf") {
     return MakeError(ErrorCode::kUsage,
@@ -190,7 +208,7 @@ Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
   }
   auto incidents = ReadIncidents(db, o.filter);
   if (!incidents) return incidents.error();
-  ExportSummary sum;
+  Summary sum;
   sum.incidents = int64_t(incidents->size());
   if (o.events) {
     std::string rows;
@@ -266,4 +284,4 @@ Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
   return sum;
 }
 
-}  // namespace vigil::report
+}  // namespace vigil::exporter

@@ -1,39 +1,15 @@
 #pragma once
-// Analyst sign-off (vigil-review(1)): who decided what about an incident's report, and when,
-// appended to table reviews under the chain. A report is a draft until approved. Each review
-// records the content digest of the report as it read then, so that a later change (a new
-// score, events added to the incident, other drafted words) shows: the report then reads
-// "approved on an earlier version, changed since" instead of APPROVED.
+// How a drafted report shows its analyst sign-off (vigil-review(1)), and what a review covers.
+// The reviews themselves are appended by the review stage (review/review.h); this is the
+// drafting side, which renderers and the incident reader use.
 
-#include <cstdint>
 #include <string>
 
 #include "core/result.h"
 #include "crypto/sha256.h"
 #include "report/facts.h"
 
-namespace vigil::store {
-class Database;
-}
-
 namespace vigil::report {
-
-struct ReviewRequest {
-  int64_t incident_id = 0;
-  std::string analyst;
-  std::string decision;  // approve, reject, comment
-  std::string note;      // required for reject and comment
-};
-
-struct ReviewResult {
-  int64_t id = 0;      // the reviews row
-  std::string digest;  // the content digest recorded with it (hex)
-};
-
-// Appends the review, with the content digest of the incident's report as it reads now (read
-// in the same transaction). kUsage for a missing incident, an empty analyst, an unknown
-// decision, or a reject/comment without a note.
-Result<ReviewResult> AddReview(store::Database& db, const ReviewRequest& request);
 
 // What a review covers (vigil-review(1), WHAT A REVIEW COVERS): SHA-256 of
 // "vigil-review-v1" 0x00 followed by ReviewedJson(incident) (render.h), the report's JSON

@@ -1,0 +1,51 @@
+#include "pipeline/pipeline.h"
+
+#include "config/config.h"
+#include "core/severity.h"
+
+namespace vigil::pipeline {
+
+Result<Summary> Run(const Options& options, store::Database& db,
+                    const ingest::RejectionSink& on_reject) {
+  Summary summary;
+  auto after = [&](Step step) {
+    if (options.after_step) options.after_step(step, summary);
+  };
+  auto ingested = ingest::Run(options.ingest, db, on_reject);
+  if (!ingested) return ingested.error();
+  summary.ingest = std::move(*ingested);
+  after(Step::kIngest);
+
+  auto correlated = correlate::Run(options.correlate, db);
+  if (!correlated) return correlated.error();
+  summary.correlate = std::move(*correlated);
+  after(Step::kCorrelate);
+  if (const size_t refused = summary.correlate.rules.problems.size(); refused > 0) {
+    return MakeError(ErrorCode::kBadInput,
+                     std::to_string(refused) + " rule(s) refused (see above); the others ran");
+  }
+
+  score::Options score = options.score;
+  if (!options.config_file.empty()) {
+    auto config = config::LoadConfig(options.config_file);
+    if (!config) return config.error();
+    score.config = std::move(*config);
+  }
+  auto scored = score::Run(score, db);
+  if (!scored) return scored.error();
+  summary.score = std::move(*scored);
+  after(Step::kScore);
+
+  auto incidents = report::ReadIncidents(db, report::Filter{});
+  if (!incidents) return incidents.error();
+  summary.incidents = std::move(*incidents);
+  if (options.fail_on >= 0) {
+    for (const report::Incident& inc : summary.incidents) {
+      if (inc.scored && SeverityRank(inc.severity) >= options.fail_on) ++summary.at_or_above;
+    }
+  }
+  after(Step::kReport);
+  return summary;
+}
+
+}  // namespace vigil::pipeline
