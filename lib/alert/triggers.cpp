@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/time.h"
+#include "store/event_codec.h"
 
 namespace vigil::alert {
 namespace {
@@ -95,24 +96,25 @@ Result<std::vector<Alert>> IncidentTriggers(store::Database& db, const Watermark
     if (!a.triggers.empty()) out.push_back(std::move(a));
   }
   // Each alerting incident's main source and user, its events and its latest event time.
-  auto ev = db.Prepare(
-      "SELECT e.id, e.ts_us, e.source_ip, e.user_name FROM incident_events ie JOIN events e ON "
-      "e.id = ie.event_id WHERE ie.incident_id = ? ORDER BY e.ts_us, e.id",
-      "read an incident's events");
+  store::EventQuery q;
+  q.scope = store::EventQuery::Scope::kIncident;
+  q.fields = store::EventFields().Add(&Event::source_ip).Add(&Event::user_name);
+  auto ev = store::EventCursor::Open(db, q);
   if (!ev) return ev.error();
+  StoredEvent stored;
+  const Event& e = stored.event;
   for (Alert& a : out) {
-    ev->Reset();
-    if (Status s = Bind(*ev, {a.incident_id}); !s.ok()) return s.error();
+    if (Status s = ev->Start(a.incident_id); !s.ok()) return s.error();
     std::map<std::string, int64_t> ips, users;
     for (;;) {
-      auto row = ev->Step();
+      auto row = ev->Next(stored);
       if (!row) return row.error();
       if (!*row) break;
       ++a.count;
-      if (a.events.size() < kMaxEvents) a.events.push_back(ev->ColumnInteger(0));
-      a.event_us = std::max(a.event_us, ev->ColumnInteger(1));
-      if (const std::string ip = Text(*ev, 2); !ip.empty()) ++ips[ip];
-      if (const std::string u = Text(*ev, 3); !u.empty()) ++users[u];
+      if (a.events.size() < kMaxEvents) a.events.push_back(stored.id);
+      a.event_us = std::max(a.event_us, e.ts_us);
+      if (e.source_ip && !e.source_ip->empty()) ++ips[*e.source_ip];
+      if (e.user_name && !e.user_name->empty()) ++users[*e.user_name];
     }
     auto top = [](const std::map<std::string, int64_t>& m) {
       std::string best;

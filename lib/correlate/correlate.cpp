@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "store/chain.h"
 #include "store/database.h"
+#include "store/event_codec.h"
 #include "store/store.h"
 
 namespace vigil::correlate {
@@ -49,57 +50,6 @@ Result<PreviousRun> LastRun(Database& db) {
     prev.rules_digest = std::string(st->ColumnText(3));
   }
   return prev;
-}
-
-// Assigns in place, so a string keeps its buffer from one event to the next.
-void SetText(const Statement& st, int i, std::optional<std::string>* out) {
-  if (st.ColumnType(i) == store::ValueType::kNull) {
-    out->reset();
-  } else if (*out) {
-    (*out)->assign(st.ColumnText(i));
-  } else {
-    out->emplace(st.ColumnText(i));
-  }
-}
-std::optional<int64_t> OptInt(const Statement& st, int i) {
-  if (st.ColumnType(i) == store::ValueType::kNull) return std::nullopt;
-  return st.ColumnInteger(i);
-}
-
-constexpr std::string_view kEventColumns =
-    "id, ts_us, source_format, event_kind, event_category, event_type, event_outcome, "
-    "event_action, event_severity, user_name, source_ip, source_port, destination_ip, "
-    "destination_port, network_protocol, host_name, source_bytes, destination_bytes, url, "
-    "domain, email_from, email_subject, process_name, message, fields, raw";
-
-void ReadEvent(const Statement& st, StoredEvent* out) {
-  out->id = st.ColumnInteger(0);
-  Event& e = out->event;
-  e.ts_us = st.ColumnInteger(1);
-  e.source_format.assign(st.ColumnText(2));
-  SetText(st, 3, &e.event_kind);
-  SetText(st, 4, &e.event_category);
-  SetText(st, 5, &e.event_type);
-  SetText(st, 6, &e.event_outcome);
-  SetText(st, 7, &e.event_action);
-  SetText(st, 8, &e.event_severity);
-  SetText(st, 9, &e.user_name);
-  SetText(st, 10, &e.source_ip);
-  e.source_port = OptInt(st, 11);
-  SetText(st, 12, &e.destination_ip);
-  e.destination_port = OptInt(st, 13);
-  SetText(st, 14, &e.network_protocol);
-  SetText(st, 15, &e.host_name);
-  e.source_bytes = OptInt(st, 16);
-  e.destination_bytes = OptInt(st, 17);
-  SetText(st, 18, &e.url);
-  SetText(st, 19, &e.domain);
-  SetText(st, 20, &e.email_from);
-  SetText(st, 21, &e.email_subject);
-  SetText(st, 22, &e.process_name);
-  SetText(st, 23, &e.message);
-  SetText(st, 24, &e.fields);
-  out->raw.assign(st.ColumnBlob(25));
 }
 
 void AppendRuleJson(std::string& out, const Rule& r) {
@@ -287,7 +237,7 @@ class Writer {
 // with Next() and gives them back with Recycle(), so strings keep their buffers.
 class EventReader {
  public:
-  explicit EventReader(Statement& st) : st_(st) {
+  explicit EventReader(store::EventCursor& cursor) : cursor_(cursor) {
     for (auto& b : pool_) free_.push_back(&b);
   }
   ~EventReader() {
@@ -343,7 +293,7 @@ class EventReader {
       size_t n = 0;
       bool end = false;
       while (n < kBatch) {
-        auto row = st_.Step();
+        auto row = cursor_.Next((*b)[n]);
         if (!row) {
           status_ = row.error();
           end = true;
@@ -353,7 +303,7 @@ class EventReader {
           end = true;
           break;
         }
-        ReadEvent(st_, &(*b)[n++]);
+        ++n;
       }
       b->resize(n);
       {
@@ -373,7 +323,7 @@ class EventReader {
     cv_.notify_all();
   }
 
-  Statement& st_;
+  store::EventCursor& cursor_;
   std::array<std::vector<StoredEvent>, 4> pool_;
   std::deque<std::vector<StoredEvent>*> full_;
   std::vector<std::vector<StoredEvent>*> free_;
@@ -458,13 +408,12 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
     engine.LoadSeen(values);
   }
   const int64_t start = all ? INT64_MIN : (t0 > INT64_MIN + lookback ? t0 - lookback : INT64_MIN);
-  auto events = db.Prepare(fmt::format("SELECT {} FROM events WHERE ts_us >= ? AND id <= ? "
-                                       "ORDER BY ts_us, id",
-                                       kEventColumns),
-                           "read events to correlate");
+  store::EventQuery query;
+  query.raw = true;
+  query.min_ts = start;
+  query.max_id = rr.max_id;
+  auto events = store::EventCursor::Open(db, query);
   if (!events) return events.error();
-  if (Status s = events->BindInteger(1, start); !s.ok()) return s.error();
-  if (Status s = events->BindInteger(2, rr.max_id); !s.ok()) return s.error();
   // A reader thread steps SQLite and decodes rows while this thread runs the engine: the
   // two halves take similar time, and the machine has at least two cores.
   EventReader reader(*events);

@@ -13,6 +13,7 @@
 #include "report/hashes.h"
 #include "report/review.h"
 #include "store/database.h"
+#include "store/event_codec.h"
 
 namespace vigil::report {
 namespace {
@@ -28,6 +29,7 @@ std::string Text(const Statement& st, int i) {
   if (st.ColumnType(i) == ValueType::kNull) return {};
   return Clean(st.ColumnText(i));
 }
+std::string Text(const std::optional<std::string>& v) { return v ? Clean(*v) : std::string(); }
 
 // Text decoded from stored JSON (rule details, sub-score reasons) can carry log data too.
 // A result, not an element: a missing parent key is an error value here, never an exception.
@@ -107,33 +109,43 @@ std::vector<std::pair<std::string, int64_t>> ByCount(const std::map<std::string,
 
 // Events of one incident, in time order: entities, indicators and the folded timeline.
 Status ReadEvents(store::Database& db, Incident& inc) {
-  auto st = db.Prepare(
-      "SELECT e.id, e.ts_us, e.event_action, e.event_outcome, e.user_name, e.source_ip, "
-      "e.destination_ip, e.host_name, e.domain, e.url, e.source_bytes, e.raw FROM incident_events "
-      "ie "
-      "JOIN events e ON e.id = ie.event_id WHERE ie.incident_id = ? ORDER BY e.ts_us, e.id",
-      "read an incident's events");
+  store::EventQuery q;
+  q.scope = store::EventQuery::Scope::kIncident;
+  q.fields = store::EventFields()
+                 .Add(&Event::event_action)
+                 .Add(&Event::event_outcome)
+                 .Add(&Event::user_name)
+                 .Add(&Event::source_ip)
+                 .Add(&Event::destination_ip)
+                 .Add(&Event::host_name)
+                 .Add(&Event::domain)
+                 .Add(&Event::url)
+                 .Add(&Event::source_bytes);
+  q.raw = true;
+  auto st = store::EventCursor::Open(db, q);
   if (!st) return st.error();
-  if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
+  if (Status s = st->Start(inc.id); !s.ok()) return s;
   std::map<std::string, int64_t> sources, destinations, users, hosts, actions, outcomes, domains,
       urls;
   std::map<std::pair<std::string, std::string>, int64_t> hashes;  // (algorithm, hex)
   std::vector<TimelineEntry> lines;
+  StoredEvent stored;
+  const Event& e = stored.event;
   for (;;) {
-    auto row = st->Step();
+    auto row = st->Next(stored);
     if (!row) return row.error();
     if (!*row) break;
     TimelineEntry t;
-    t.event_id = st->ColumnInteger(0);
-    t.ts_us = t.last_ts_us = st->ColumnInteger(1);
-    t.action = Text(*st, 2);
-    t.outcome = Text(*st, 3);
-    t.user = Text(*st, 4);
-    t.source = Text(*st, 5);
-    t.destination = Text(*st, 6);
-    t.host = Text(*st, 7);
-    const std::string domain = Text(*st, 8), url = Text(*st, 9);
-    if (st->ColumnType(10) != ValueType::kNull) inc.bytes_out += st->ColumnInteger(10);
+    t.event_id = stored.id;
+    t.ts_us = t.last_ts_us = e.ts_us;
+    t.action = Text(e.event_action);
+    t.outcome = Text(e.event_outcome);
+    t.user = Text(e.user_name);
+    t.source = Text(e.source_ip);
+    t.destination = Text(e.destination_ip);
+    t.host = Text(e.host_name);
+    const std::string domain = Text(e.domain), url = Text(e.url);
+    if (e.source_bytes) inc.bytes_out += *e.source_bytes;
     for (auto [m, v] : {std::pair{&sources, &t.source},
                         {&destinations, &t.destination},
                         {&users, &t.user},
@@ -144,7 +156,7 @@ Status ReadEvents(store::Database& db, Incident& inc) {
     ++outcomes[t.outcome.empty() ? "unknown" : t.outcome];
     if (!domain.empty()) ++domains[domain];
     if (!url.empty()) ++urls[url];
-    for (FileHash& h : FindHashes(st->ColumnText(11))) ++hashes[{h.algorithm, std::move(h.value)}];
+    for (FileHash& h : FindHashes(stored.raw)) ++hashes[{h.algorithm, std::move(h.value)}];
     if (!lines.empty()) {
       TimelineEntry& last = lines.back();
       if (last.action == t.action && last.outcome == t.outcome && last.user == t.user &&

@@ -8,6 +8,7 @@
 #include "score/attack.h"
 #include "score/score_data.h"
 #include "store/database.h"
+#include "store/event_codec.h"
 
 namespace vigil::score {
 namespace {
@@ -166,40 +167,39 @@ Status ReadIncidents(store::Database& db, const Options& options, const EventTab
   }
   members.assign(incidents.size(), {});
 
-  auto ev = db.Prepare(
-      "SELECT ie.incident_id, e.id, e.ts_us, e.user_name, e.source_ip, e.destination_ip, "
-      "e.destination_port, e.host_name, e.event_outcome, e.event_action, e.process_name, "
-      "e.source_bytes, substr(e.message, 1, 8), e.event_category FROM incident_events ie "
-      "JOIN events e ON e.id = ie.event_id ORDER BY ie.incident_id, e.ts_us, e.id",
-      "read incident events");
+  store::EventQuery q;
+  q.scope = store::EventQuery::Scope::kAllIncidents;
+  q.fields = store::EventFields()
+                 .Add(&Event::user_name)
+                 .Add(&Event::source_ip)
+                 .Add(&Event::destination_ip)
+                 .Add(&Event::destination_port)
+                 .Add(&Event::host_name)
+                 .Add(&Event::event_outcome)
+                 .Add(&Event::event_action)
+                 .Add(&Event::process_name)
+                 .Add(&Event::source_bytes)
+                 .Add(&Event::message)
+                 .Add(&Event::event_category);
+  q.message_prefix = 8;
+  auto ev = store::EventCursor::Open(db, q);
   if (!ev) return ev.error();
   std::unique_ptr<FactsBuilder> builder;
   size_t current = SIZE_MAX;
-  Event e;
+  StoredEvent stored;
+  const Event& e = stored.event;
   for (;;) {
-    auto row = ev->Step();
+    auto row = ev->Next(stored);
     if (!row) return row.error();
     if (!*row) break;
-    auto it = index.find(ev->ColumnInteger(0));
+    auto it = index.find(ev->incident_id());
     if (it == index.end()) continue;  // an incident newer than our snapshot's list
     if (it->second != current) {
       if (builder) builder->Finish();
       current = it->second;
       builder = std::make_unique<FactsBuilder>(options.config, incidents[current].facts);
     }
-    const int64_t id = ev->ColumnInteger(1);
-    e.ts_us = ev->ColumnInteger(2);
-    e.user_name = Text(*ev, 3);
-    e.source_ip = Text(*ev, 4);
-    e.destination_ip = Text(*ev, 5);
-    e.destination_port = Integer(*ev, 6);
-    e.host_name = Text(*ev, 7);
-    e.event_outcome = Text(*ev, 8);
-    e.event_action = Text(*ev, 9);
-    e.process_name = Text(*ev, 10);
-    e.source_bytes = Integer(*ev, 11);
-    e.message = Text(*ev, 12);
-    e.event_category = Text(*ev, 13);
+    const int64_t id = stored.id;
     const uint32_t at = events.PositionOf(id);
     float anomaly = NAN;
     uint32_t flags = 0;
