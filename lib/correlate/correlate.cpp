@@ -17,6 +17,7 @@
 #include "store/chain.h"
 #include "store/database.h"
 #include "store/event_codec.h"
+#include "store/incidents.h"
 #include "store/store.h"
 
 namespace vigil::correlate {
@@ -52,52 +53,48 @@ Result<PreviousRun> LastRun(Database& db) {
   return prev;
 }
 
-void AppendRuleJson(std::string& out, const Rule& r) {
-  out += "{\"title\":";
-  AppendJsonString(out, r.title);
-  out += ",\"id\":";
-  AppendJsonString(out, std::string(r.display_id()));
-  out += ",\"author\":";
-  AppendJsonString(out, r.author);
-  out += ",\"level\":";
-  AppendJsonString(out, r.level);
-  out += ",\"type\":";
-  AppendJsonString(out, RuleKindName(r.kind));
-  out += ",\"file\":";
-  AppendJsonString(out, r.file);
-  out += ",\"tags\":[";
-  for (size_t i = 0; i < r.tags.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(out, r.tags[i]);
+store::RuleRecord RecordOf(const Rule& r) {
+  return {r.title,
+          std::string(r.display_id()),
+          r.author,
+          r.level,
+          std::string(RuleKindName(r.kind)),
+          r.file,
+          r.tags,
+          r.falsepositives};
+}
+
+// The rule and everything it reads, depth first, each once (the Detection Rule License asks
+// for title, id and author of each).
+std::vector<store::RuleRecord> RuleChain(const RuleSet& set, size_t r) {
+  std::vector<size_t> order;
+  std::vector<size_t> stack = {r};
+  std::set<size_t> seen;
+  while (!stack.empty()) {
+    const size_t i = stack.back();
+    stack.pop_back();
+    if (!seen.insert(i).second) continue;
+    order.push_back(i);
+    const auto& inputs = set.rules[i].inputs;
+    for (auto it = inputs.rbegin(); it != inputs.rend(); ++it) stack.push_back(*it);
   }
-  out += "],\"falsepositives\":[";
-  for (size_t i = 0; i < r.falsepositives.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(out, r.falsepositives[i]);
-  }
-  out += "]}";
+  std::vector<store::RuleRecord> out;
+  for (size_t i : order) out.push_back(RecordOf(set.rules[i]));
+  return out;
 }
 
 std::string DetailsJson(const RuleSet& set, const Candidate& c, size_t event_count) {
-  std::string out = "{\"rule\":";
-  AppendRuleJson(out, set.rules[c.rule]);
-  out += ",\"rules\":";
-  out += RuleChainJson(set, c.rule);
-  out += ",\"group\":";
-  out += c.group_key;
-  out += ",\"detail\":";
-  AppendJsonString(out, c.detail);
-  out += ",\"also_matched\":[";
+  store::IncidentDetails d;
+  d.rule = RecordOf(set.rules[c.rule]);
+  d.rules = RuleChain(set, c.rule);
+  d.group_json = c.group_key;
+  d.detail = c.detail;
   for (size_t i = 0; i < c.also_rules.size(); ++i) {
-    if (i) out += ',';
-    out += "{\"rule\":";
-    AppendRuleJson(out, set.rules[c.also_rules[i]]);
-    out += ",\"detail\":";
-    AppendJsonString(out, c.also_details[i]);
-    out += '}';
+    d.also_matched.push_back({RecordOf(set.rules[c.also_rules[i]]), c.also_details[i]});
   }
-  out += fmt::format("],\"event_count\":{},\"fires\":{}}}", event_count, c.fires);
-  return out;
+  d.event_count = int64_t(event_count);
+  d.fires = int64_t(c.fires);
+  return store::EncodeDetails(d);
 }
 
 // Everything one run writes, in one write transaction.
@@ -440,28 +437,6 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
 }
 
 }  // namespace
-
-std::string RuleChainJson(const RuleSet& set, size_t r) {
-  // The rule and everything it reads, depth first, each once.
-  std::vector<size_t> order;
-  std::vector<size_t> stack = {r};
-  std::set<size_t> seen;
-  while (!stack.empty()) {
-    const size_t i = stack.back();
-    stack.pop_back();
-    if (!seen.insert(i).second) continue;
-    order.push_back(i);
-    const auto& inputs = set.rules[i].inputs;
-    for (auto it = inputs.rbegin(); it != inputs.rend(); ++it) stack.push_back(*it);
-  }
-  std::string out = "[";
-  for (size_t k = 0; k < order.size(); ++k) {
-    if (k) out += ',';
-    AppendRuleJson(out, set.rules[order[k]]);
-  }
-  out += ']';
-  return out;
-}
 
 Result<RuleSet> LoadRuleSet(const Options& options) {
   std::vector<RuleSource> sources;

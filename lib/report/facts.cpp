@@ -1,7 +1,5 @@
 #include "report/facts.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -14,6 +12,7 @@
 #include "report/review.h"
 #include "store/database.h"
 #include "store/event_codec.h"
+#include "store/incidents.h"
 
 namespace vigil::report {
 namespace {
@@ -31,73 +30,42 @@ std::string Text(const Statement& st, int i) {
 }
 std::string Text(const std::optional<std::string>& v) { return v ? Clean(*v) : std::string(); }
 
-// Text decoded from stored JSON (rule details, sub-score reasons) can carry log data too.
-// A result, not an element: a missing parent key is an error value here, never an exception.
-using Node = simdjson::simdjson_result<simdjson::dom::element>;
-
-std::string Str(Node e, const char* key) {
-  std::string_view s;
-  return e[key].get(s) == simdjson::SUCCESS ? Clean(s) : std::string();
-}
-
-void Strings(Node e, const char* key, std::vector<std::string>& out) {
-  simdjson::dom::array arr;
-  if (e[key].get(arr) != simdjson::SUCCESS) return;
-  for (simdjson::dom::element x : arr) {
-    std::string_view s;
-    if (x.get(s) != simdjson::SUCCESS) continue;
+// Text decoded from stored JSON (rule details, sub-score reasons) can carry log data too:
+// cleaned, then each once.
+void Strings(const std::vector<std::string>& from, std::vector<std::string>& out) {
+  for (const std::string& s : from) {
     std::string clean = Clean(s);
     if (std::find(out.begin(), out.end(), clean) == out.end()) out.push_back(std::move(clean));
   }
 }
 
 // The rule and what was merged into it, from incidents.details (or the newest update's).
-void ReadDetails(std::string_view json, Incident& inc) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
-  inc.rule_level = Str(root["rule"], "level");
-  inc.rule_author = Str(root["rule"], "author");
-  inc.detail = Str(Node(simdjson::dom::element(root)), "detail");
-  Strings(root["rule"], "tags", inc.tags);
-  Strings(root["rule"], "falsepositives", inc.falsepositives);
-  simdjson::dom::array also;
-  if (root["also_matched"].get(also) == simdjson::SUCCESS) {
-    for (simdjson::dom::element a : also) inc.also.push_back(Str(a["rule"], "title"));
-  }
+void ReadDetails(const store::IncidentDetails& d, Incident& inc) {
+  inc.rule_level = Clean(d.rule.level.value_or(""));
+  inc.rule_author = Clean(d.rule.author);
+  inc.detail = Clean(d.detail);
+  Strings(d.rule.tags, inc.tags);
+  Strings(d.rule.falsepositives, inc.falsepositives);
+  for (const store::MergedRule& a : d.also_matched) inc.also.push_back(Clean(a.rule.title));
 }
 
-void ReadScore(const Statement& st, int at, Incident& inc) {
-  if (st.ColumnType(at) == ValueType::kNull) return;
+void ReadScore(const store::NewestScore& s, Incident& inc) {
   inc.scored = true;
-  inc.severity = Text(st, at);
-  inc.risk = int(st.ColumnInteger(at + 1));
-  if (st.ColumnType(at + 2) != ValueType::kNull) inc.anomaly = st.ColumnReal(at + 2);
-  simdjson::dom::parser parser;
-  simdjson::dom::array arr;
-  const std::string parts = Text(st, at + 3), techniques = Text(st, at + 4);
-  if (parser.parse(parts).get(arr) == simdjson::SUCCESS) {
-    for (simdjson::dom::element c : arr) {
-      Part p{Str(Node(simdjson::dom::element(c)), "name"),
-             Str(Node(simdjson::dom::element(c)), "why")};
-      if (c["weight"].get(p.weight) != simdjson::SUCCESS) p.weight = 0;
-      if (c["value"].get(p.value) != simdjson::SUCCESS) p.value = 0;
-      inc.parts.push_back(std::move(p));
-    }
+  inc.severity = Clean(s.severity);
+  inc.risk = s.risk;
+  inc.anomaly = s.anomaly;
+  for (const store::ScoreComponent& c : s.components) {
+    inc.parts.push_back({Clean(c.name), Clean(c.why), c.weight, c.value});
   }
-  if (parser.parse(techniques).get(arr) == simdjson::SUCCESS) {
-    for (simdjson::dom::element t : arr) {
-      Technique k{Str(Node(simdjson::dom::element(t)), "id"),
-                  Str(Node(simdjson::dom::element(t)), "name"),
-                  {}};
-      Strings(Node(simdjson::dom::element(t)), "tactics", k.tactics);
-      for (const auto& tactic : k.tactics) {
-        if (std::find(inc.tactics.begin(), inc.tactics.end(), tactic) == inc.tactics.end()) {
-          inc.tactics.push_back(tactic);
-        }
+  for (const store::ScoreTechnique& t : s.techniques) {
+    Technique k{Clean(t.id), Clean(t.name), {}};
+    Strings(t.tactics, k.tactics);
+    for (const auto& tactic : k.tactics) {
+      if (std::find(inc.tactics.begin(), inc.tactics.end(), tactic) == inc.tactics.end()) {
+        inc.tactics.push_back(tactic);
       }
-      inc.techniques.push_back(std::move(k));
     }
+    inc.techniques.push_back(std::move(k));
   }
 }
 
@@ -298,35 +266,25 @@ Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& f
 }
 
 Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Filter& filter) {
-  auto st = db.Prepare(
-      "SELECT i.id, i.title, i.rule_id, i.group_key, i.first_ts_us, "
-      "coalesce(u.last_ts_us, i.last_ts_us), coalesce(u.details, i.details), "
-      "(SELECT count(*) FROM incident_events ie WHERE ie.incident_id = i.id), "
-      "s.severity, s.risk, s.anomaly, s.components, s.techniques FROM incidents i "
-      "LEFT JOIN (SELECT incident_id, last_ts_us, details, max(id) FROM incident_updates "
-      "GROUP BY incident_id) u ON u.incident_id = i.id "
-      "LEFT JOIN (SELECT incident_id, severity, risk, anomaly, components, techniques, max(id) "
-      "FROM scores GROUP BY incident_id) s ON s.incident_id = i.id ORDER BY i.id",
-      "read incidents");
-  if (!st) return st.error();
+  store::IncidentQuery query;
+  query.ids = filter.ids;
+  query.count_events = true;
+  auto stored = store::ReadIncidents(db, query);
+  if (!stored) return stored.error();
   std::vector<Incident> out;
   std::set<int64_t> wanted(filter.ids.begin(), filter.ids.end()), seen;
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
+  for (const store::StoredIncident& si : *stored) {
     Incident inc;
-    inc.id = st->ColumnInteger(0);
-    if (!wanted.empty() && !wanted.count(inc.id)) continue;
+    inc.id = si.id;
     seen.insert(inc.id);
-    inc.title = Text(*st, 1);
-    inc.rule_id = Text(*st, 2);
-    inc.group_key = Text(*st, 3);
-    inc.first_us = st->ColumnInteger(4);
-    inc.last_us = st->ColumnInteger(5);
-    ReadDetails(Text(*st, 6), inc);
-    inc.event_count = st->ColumnInteger(7);
-    ReadScore(*st, 8, inc);
+    inc.title = Clean(si.title);
+    inc.rule_id = Clean(si.rule_id);
+    inc.group_key = Clean(si.group_key.value_or(""));
+    inc.first_us = si.first_us;
+    inc.last_us = si.last_us;
+    ReadDetails(si.details, inc);
+    inc.event_count = si.event_count;
+    if (si.score) ReadScore(*si.score, inc);
     out.push_back(std::move(inc));
   }
   for (int64_t id : wanted) {
