@@ -257,7 +257,7 @@ Result<ExportSummary> Export(store::Database& db, const ExportOptions& o) {
   } else if (f == "pdf") {
     auto meta = MetaOf(db);
     if (!meta) return meta.error();
-    auto activity = stats::ComputeStats(db, o.filter);
+    auto activity = stats::ComputeStats(db, ActivityScopeOf(o.filter, *incidents));
     if (!activity) return activity.error();
     meta->stats = &*activity;
     auto pdf = WritePdf(*incidents, *meta, o.render);

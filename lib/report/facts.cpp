@@ -313,4 +313,36 @@ Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Fil
   return kept;
 }
 
+namespace {
+
+bool NamesIncidents(const Filter& f) {
+  return !f.ids.empty() || !f.min_severity.empty() || !f.type.empty() || !f.user.empty() ||
+         !f.ip.empty() || !f.status.empty();
+}
+
+bool SelectsIncidents(const Filter& f) { return NamesIncidents(f) || f.since_us || f.until_us; }
+
+}  // namespace
+
+store::ActivityScope ActivityScopeOf(const Filter& filter, const std::vector<Incident>& selected) {
+  store::ActivityScope scope;
+  scope.since_us = filter.since_us;
+  scope.until_us = filter.until_us;
+  scope.events_of_incidents = NamesIncidents(filter);
+  if (SelectsIncidents(filter)) {
+    std::vector<int64_t> ids;
+    for (const Incident& inc : selected) ids.push_back(inc.id);
+    std::sort(ids.begin(), ids.end());
+    scope.incident_ids = std::move(ids);
+  }
+  return scope;
+}
+
+Result<store::ActivityScope> ActivityScopeOf(store::Database& db, const Filter& filter) {
+  if (!SelectsIncidents(filter)) return ActivityScopeOf(filter, {});
+  auto incidents = ReadIncidents(db, filter);
+  if (!incidents) return incidents.error();
+  return ActivityScopeOf(filter, *incidents);
+}
+
 }  // namespace vigil::report
