@@ -12,6 +12,7 @@
 #include "store/chain.h"
 #include "store/database.h"
 #include "store/schema.h"
+#include "store/score_state.h"
 
 namespace vigil::score {
 namespace {
@@ -246,9 +247,9 @@ Result<bool> Write(store::Database& db, const StoreState& state, Plan& plan) {
   }
   auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
   if (!tx) return tx.error();
-  auto last = db.QueryInteger("SELECT coalesce(max(id), 0) FROM score_runs", "read score runs");
+  auto last = store::LastScoreRun(db);
   if (!last) return last.error();
-  if (*last != state.last_run_id) return false;
+  if (last->id != state.last_run_id) return false;
   auto chain = store::ChainWriter::Begin(db);
   if (!chain) return chain.error();
   const int64_t now = NowMicros();

@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "core/result.h"
 #include "score/risk.h"
+#include "store/score_state.h"
 
 namespace vigil::store {
 class Database;
@@ -74,13 +75,8 @@ struct StoredScore {
 // its components are not whole (store::NewestScore::components_problem).
 Result<std::optional<StoredScore>> LatestScore(store::Database& db, int64_t incident_id);
 
-// The newest stored profile of each entity (profiles.data JSON), by kind then name;
-// `kind` "user" or "source", or empty for both; `entity` empty for all.
-struct StoredProfile {
-  std::string kind, entity, data;
-  int64_t run_id = 0;
-};
-Result<std::vector<StoredProfile>> LatestProfiles(store::Database& db, std::string_view kind,
-                                                  std::string_view entity);
+// The newest stored profile of each entity (store/score_state.h).
+using store::LatestProfiles;
+using store::StoredProfile;
 
 }  // namespace vigil::score

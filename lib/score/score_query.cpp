@@ -1,4 +1,4 @@
-// Reading back what score runs stored: an incident's newest score, and profiles.
+// Reading back what score runs stored: an incident's newest score.
 #include "score/score.h"
 #include "store/database.h"
 #include "store/incidents.h"
@@ -33,27 +33,6 @@ Result<std::optional<StoredScore>> LatestScore(store::Database& db, int64_t inci
   out.techniques_json = std::move(s.techniques_json);
   out.model = std::move(s.model);
   return std::optional<StoredScore>(std::move(out));
-}
-
-Result<std::vector<StoredProfile>> LatestProfiles(store::Database& db, std::string_view kind,
-                                                  std::string_view entity) {
-  auto st = db.Prepare(
-      "SELECT kind, entity, data, run_id, max(id) FROM profiles "
-      "WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR entity = ?2) "
-      "GROUP BY kind, entity ORDER BY kind DESC, entity",
-      "read profiles");
-  if (!st) return st.error();
-  if (Status s = st->BindText(1, kind); !s.ok()) return s.error();
-  if (Status s = st->BindText(2, entity); !s.ok()) return s.error();
-  std::vector<StoredProfile> out;
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back({std::string(st->ColumnText(0)), std::string(st->ColumnText(1)),
-                   std::string(st->ColumnText(2)), st->ColumnInteger(3)});
-  }
-  return out;
 }
 
 }  // namespace vigil::score

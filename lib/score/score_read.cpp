@@ -9,12 +9,10 @@
 #include "score/score_data.h"
 #include "store/database.h"
 #include "store/event_codec.h"
+#include "store/score_state.h"
 
 namespace vigil::score {
 namespace {
-
-using store::Statement;
-using store::ValueType;
 
 // What the features and behaviour flags read of an event: raw only where it may name a
 // country, and the message's first characters.
@@ -94,29 +92,19 @@ uint32_t Interner::Find(std::string_view s) const {
 }
 
 Status ReadStoreState(store::Database& db, bool retrain, StoreState& state) {
-  auto st = db.Prepare("SELECT id, last_event_id FROM score_runs ORDER BY id DESC LIMIT 1",
-                       "read the last score run");
-  if (!st) return st.error();
-  auto row = st->Step();
-  if (!row) return row.error();
-  if (*row) {
-    state.last_run_id = st->ColumnInteger(0);
-    state.watermark = st->ColumnInteger(1);
-  }
+  auto run = store::LastScoreRun(db);
+  if (!run) return run.error();
+  state.last_run_id = run->id;
+  state.watermark = run->last_event_id;
   if (retrain) return {};
-  auto model = db.Prepare("SELECT id, trained_on, model FROM models ORDER BY id DESC LIMIT 1",
-                          "read the anomaly model");
+  auto model = store::NewestModel(db);
   if (!model) return model.error();
-  row = model->Step();
-  if (!row) return row.error();
-  if (!*row) return {};
-  auto forest = IsolationForest::Deserialize(model->ColumnBlob(2));
+  if (!*model) return {};
+  auto forest = IsolationForest::Deserialize((*model)->model);
   if (!forest) {
     return MakeError(ErrorCode::kStore,
-                     "stored anomaly model " + std::to_string(model->ColumnInteger(0)) +
-                         " is unreadable (" + forest.error().message +
-                         "); run vigil score "
-                         "--retrain",
+                     "stored anomaly model " + std::to_string((*model)->id) + " is unreadable (" +
+                         forest.error().message + "); run vigil score --retrain",
                      db.path());
   }
   if (forest->features() != FeatureExtractor::kCount) {
@@ -126,32 +114,24 @@ Status ReadStoreState(store::Database& db, bool retrain, StoreState& state) {
                          std::to_string(FeatureExtractor::kCount) + "; run vigil score --retrain",
                      db.path());
   }
-  state.model_id = model->ColumnInteger(0);
-  state.model_trained_on = model->ColumnInteger(1);
+  state.model_id = (*model)->id;
+  state.model_trained_on = (*model)->trained_on;
   state.model = std::make_unique<IsolationForest>(std::move(*forest));
   return {};
 }
 
 Status ReadStoredEventScores(store::Database& db, StoreState& state, EventTable& events) {
   events.stored.assign(events.id.size(), {});
-  auto st = db.Prepare(
-      "SELECT event_id, risk, severity, anomaly, label, flags FROM event_scores ORDER BY id",
-      "read event scores");
-  if (!st) return st.error();
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    const uint32_t at = events.PositionOf(st->ColumnInteger(0));
-    if (at == kNoIndex) continue;
+  return store::ForEachEventScore(db, [&](const store::EventScoreRow& r) {
+    const uint32_t at = events.PositionOf(r.event_id);
+    if (at == kNoIndex) return;
     StoredEventScore& s = events.stored[at];
-    s.risk = int(st->ColumnInteger(1));
-    s.severity = std::max(0, config::SeverityRank(st->ColumnText(2)));
-    s.anomaly = st->ColumnType(3) == ValueType::kNull ? NAN : float(st->ColumnReal(3));
-    s.label = state.labels.Add(st->ColumnText(4));
-    s.flags = st->ColumnType(5) == ValueType::kNull ? 0 : ParseFlags(st->ColumnText(5));
-  }
-  return {};
+    s.risk = int(r.risk);
+    s.severity = std::max(0, config::SeverityRank(r.severity));
+    s.anomaly = r.anomaly ? float(*r.anomaly) : NAN;
+    s.label = state.labels.Add(r.label);
+    s.flags = ParseFlags(r.flags);
+  });
 }
 
 Status ReadEvents(store::Database& db, const Options& options, const StoreState& state,
