@@ -12,6 +12,7 @@
 #include "store/chain.h"
 #include "store/database.h"
 #include "store/event_codec.h"
+#include "store/reviews.h"
 #include "store/store.h"
 
 namespace vigil::report {
@@ -192,12 +193,9 @@ Result<PdfMeta> MetaOf(store::Database& db) {
   if (!head) return head.error();
   m.records = head->seq;
   m.chain_head = crypto::DigestHex(head->hash);
-  auto st = db.Prepare("SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1",
-                       "read the newest checkpoint");
-  if (!st) return st.error();
-  auto row = st->Step();
-  if (!row) return row.error();
-  if (*row) m.checkpoint = std::string(st->ColumnText(0));
+  auto note = store::NewestCheckpointNote(db);
+  if (!note) return note.error();
+  if (*note) m.checkpoint = std::move(**note);
   return m;
 }
 

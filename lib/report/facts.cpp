@@ -13,21 +13,15 @@
 #include "store/database.h"
 #include "store/event_codec.h"
 #include "store/incidents.h"
+#include "store/reviews.h"
 
 namespace vigil::report {
 namespace {
-
-using store::Statement;
-using store::ValueType;
 
 // Log data is attacker-controlled: a control character (an escape sequence for the terminal,
 // a newline that would forge a report line) is shown as '?'.
 std::string Clean(std::string_view text) { return TerminalSafe(text); }
 
-std::string Text(const Statement& st, int i) {
-  if (st.ColumnType(i) == ValueType::kNull) return {};
-  return Clean(st.ColumnText(i));
-}
 std::string Text(const std::optional<std::string>& v) { return v ? Clean(*v) : std::string(); }
 
 // Text decoded from stored JSON (rule details, sub-score reasons) can carry log data too:
@@ -180,38 +174,21 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-// A store of schema version 5 or older, read without migrating it (vigil report opens the
-// store read-only), has no reviews.digest: its reviews read as "version not recorded".
-Result<bool> ReviewsHaveDigest(store::Database& db) {
-  auto n =
-      db.QueryInteger("SELECT count(*) FROM pragma_table_info('reviews') WHERE name = 'digest'",
-                      "look for reviews.digest");
-  if (!n) return n.error();
-  return *n != 0;
-}
-
 // The reviews in the order made; the newest approve or reject decides the status, and its
 // recorded digest against inc.digest says whether it covers the report as it reads now.
-Status ReadReviews(store::Database& db, bool has_digest, Incident& inc) {
-  auto st = db.Prepare(std::string("SELECT id, reviewed_us, analyst, decision, note, ") +
-                           (has_digest ? "digest" : "NULL") +
-                           " FROM reviews WHERE incident_id = ? ORDER BY id",
-                       "read an incident's reviews");
-  if (!st) return st.error();
-  if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
+Status ReadReviews(store::ReviewReader& reader, Incident& inc) {
+  auto stored = reader.Of(inc.id);
+  if (!stored) return stored.error();
   inc.status = "draft";
   inc.currency = Currency::kNone;
   inc.decided_by = -1;
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    Review r{st->ColumnInteger(0),
-             st->ColumnInteger(1),
-             Text(*st, 2),
-             Text(*st, 3),
-             Text(*st, 4),
-             st->ColumnType(5) == ValueType::kNull ? std::string() : Hex(st->ColumnBlob(5))};
+  for (const store::ReviewRecord& sr : *stored) {
+    Review r{sr.id,
+             sr.reviewed_us,
+             Clean(sr.analyst),
+             Clean(sr.decision),
+             Clean(sr.note),
+             sr.digest ? Hex(*sr.digest) : std::string()};
     if (r.decision == "approve" || r.decision == "reject") {
       inc.status = r.decision == "approve" ? "approved" : "rejected";
       inc.decided_by = int64_t(inc.reviews.size());
@@ -292,8 +269,8 @@ Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Fil
       return MakeError(ErrorCode::kUsage, "no incident " + std::to_string(id) + " in the store");
     }
   }
-  auto has_digest = ReviewsHaveDigest(db);
-  if (!has_digest) return has_digest.error();
+  auto reviews = store::ReviewReader::Prepare(db);
+  if (!reviews) return reviews.error();
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();
   std::vector<Incident> kept;
@@ -302,7 +279,7 @@ Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Fil
     auto digest = ContentDigest(inc, *sha);
     if (!digest) return digest.error();
     inc.digest = crypto::DigestHex(*digest);
-    if (Status s = ReadReviews(db, *has_digest, inc); !s.ok()) return s.error();
+    if (Status s = ReadReviews(*reviews, inc); !s.ok()) return s.error();
     if (Passes(inc, filter)) kept.push_back(std::move(inc));
   }
   std::stable_sort(kept.begin(), kept.end(), [](const Incident& a, const Incident& b) {
