@@ -85,7 +85,7 @@ class Writer {
     auto chain = store::ChainWriter::Begin(db_);
     if (!chain) return chain.error();
     chain_.emplace(std::move(chain).value());
-    auto lookup = store::IncidentLookup::Prepare(db_);
+    auto lookup = store::IncidentLookup::Open(db_);
     if (!lookup) return lookup.error();
     lookup_.emplace(std::move(lookup).value());
     return {};

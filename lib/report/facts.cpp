@@ -269,7 +269,7 @@ Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Fil
       return MakeError(ErrorCode::kUsage, "no incident " + std::to_string(id) + " in the store");
     }
   }
-  auto reviews = store::ReviewReader::Prepare(db);
+  auto reviews = store::ReviewReader::Open(db);
   if (!reviews) return reviews.error();
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();

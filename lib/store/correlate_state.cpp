@@ -76,7 +76,7 @@ Result<std::vector<SeenRow>> ReadFirstSeen(Database& db) {
   return values;
 }
 
-Result<IncidentLookup> IncidentLookup::Prepare(Database& db) {
+Result<IncidentLookup> IncidentLookup::Open(Database& db) {
   auto find = db.Prepare(
       "SELECT i.id, max(i.last_ts_us, coalesce((SELECT max(u.last_ts_us) FROM "
       "incident_updates u WHERE u.incident_id = i.id), i.last_ts_us)) FROM incidents i "

@@ -54,7 +54,7 @@ Result<std::vector<SeenRow>> ReadFirstSeen(Database& db);
 // has: statements prepared once per run.
 class IncidentLookup {
  public:
-  static Result<IncidentLookup> Prepare(Database& db);
+  static Result<IncidentLookup> Open(Database& db);
   struct Latest {
     int64_t id = 0;
     int64_t last_ts_us = 0;  // of its newest update, or its own

@@ -9,7 +9,7 @@ std::string Text(const Statement& st, int i) {
 
 }  // namespace
 
-Result<ReviewReader> ReviewReader::Prepare(Database& db) {
+Result<ReviewReader> ReviewReader::Open(Database& db) {
   auto n =
       db.QueryInteger("SELECT count(*) FROM pragma_table_info('reviews') WHERE name = 'digest'",
                       "look for reviews.digest");

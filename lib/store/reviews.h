@@ -25,7 +25,7 @@ struct ReviewRecord {
 // its digests read as nullopt.
 class ReviewReader {
  public:
-  static Result<ReviewReader> Prepare(Database& db);
+  static Result<ReviewReader> Open(Database& db);
   // The incident's reviews in the order made.
   Result<std::vector<ReviewRecord>> Of(int64_t incident_id);
 
