@@ -1,7 +1,5 @@
 #include "score/score.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <thread>
 
