@@ -26,23 +26,17 @@ struct Earlier {
 };
 
 Result<Earlier> ReadHistory(store::Database& db) {
-  auto st = db.Prepare("SELECT payload FROM alerts ORDER BY id", "read earlier alerts");
-  if (!st) return st.error();
   Earlier h;
   simdjson::dom::parser parser;
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    const std::string_view payload = st->ColumnText(0);
+  Status read = store::ForEachAlertPayload(db, [&](std::string_view payload) {
     simdjson::dom::element root;
-    if (parser.parse(payload.data(), payload.size()).get(root) != simdjson::SUCCESS) continue;
+    if (parser.parse(payload.data(), payload.size()).get(root) != simdjson::SUCCESS) return;
     std::string_view entity, type, time, severity;
     int64_t incident = 0;
     if (root["entity"].get(entity) != simdjson::SUCCESS ||
         root["type"].get(type) != simdjson::SUCCESS ||
         root["time"].get(time) != simdjson::SUCCESS) {
-      continue;  // not written by vigil alert (a synthetic or older row)
+      return;  // not written by vigil alert (a synthetic or older row)
     }
     if (const auto us = ParseIso8601(time)) {
       auto& last = h.last_us[{std::string(entity), std::string(type)}];
@@ -53,32 +47,9 @@ Result<Earlier> ReadHistory(store::Database& db) {
       int& rank = h.incident_rank[incident];
       rank = std::max(rank, config::SeverityRank(severity) + 1);  // 0: none alerted
     }
-  }
+  });
+  if (!read.ok()) return read.error();
   return h;
-}
-
-Result<Watermarks> LastWatermarks(store::Database& db) {
-  auto st = db.Prepare(
-      "SELECT last_event_id, last_score_id, last_event_score_id FROM alert_runs ORDER BY id "
-      "DESC LIMIT 1",
-      "read the previous alert run");
-  if (!st) return st.error();
-  auto row = st->Step();
-  if (!row) return row.error();
-  if (!*row) return Watermarks{};
-  return Watermarks{st->ColumnInteger(0), st->ColumnInteger(1), st->ColumnInteger(2)};
-}
-
-Result<Watermarks> CurrentWatermarks(store::Database& db) {
-  Watermarks w;
-  for (auto [table, field] : {std::pair{"events", &w.event_id},
-                              {"scores", &w.score_id},
-                              {"event_scores", &w.event_score_id}}) {
-    auto v = db.QueryInteger(std::string("SELECT max(id) FROM ") + table, "read a watermark");
-    if (!v) return v.error();
-    *field = *v;
-  }
-  return w;
 }
 
 std::string OptionsDigest(const config::AlertOptions& o) {
@@ -181,9 +152,9 @@ Result<Summary> Run(const Options& options, store::Database& db) {
   // One write transaction from the first read: two runs at once cannot raise the same alert.
   auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
   if (!tx) return tx.error();
-  auto from = LastWatermarks(db);
+  auto from = store::LastAlertWatermarks(db);
   if (!from) return from.error();
-  auto to = CurrentWatermarks(db);
+  auto to = store::CurrentWatermarks(db);
   if (!to) return to.error();
   Summary result;
   result.events_read = to->event_id - from->event_id;
@@ -227,52 +198,10 @@ Result<Summary> Run(const Options& options, store::Database& db) {
   return result;
 }
 
-namespace {
-
-Result<std::vector<StoredAlert>> ReadStored(store::Database& db, const std::string& where,
-                                            const std::string& order, size_t limit) {
-  std::string sql =
-      "SELECT a.id, a.created_us, a.payload, (SELECT count(*) FROM alert_deliveries d WHERE "
-      "d.alert_id = a.id), (SELECT max(ok) FROM alert_deliveries d WHERE d.alert_id = a.id), "
-      "(SELECT channel || char(31) || coalesce(detail, '') FROM alert_deliveries d WHERE "
-      "d.alert_id = a.id ORDER BY d.id DESC LIMIT 1) FROM alerts a " +
-      where + " ORDER BY " + order;
-  if (limit > 0) sql += " LIMIT " + std::to_string(limit);
-  auto st = db.Prepare(sql, "read alerts");
-  if (!st) return st.error();
-  std::vector<StoredAlert> out;
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    StoredAlert a;
-    a.id = st->ColumnInteger(0);
-    a.created_us = st->ColumnInteger(1);
-    a.payload = std::string(st->ColumnText(2));
-    a.attempts = int(st->ColumnInteger(3));
-    a.delivered = st->ColumnType(4) != store::ValueType::kNull && st->ColumnInteger(4) == 1;
-    if (st->ColumnType(5) != store::ValueType::kNull) {
-      const std::string last(st->ColumnText(5));
-      const size_t sep = last.find('\x1f');
-      a.last_channel = last.substr(0, sep);
-      if (sep != std::string::npos) a.last_detail = last.substr(sep + 1);
-    }
-    out.push_back(std::move(a));
-  }
-  return out;
-}
-
-}  // namespace
-
-Result<std::vector<StoredAlert>> Pending(store::Database& db) {
-  return ReadStored(db,
-                    "WHERE a.status = 'raised' AND NOT EXISTS (SELECT 1 FROM alert_deliveries d "
-                    "WHERE d.alert_id = a.id AND d.ok = 1)",
-                    "a.id", 0);
-}
+Result<std::vector<StoredAlert>> Pending(store::Database& db) { return store::PendingAlerts(db); }
 
 Result<std::vector<StoredAlert>> History(store::Database& db, size_t limit) {
-  return ReadStored(db, "", "a.id DESC", limit);
+  return store::AlertHistory(db, limit);
 }
 
 }  // namespace vigil::alert

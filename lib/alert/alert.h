@@ -20,6 +20,7 @@
 
 #include "config/config.h"
 #include "core/result.h"
+#include "store/alert_state.h"
 #include "store/database.h"
 
 namespace vigil::alert {
@@ -66,14 +67,9 @@ struct Summary {
 // Errors: kStore when the store fails.
 Result<Summary> Run(const Options& options, store::Database& db);
 
-// An alert as stored: its id, when it was raised, and its JSON (AlertJson at the time).
-struct StoredAlert {
-  int64_t id = 0, created_us = 0;
-  std::string payload;
-  int attempts = 0;  // delivery attempts so far
-  bool delivered = false;
-  std::string last_channel, last_detail;  // of the newest attempt
-};
+// An alert as stored: its id, when it was raised, its JSON (AlertJson at the time) and its
+// delivery state (store/alert_state.h).
+using StoredAlert = store::AlertRecord;
 
 // The JSON that is delivered: the payload with the alert's id first.
 std::string DeliveredJson(const StoredAlert& alert);

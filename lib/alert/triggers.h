@@ -8,13 +8,12 @@
 
 #include "alert/alert.h"
 #include "config/config.h"
+#include "store/alert_state.h"
 #include "store/database.h"
 
 namespace vigil::alert {
 
-struct Watermarks {
-  int64_t event_id = 0, score_id = 0, event_score_id = 0;
-};
+using Watermarks = store::AlertWatermarks;
 
 // severity and risk: the newest new score of each incident that meets either.
 Result<std::vector<Alert>> IncidentTriggers(store::Database& db, const Watermarks& from,

@@ -113,8 +113,6 @@ Status Explain(const Context& ctx, const config::Config& config, int64_t id) {
                                             " has not been scored yet; run vigil score");
   }
   const score::StoredScore& s = **stored;
-  auto parts = score::ParseComponents(s.components_json);
-  if (!parts) return parts.error();
   if (ctx.global.format == OutputFormat::kJson) {
     JsonWriter w;
     w.BeginObject().Key("id").Int(s.incident_id).Key("title").String(s.title);
@@ -127,7 +125,7 @@ Status Explain(const Context& ctx, const config::Config& config, int64_t id) {
     }
     w.Key("scored_at").String(FormatUtc(s.scored_us)).Key("run").Int(s.run_id);
     w.Key("model").String(s.model).Key("components");
-    WriteComponents(w, *parts);
+    WriteComponents(w, s.components);
     w.Key("techniques").Raw(s.techniques_json);
     w.Key("attack_notice").String(score::kAttackNotice).EndObject();
     ctx.out << w.str() << "\n";
@@ -138,7 +136,7 @@ Status Explain(const Context& ctx, const config::Config& config, int64_t id) {
   ctx.out << fmt::format("  {:<10} {:>6} {:>6} {:>7}  {}\n", "PART", "WEIGHT", "VALUE", "POINTS",
                          "WHY");
   double total = 0;
-  for (const auto& c : *parts) {
+  for (const auto& c : s.components) {
     total += c.points();
     ctx.out << fmt::format("  {:<10} {:>6.2f} {:>6.2f} {:>7.1f}  {}\n", c.name, c.weight, c.value,
                            c.points(), Shown(c.why));
@@ -149,12 +147,9 @@ Status Explain(const Context& ctx, const config::Config& config, int64_t id) {
       "bands (this config): Low < {}, Medium >= {}, High >= {}, Critical >= {}\n",
       config.bands.medium, config.bands.medium, config.bands.high, config.bands.critical);
   // ATT&CK: the ids stored in scores.techniques, named from the offline table.
-  std::string_view rest = s.techniques_json;
-  for (size_t at; (at = rest.find("\"id\":\"")) != std::string_view::npos;) {
-    rest.remove_prefix(at + 6);
-    const std::string tid(rest.substr(0, rest.find('"')));
-    const score::Technique* t = score::FindTechnique(tid);
-    ctx.out << "ATT&CK: " << (t ? score::Describe(*t) : Shown(tid)) << "\n";
+  for (const auto& stored_technique : s.techniques) {
+    const score::Technique* t = score::FindTechnique(stored_technique.id);
+    ctx.out << "ATT&CK: " << (t ? score::Describe(*t) : Shown(stored_technique.id)) << "\n";
   }
   ctx.out << fmt::format("scored {} by run {}{}\n", FormatUtc(s.scored_us), s.run_id,
                          s.model.empty() ? "" : ", model " + s.model);

@@ -41,4 +41,11 @@ struct Event {
   std::optional<std::string> fields;
 };
 
+// One row of `events` as a stage reads it back (store/event_codec.h).
+struct StoredEvent {
+  int64_t id = 0;
+  Event event;      // ts_us, source_format, normalised columns, `fields` JSON
+  std::string raw;  // the raw record, verbatim
+};
+
 }  // namespace vigil

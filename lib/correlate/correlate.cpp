@@ -15,7 +15,10 @@
 #include "core/json.h"
 #include "core/time.h"
 #include "store/chain.h"
+#include "store/correlate_state.h"
 #include "store/database.h"
+#include "store/event_codec.h"
+#include "store/incidents.h"
 #include "store/store.h"
 
 namespace vigil::correlate {
@@ -26,128 +29,50 @@ using store::Statement;
 using store::Transaction;
 using store::Value;
 
-struct PreviousRun {
-  int64_t id = 0;
-  int64_t last_event_id = 0;
-  int64_t last_ts_us = INT64_MIN;
-  std::string rules_digest;
-};
+using PreviousRun = store::CorrelateRun;
 
-Result<PreviousRun> LastRun(Database& db) {
-  PreviousRun prev;
-  auto st = db.Prepare(
-      "SELECT id, last_event_id, last_ts_us, rules_digest FROM correlate_runs "
-      "ORDER BY id DESC LIMIT 1",
-      "read the last correlate run");
-  if (!st) return st.error();
-  auto row = st->Step();
-  if (!row) return row.error();
-  if (*row) {
-    prev.id = st->ColumnInteger(0);
-    prev.last_event_id = st->ColumnInteger(1);
-    prev.last_ts_us = st->ColumnInteger(2);
-    prev.rules_digest = std::string(st->ColumnText(3));
-  }
-  return prev;
+store::RuleRecord RecordOf(const Rule& r) {
+  return {r.title,
+          std::string(r.display_id()),
+          r.author,
+          r.level,
+          std::string(RuleKindName(r.kind)),
+          r.file,
+          r.tags,
+          r.falsepositives};
 }
 
-// Assigns in place, so a string keeps its buffer from one event to the next.
-void SetText(const Statement& st, int i, std::optional<std::string>* out) {
-  if (st.ColumnType(i) == store::ValueType::kNull) {
-    out->reset();
-  } else if (*out) {
-    (*out)->assign(st.ColumnText(i));
-  } else {
-    out->emplace(st.ColumnText(i));
+// The rule and everything it reads, depth first, each once (the Detection Rule License asks
+// for title, id and author of each).
+std::vector<store::RuleRecord> RuleChain(const RuleSet& set, size_t r) {
+  std::vector<size_t> order;
+  std::vector<size_t> stack = {r};
+  std::set<size_t> seen;
+  while (!stack.empty()) {
+    const size_t i = stack.back();
+    stack.pop_back();
+    if (!seen.insert(i).second) continue;
+    order.push_back(i);
+    const auto& inputs = set.rules[i].inputs;
+    for (auto it = inputs.rbegin(); it != inputs.rend(); ++it) stack.push_back(*it);
   }
-}
-std::optional<int64_t> OptInt(const Statement& st, int i) {
-  if (st.ColumnType(i) == store::ValueType::kNull) return std::nullopt;
-  return st.ColumnInteger(i);
-}
-
-constexpr std::string_view kEventColumns =
-    "id, ts_us, source_format, event_kind, event_category, event_type, event_outcome, "
-    "event_action, event_severity, user_name, source_ip, source_port, destination_ip, "
-    "destination_port, network_protocol, host_name, source_bytes, destination_bytes, url, "
-    "domain, email_from, email_subject, process_name, message, fields, raw";
-
-void ReadEvent(const Statement& st, StoredEvent* out) {
-  out->id = st.ColumnInteger(0);
-  Event& e = out->event;
-  e.ts_us = st.ColumnInteger(1);
-  e.source_format.assign(st.ColumnText(2));
-  SetText(st, 3, &e.event_kind);
-  SetText(st, 4, &e.event_category);
-  SetText(st, 5, &e.event_type);
-  SetText(st, 6, &e.event_outcome);
-  SetText(st, 7, &e.event_action);
-  SetText(st, 8, &e.event_severity);
-  SetText(st, 9, &e.user_name);
-  SetText(st, 10, &e.source_ip);
-  e.source_port = OptInt(st, 11);
-  SetText(st, 12, &e.destination_ip);
-  e.destination_port = OptInt(st, 13);
-  SetText(st, 14, &e.network_protocol);
-  SetText(st, 15, &e.host_name);
-  e.source_bytes = OptInt(st, 16);
-  e.destination_bytes = OptInt(st, 17);
-  SetText(st, 18, &e.url);
-  SetText(st, 19, &e.domain);
-  SetText(st, 20, &e.email_from);
-  SetText(st, 21, &e.email_subject);
-  SetText(st, 22, &e.process_name);
-  SetText(st, 23, &e.message);
-  SetText(st, 24, &e.fields);
-  out->raw.assign(st.ColumnBlob(25));
-}
-
-void AppendRuleJson(std::string& out, const Rule& r) {
-  out += "{\"title\":";
-  AppendJsonString(out, r.title);
-  out += ",\"id\":";
-  AppendJsonString(out, std::string(r.display_id()));
-  out += ",\"author\":";
-  AppendJsonString(out, r.author);
-  out += ",\"level\":";
-  AppendJsonString(out, r.level);
-  out += ",\"type\":";
-  AppendJsonString(out, RuleKindName(r.kind));
-  out += ",\"file\":";
-  AppendJsonString(out, r.file);
-  out += ",\"tags\":[";
-  for (size_t i = 0; i < r.tags.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(out, r.tags[i]);
-  }
-  out += "],\"falsepositives\":[";
-  for (size_t i = 0; i < r.falsepositives.size(); ++i) {
-    if (i) out += ',';
-    AppendJsonString(out, r.falsepositives[i]);
-  }
-  out += "]}";
+  std::vector<store::RuleRecord> out;
+  for (size_t i : order) out.push_back(RecordOf(set.rules[i]));
+  return out;
 }
 
 std::string DetailsJson(const RuleSet& set, const Candidate& c, size_t event_count) {
-  std::string out = "{\"rule\":";
-  AppendRuleJson(out, set.rules[c.rule]);
-  out += ",\"rules\":";
-  out += RuleChainJson(set, c.rule);
-  out += ",\"group\":";
-  out += c.group_key;
-  out += ",\"detail\":";
-  AppendJsonString(out, c.detail);
-  out += ",\"also_matched\":[";
+  store::IncidentDetails d;
+  d.rule = RecordOf(set.rules[c.rule]);
+  d.rules = RuleChain(set, c.rule);
+  d.group_json = c.group_key;
+  d.detail = c.detail;
   for (size_t i = 0; i < c.also_rules.size(); ++i) {
-    if (i) out += ',';
-    out += "{\"rule\":";
-    AppendRuleJson(out, set.rules[c.also_rules[i]]);
-    out += ",\"detail\":";
-    AppendJsonString(out, c.also_details[i]);
-    out += '}';
+    d.also_matched.push_back({RecordOf(set.rules[c.also_rules[i]]), c.also_details[i]});
   }
-  out += fmt::format("],\"event_count\":{},\"fires\":{}}}", event_count, c.fires);
-  return out;
+  d.event_count = int64_t(event_count);
+  d.fires = int64_t(c.fires);
+  return store::EncodeDetails(d);
 }
 
 // Everything one run writes, in one write transaction.
@@ -160,17 +85,9 @@ class Writer {
     auto chain = store::ChainWriter::Begin(db_);
     if (!chain) return chain.error();
     chain_.emplace(std::move(chain).value());
-    auto find = db_.Prepare(
-        "SELECT i.id, max(i.last_ts_us, coalesce((SELECT max(u.last_ts_us) FROM "
-        "incident_updates u WHERE u.incident_id = i.id), i.last_ts_us)) FROM incidents i "
-        "WHERE i.rule_id = ? AND i.group_key = ? ORDER BY i.id DESC LIMIT 1",
-        "find the incident to extend");
-    if (!find) return find.error();
-    find_ = std::move(find).value();
-    auto count = db_.Prepare("SELECT count(*) FROM incident_events WHERE incident_id = ?",
-                             "count an incident's events");
-    if (!count) return count.error();
-    count_ = std::move(count).value();
+    auto lookup = store::IncidentLookup::Open(db_);
+    if (!lookup) return lookup.error();
+    lookup_.emplace(std::move(lookup).value());
     return {};
   }
 
@@ -199,14 +116,10 @@ class Writer {
     const std::string rule_id(rule.display_id());
     const int64_t gap =
         rule.gap_us > 0 ? rule.gap_us : (rule.timespan_us > 0 ? rule.timespan_us : 3'600'000'000LL);
-    find_.Reset();
-    if (Status s = find_.BindText(1, rule_id); !s.ok()) return s.error();
-    if (Status s = find_.BindText(2, c.group_key); !s.ok()) return s.error();
-    auto row = find_.Step();
-    if (!row) return row.error();
+    auto latest = lookup_->Find(rule_id, c.group_key);
+    if (!latest) return latest.error();
     std::optional<int64_t> existing;
-    if (*row && c.first_us <= find_.ColumnInteger(1) + gap) existing = find_.ColumnInteger(0);
-    find_.Reset();
+    if (*latest && c.first_us <= (*latest)->last_ts_us + gap) existing = (*latest)->id;
 
     const bool has_new = rescan_ || (!c.event_ids.empty() && c.event_ids.back() > watermark_) ||
                          c.fired_us >= prev_last_ts_;
@@ -237,12 +150,9 @@ class Writer {
       if (!added) return added.error();
       if (*added) ++result.events_added;
     }
-    count_.Reset();
-    if (Status s = count_.BindInteger(1, result.id); !s.ok()) return s.error();
-    auto counted = count_.Step();
+    auto counted = lookup_->EventCount(result.id);
     if (!counted) return counted.error();
-    result.event_count = size_t(count_.ColumnInteger(0));
-    count_.Reset();
+    result.event_count = size_t(*counted);
     if (!result.created) {
       if (result.events_added == 0) return std::optional<IncidentResult>();
       // Written after the run's own row, which it names.
@@ -255,13 +165,10 @@ class Writer {
   // One row per first_seen rule and run: 17 bytes per entry ('g' or 'v', the hash and the
   // first time, both big-endian). Written after the run's row, which it names.
   Status AddSeen(int64_t run_id, const SeenState& s) {
-    std::string blob;
-    blob.reserve(s.entries.size() * 17);
-    for (const SeenEntry& e : s.entries) {
-      blob.push_back(e.group ? 'g' : 'v');
-      AppendU64Be(blob, e.hash);
-      AppendU64Be(blob, static_cast<uint64_t>(e.first_us));
-    }
+    std::vector<store::SeenEntry> entries;
+    entries.reserve(s.entries.size());
+    for (const SeenEntry& e : s.entries) entries.push_back({e.group, e.hash, e.first_us});
+    std::string blob = store::EncodeSeen(entries);
     auto added = chain_->Append(
         "first_seen", {Value::Integer(run_id), Value::Text(s.rule),
                        Value::Integer(int64_t(s.entries.size())), Value::Blob(std::move(blob))});
@@ -275,7 +182,7 @@ class Writer {
   int64_t watermark_, prev_last_ts_;
   bool rescan_;
   std::optional<store::ChainWriter> chain_;
-  Statement find_, count_;
+  std::optional<store::IncidentLookup> lookup_;
   struct Update {
     int64_t incident_id, last_ts_us, event_count;
     std::string details;
@@ -287,7 +194,7 @@ class Writer {
 // with Next() and gives them back with Recycle(), so strings keep their buffers.
 class EventReader {
  public:
-  explicit EventReader(Statement& st) : st_(st) {
+  explicit EventReader(store::EventCursor& cursor) : cursor_(cursor) {
     for (auto& b : pool_) free_.push_back(&b);
   }
   ~EventReader() {
@@ -343,7 +250,7 @@ class EventReader {
       size_t n = 0;
       bool end = false;
       while (n < kBatch) {
-        auto row = st_.Step();
+        auto row = cursor_.Next((*b)[n]);
         if (!row) {
           status_ = row.error();
           end = true;
@@ -353,7 +260,7 @@ class EventReader {
           end = true;
           break;
         }
-        ReadEvent(st_, &(*b)[n++]);
+        ++n;
       }
       b->resize(n);
       {
@@ -373,7 +280,7 @@ class EventReader {
     cv_.notify_all();
   }
 
-  Statement& st_;
+  store::EventCursor& cursor_;
   std::array<std::vector<StoredEvent>, 4> pool_;
   std::deque<std::vector<StoredEvent>*> full_;
   std::vector<std::vector<StoredEvent>*> free_;
@@ -402,26 +309,22 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
   ReadResult rr;
   auto tx = Transaction::Begin(db, Transaction::Kind::kDeferred);
   if (!tx) return tx.error();
-  auto prev = LastRun(db);  // the first read fixes the snapshot
+  auto prev = store::LastCorrelateRun(db);  // the first read fixes the snapshot
   if (!prev) return prev.error();
   rr.prev = *prev;
   const bool all = options.rescan || options.dry_run;
   const int64_t watermark = all ? 0 : rr.prev.last_event_id;
-  auto max_id = db.QueryInteger("SELECT max(id) FROM events", "find the newest event");
+  auto max_id = store::NewestEventId(db);
   if (!max_id) return max_id.error();
   rr.max_id = *max_id;
   if (rr.max_id <= watermark) {
     rr.nothing_new = true;
     return rr;
   }
-  auto first = db.Prepare("SELECT min(ts_us), count(*) FROM events WHERE id > ? AND id <= ?",
-                          "find the new events");
-  if (!first) return first.error();
-  if (Status s = first->BindInteger(1, watermark); !s.ok()) return s.error();
-  if (Status s = first->BindInteger(2, rr.max_id); !s.ok()) return s.error();
-  if (auto row = first->Step(); !row) return row.error();
-  const int64_t t0 = first->ColumnInteger(0);
-  rr.new_events = first->ColumnInteger(1);
+  auto span = store::EventsBetween(db, watermark, rr.max_id);
+  if (!span) return span.error();
+  const int64_t t0 = span->min_ts_us;
+  rr.new_events = span->count;
 
   EngineOptions engine_options = options.engine;
   auto store_id = store::StoreId(db);
@@ -430,41 +333,26 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
   engine_options.hash_key = SipKeyFrom(id_bytes ? *id_bytes : *store_id);
   Engine engine(set, engine_options);
   if (!all) {
-    auto seen = db.Prepare("SELECT id, rule_id, state FROM first_seen ORDER BY id",
-                           "read first-seen state");
+    auto seen = store::ReadFirstSeen(db);
     if (!seen) return seen.error();
     std::vector<SeenState> values;
-    for (;;) {
-      auto row = seen->Step();
-      if (!row) return row.error();
-      if (!*row) break;
-      const std::string_view blob = seen->ColumnBlob(2);
-      if (blob.size() % 17 != 0) {
-        return MakeError(ErrorCode::kStore, "first-seen state has a bad length",
-                         "first_seen row " + std::to_string(seen->ColumnInteger(0)));
-      }
-      SeenState state{std::string(seen->ColumnText(1)), {}};
-      state.entries.reserve(blob.size() / 17);
-      for (size_t at = 0; at < blob.size(); at += 17) {
-        uint64_t hash = 0, first_us = 0;
-        for (size_t k = 0; k < 8; ++k) {
-          hash = (hash << 8) | static_cast<uint8_t>(blob[at + 1 + k]);
-          first_us = (first_us << 8) | static_cast<uint8_t>(blob[at + 9 + k]);
-        }
-        state.entries.push_back(SeenEntry{blob[at] == 'g', hash, static_cast<int64_t>(first_us)});
+    for (store::SeenRow& row : *seen) {
+      SeenState state{std::move(row.rule), {}};
+      state.entries.reserve(row.entries.size());
+      for (const store::SeenEntry& e : row.entries) {
+        state.entries.push_back(SeenEntry{e.group, e.hash, e.first_us});
       }
       values.push_back(std::move(state));
     }
     engine.LoadSeen(values);
   }
   const int64_t start = all ? INT64_MIN : (t0 > INT64_MIN + lookback ? t0 - lookback : INT64_MIN);
-  auto events = db.Prepare(fmt::format("SELECT {} FROM events WHERE ts_us >= ? AND id <= ? "
-                                       "ORDER BY ts_us, id",
-                                       kEventColumns),
-                           "read events to correlate");
+  store::EventQuery query;
+  query.raw = true;
+  query.min_ts = start;
+  query.max_id = rr.max_id;
+  auto events = store::EventCursor::Open(db, query);
   if (!events) return events.error();
-  if (Status s = events->BindInteger(1, start); !s.ok()) return s.error();
-  if (Status s = events->BindInteger(2, rr.max_id); !s.ok()) return s.error();
   // A reader thread steps SQLite and decodes rows while this thread runs the engine: the
   // two halves take similar time, and the machine has at least two cores.
   EventReader reader(*events);
@@ -491,28 +379,6 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
 }
 
 }  // namespace
-
-std::string RuleChainJson(const RuleSet& set, size_t r) {
-  // The rule and everything it reads, depth first, each once.
-  std::vector<size_t> order;
-  std::vector<size_t> stack = {r};
-  std::set<size_t> seen;
-  while (!stack.empty()) {
-    const size_t i = stack.back();
-    stack.pop_back();
-    if (!seen.insert(i).second) continue;
-    order.push_back(i);
-    const auto& inputs = set.rules[i].inputs;
-    for (auto it = inputs.rbegin(); it != inputs.rend(); ++it) stack.push_back(*it);
-  }
-  std::string out = "[";
-  for (size_t k = 0; k < order.size(); ++k) {
-    if (k) out += ',';
-    AppendRuleJson(out, set.rules[order[k]]);
-  }
-  out += ']';
-  return out;
-}
 
 Result<RuleSet> LoadRuleSet(const Options& options) {
   std::vector<RuleSource> sources;
@@ -571,7 +437,7 @@ Result<Summary> Run(const Options& options, Database& db) {
 
     auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
     if (!tx) return tx.error();
-    auto current = LastRun(db);
+    auto current = store::LastCorrelateRun(db);
     if (!current) return current.error();
     if (current->id != rr.prev.id) continue;  // another run landed meanwhile: redo
 

@@ -60,8 +60,4 @@ Result<RuleSet> LoadRuleSet(const Options& options);
 // Errors: kUsage or kIo for rules that cannot be loaded at all; kStore when the store fails.
 Result<Summary> Run(const Options& options, store::Database& db);
 
-// The JSON object stored in incidents.details for rule `r` (the rule, the rules it reads,
-// with title, id and author each, as the Detection Rule License asks).
-std::string RuleChainJson(const RuleSet& set, size_t r);
-
 }  // namespace vigil::correlate

@@ -34,12 +34,7 @@
 
 namespace vigil::correlate {
 
-// One row of `events` as the correlation engine reads it.
-struct StoredEvent {
-  int64_t id = 0;
-  Event event;      // ts_us, source_format, normalised columns, `fields` JSON
-  std::string raw;  // the raw record, verbatim
-};
+using vigil::StoredEvent;  // one row of `events` as the engine reads it (core/event.h)
 
 class EventView final : public FieldSource {
  public:

@@ -13,6 +13,8 @@
 #include "stats/stats.h"
 #include "store/chain.h"
 #include "store/database.h"
+#include "store/event_codec.h"
+#include "store/reviews.h"
 #include "store/store.h"
 
 namespace vigil::exporter {
@@ -84,17 +86,37 @@ constexpr const char* kEventColumns[] = {
     "destination_port", "host",     "url",  "domain",        "message",     "risk",
     "severity",         "label"};
 
+// One exported value: NULL, an integer (a JSON number) or text (a JSON string).
+struct Cell {
+  bool null = false, integer = false;
+  int64_t i = 0;
+  std::string text;
+};
+Cell Int(int64_t v) { return {false, true, v, {}}; }
+Cell Int(const std::optional<int64_t>& v) { return v ? Int(*v) : Cell{true, false, 0, {}}; }
+Cell Str(std::string v) { return {false, false, 0, std::move(v)}; }
+Cell Str(const std::optional<std::string>& v) { return v ? Str(*v) : Cell{true, false, 0, {}}; }
+
 Status EventRows(store::Database& db, const std::vector<Incident>& incidents, bool csv,
                  std::string& out, int64_t& count) {
-  auto st = db.Prepare(
-      "SELECT ie.incident_id, e.id, e.ts_us, e.source_format, e.source_file, e.source_line, "
-      "e.event_action, e.event_outcome, e.user_name, e.source_ip, e.source_port, "
-      "e.destination_ip, e.destination_port, e.host_name, e.url, e.domain, e.message, "
-      "coalesce(s.risk, 0), coalesce(s.severity, 'Low'), coalesce(s.label, 'normal') "
-      "FROM incident_events ie JOIN events e ON e.id = ie.event_id "
-      "LEFT JOIN event_scores s ON s.id = (SELECT max(id) FROM event_scores WHERE event_id = e.id) "
-      "WHERE ie.incident_id = ? ORDER BY e.ts_us, e.id",
-      "read incident events for export");
+  store::EventQuery q;
+  q.scope = store::EventQuery::Scope::kIncident;
+  q.fields = store::EventFields()
+                 .AddFormat()
+                 .Add(&Event::event_action)
+                 .Add(&Event::event_outcome)
+                 .Add(&Event::user_name)
+                 .Add(&Event::source_ip)
+                 .Add(&Event::source_port)
+                 .Add(&Event::destination_ip)
+                 .Add(&Event::destination_port)
+                 .Add(&Event::host_name)
+                 .Add(&Event::url)
+                 .Add(&Event::domain)
+                 .Add(&Event::message);
+  q.origin = true;
+  q.newest_score = true;
+  auto st = store::EventCursor::Open(db, q);
   if (!st) return st.error();
   if (csv) {
     for (size_t i = 0; i < std::size(kEventColumns); ++i) {
@@ -103,35 +125,53 @@ Status EventRows(store::Database& db, const std::vector<Incident>& incidents, bo
     }
     out += "\r\n";
   }
+  StoredEvent stored;
+  const Event& e = stored.event;
   for (const Incident& inc : incidents) {
-    st->Reset();
-    if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
+    if (Status s = st->Start(inc.id); !s.ok()) return s.error();
     for (;;) {
-      auto row = st->Step();
+      auto row = st->Next(stored);
       if (!row) return row.error();
       if (!*row) break;
       ++count;
+      const store::EventOrigin origin = st->origin();
+      const store::EventScoreBrief score = st->score();
+      const Cell cells[] = {Int(inc.id),
+                            Int(stored.id),
+                            Str(FormatUtc(e.ts_us)),
+                            Str(e.source_format),
+                            Str(origin.file),
+                            Int(origin.line),
+                            Str(e.event_action),
+                            Str(e.event_outcome),
+                            Str(e.user_name),
+                            Str(e.source_ip),
+                            Int(e.source_port),
+                            Str(e.destination_ip),
+                            Int(e.destination_port),
+                            Str(e.host_name),
+                            Str(e.url),
+                            Str(e.domain),
+                            Str(e.message),
+                            Int(score.risk),
+                            Str(score.severity),
+                            Str(score.label)};
+      static_assert(std::size(cells) == std::size(kEventColumns));
       JsonWriter w;
       if (!csv) w.BeginObject();
-      for (int i = 0; i < int(std::size(kEventColumns)); ++i) {
-        const bool is_null = st->ColumnType(i) == ValueType::kNull;
-        std::string text;
-        if (i == 2) {
-          text = FormatUtc(st->ColumnInteger(i));
-        } else if (!is_null) {
-          text = std::string(st->ColumnText(i));
-        }
+      for (size_t i = 0; i < std::size(cells); ++i) {
+        const Cell& c = cells[i];
+        const std::string text = c.null ? std::string() : c.integer ? std::to_string(c.i) : c.text;
         if (csv) {
           if (i) out += ',';
           out += CsvField(text);
           continue;
         }
         w.Key(kEventColumns[i]);
-        const ValueType t = st->ColumnType(i);
-        if (is_null) {
+        if (c.null) {
           w.Null();
-        } else if (t == ValueType::kInteger && i != 2) {
-          w.Int(st->ColumnInteger(i));
+        } else if (c.integer) {
+          w.Int(c.i);
         } else {
           w.String(text);
         }
@@ -158,12 +198,9 @@ Result<PdfMeta> MetaOf(store::Database& db) {
   if (!head) return head.error();
   m.records = head->seq;
   m.chain_head = crypto::DigestHex(head->hash);
-  auto st = db.Prepare("SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1",
-                       "read the newest checkpoint");
-  if (!st) return st.error();
-  auto row = st->Step();
-  if (!row) return row.error();
-  if (*row) m.checkpoint = std::string(st->ColumnText(0));
+  auto note = store::NewestCheckpointNote(db);
+  if (!note) return note.error();
+  if (*note) m.checkpoint = std::move(**note);
   return m;
 }
 
@@ -236,7 +273,7 @@ Result<Summary> Run(const Options& o, store::Database& db) {
   } else if (f == "pdf") {
     auto meta = MetaOf(db);
     if (!meta) return meta.error();
-    auto activity = stats::ComputeStats(db, o.filter);
+    auto activity = stats::ComputeStats(db, ActivityScopeOf(o.filter, *incidents));
     if (!activity) return activity.error();
     meta->stats = &*activity;
     auto pdf = WritePdf(*incidents, *meta, o.render);

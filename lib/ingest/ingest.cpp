@@ -25,6 +25,7 @@
 #include "ingest/text_records.h"
 #include "ingest/zeek_tsv.h"
 #include "store/chain.h"
+#include "store/event_codec.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.0.0"
@@ -37,10 +38,6 @@ using store::Value;
 
 constexpr uint64_t kMaxDocument = 1ull << 30;
 constexpr size_t kHead = 65536;  // detection looks at the first 64 KiB (more past a long line)
-
-// Moves the string out: the event is not used after its row is built.
-Value Opt(std::optional<std::string>&& v) { return v ? Value::Text(std::move(*v)) : Value::Null(); }
-Value Opt(const std::optional<int64_t>& v) { return v ? Value::Integer(*v) : Value::Null(); }
 
 struct Origin {
   const std::string* input;
@@ -62,37 +59,9 @@ class Writer {
         keyer_(std::move(keyer)) {}
 
   Status AddEvent(Event& ev, std::string_view raw, const Origin& origin, InputSummary& sum) {
-    std::vector<Value> row = {
-        Value::Integer(batch_id_),
-        Value::Integer(ev.ts_us),
-        Value::Text(ev.source_format),
-        Value::Text(*origin.input),
-        Value::Integer(origin.line),
-        Value::Integer(origin.offset),
-        Value::Blob(keyer_.Key(ev.source_format, raw, ev.ts_from_record ? ev.ts_us : 0)),
-        Opt(std::move(ev.event_kind)),
-        Opt(std::move(ev.event_category)),
-        Opt(std::move(ev.event_type)),
-        Opt(std::move(ev.event_outcome)),
-        Opt(std::move(ev.event_action)),
-        Opt(std::move(ev.event_severity)),
-        Opt(std::move(ev.user_name)),
-        Opt(std::move(ev.source_ip)),
-        Opt(ev.source_port),
-        Opt(std::move(ev.destination_ip)),
-        Opt(ev.destination_port),
-        Opt(std::move(ev.network_protocol)),
-        Opt(std::move(ev.host_name)),
-        Opt(ev.source_bytes),
-        Opt(ev.destination_bytes),
-        Opt(std::move(ev.url)),
-        Opt(std::move(ev.domain)),
-        Opt(std::move(ev.email_from)),
-        Opt(std::move(ev.email_subject)),
-        Opt(std::move(ev.process_name)),
-        Opt(std::move(ev.message)),
-        Opt(std::move(ev.fields)),
-        Value::Blob(std::string(raw))};
+    std::string key = keyer_.Key(ev.source_format, raw, ev.ts_from_record ? ev.ts_us : 0);
+    std::vector<Value> row = store::EncodeEvent(
+        std::move(ev), {batch_id_, *origin.input, origin.line, origin.offset, std::move(key)}, raw);
     // The record hash is computed here, on the parsing thread, to lighten the writing one.
     auto record = store::RecordHashOf("events", row, record_sha_, canonical_);
     if (!record) return record.error();

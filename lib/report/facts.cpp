@@ -1,7 +1,5 @@
 #include "report/facts.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -13,89 +11,55 @@
 #include "report/hashes.h"
 #include "report/review_status.h"
 #include "store/database.h"
+#include "store/event_codec.h"
+#include "store/incidents.h"
+#include "store/reviews.h"
 
 namespace vigil::report {
 namespace {
-
-using store::Statement;
-using store::ValueType;
 
 // Log data is attacker-controlled: a control character (an escape sequence for the terminal,
 // a newline that would forge a report line) is shown as '?'.
 std::string Clean(std::string_view text) { return TerminalSafe(text); }
 
-std::string Text(const Statement& st, int i) {
-  if (st.ColumnType(i) == ValueType::kNull) return {};
-  return Clean(st.ColumnText(i));
-}
+std::string Text(const std::optional<std::string>& v) { return v ? Clean(*v) : std::string(); }
 
-// Text decoded from stored JSON (rule details, sub-score reasons) can carry log data too.
-// A result, not an element: a missing parent key is an error value here, never an exception.
-using Node = simdjson::simdjson_result<simdjson::dom::element>;
-
-std::string Str(Node e, const char* key) {
-  std::string_view s;
-  return e[key].get(s) == simdjson::SUCCESS ? Clean(s) : std::string();
-}
-
-void Strings(Node e, const char* key, std::vector<std::string>& out) {
-  simdjson::dom::array arr;
-  if (e[key].get(arr) != simdjson::SUCCESS) return;
-  for (simdjson::dom::element x : arr) {
-    std::string_view s;
-    if (x.get(s) != simdjson::SUCCESS) continue;
+// Text decoded from stored JSON (rule details, sub-score reasons) can carry log data too:
+// cleaned, then each once.
+void Strings(const std::vector<std::string>& from, std::vector<std::string>& out) {
+  for (const std::string& s : from) {
     std::string clean = Clean(s);
     if (std::find(out.begin(), out.end(), clean) == out.end()) out.push_back(std::move(clean));
   }
 }
 
 // The rule and what was merged into it, from incidents.details (or the newest update's).
-void ReadDetails(std::string_view json, Incident& inc) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
-  inc.rule_level = Str(root["rule"], "level");
-  inc.rule_author = Str(root["rule"], "author");
-  inc.detail = Str(Node(simdjson::dom::element(root)), "detail");
-  Strings(root["rule"], "tags", inc.tags);
-  Strings(root["rule"], "falsepositives", inc.falsepositives);
-  simdjson::dom::array also;
-  if (root["also_matched"].get(also) == simdjson::SUCCESS) {
-    for (simdjson::dom::element a : also) inc.also.push_back(Str(a["rule"], "title"));
-  }
+void ReadDetails(const store::IncidentDetails& d, Incident& inc) {
+  inc.rule_level = Clean(d.rule.level.value_or(""));
+  inc.rule_author = Clean(d.rule.author);
+  inc.detail = Clean(d.detail);
+  Strings(d.rule.tags, inc.tags);
+  Strings(d.rule.falsepositives, inc.falsepositives);
+  for (const store::MergedRule& a : d.also_matched) inc.also.push_back(Clean(a.rule.title));
 }
 
-void ReadScore(const Statement& st, int at, Incident& inc) {
-  if (st.ColumnType(at) == ValueType::kNull) return;
+void ReadScore(const store::NewestScore& s, Incident& inc) {
   inc.scored = true;
-  inc.severity = Text(st, at);
-  inc.risk = int(st.ColumnInteger(at + 1));
-  if (st.ColumnType(at + 2) != ValueType::kNull) inc.anomaly = st.ColumnReal(at + 2);
-  simdjson::dom::parser parser;
-  simdjson::dom::array arr;
-  const std::string parts = Text(st, at + 3), techniques = Text(st, at + 4);
-  if (parser.parse(parts).get(arr) == simdjson::SUCCESS) {
-    for (simdjson::dom::element c : arr) {
-      Part p{Str(Node(simdjson::dom::element(c)), "name"),
-             Str(Node(simdjson::dom::element(c)), "why")};
-      if (c["weight"].get(p.weight) != simdjson::SUCCESS) p.weight = 0;
-      if (c["value"].get(p.value) != simdjson::SUCCESS) p.value = 0;
-      inc.parts.push_back(std::move(p));
-    }
+  inc.severity = Clean(s.severity);
+  inc.risk = s.risk;
+  inc.anomaly = s.anomaly;
+  for (const store::ScoreComponent& c : s.components) {
+    inc.parts.push_back({Clean(c.name), Clean(c.why), c.weight, c.value});
   }
-  if (parser.parse(techniques).get(arr) == simdjson::SUCCESS) {
-    for (simdjson::dom::element t : arr) {
-      Technique k{Str(Node(simdjson::dom::element(t)), "id"),
-                  Str(Node(simdjson::dom::element(t)), "name"),
-                  {}};
-      Strings(Node(simdjson::dom::element(t)), "tactics", k.tactics);
-      for (const auto& tactic : k.tactics) {
-        if (std::find(inc.tactics.begin(), inc.tactics.end(), tactic) == inc.tactics.end()) {
-          inc.tactics.push_back(tactic);
-        }
+  for (const store::ScoreTechnique& t : s.techniques) {
+    Technique k{Clean(t.id), Clean(t.name), {}};
+    Strings(t.tactics, k.tactics);
+    for (const auto& tactic : k.tactics) {
+      if (std::find(inc.tactics.begin(), inc.tactics.end(), tactic) == inc.tactics.end()) {
+        inc.tactics.push_back(tactic);
       }
-      inc.techniques.push_back(std::move(k));
     }
+    inc.techniques.push_back(std::move(k));
   }
 }
 
@@ -107,33 +71,43 @@ std::vector<std::pair<std::string, int64_t>> ByCount(const std::map<std::string,
 
 // Events of one incident, in time order: entities, indicators and the folded timeline.
 Status ReadEvents(store::Database& db, Incident& inc) {
-  auto st = db.Prepare(
-      "SELECT e.id, e.ts_us, e.event_action, e.event_outcome, e.user_name, e.source_ip, "
-      "e.destination_ip, e.host_name, e.domain, e.url, e.source_bytes, e.raw FROM incident_events "
-      "ie "
-      "JOIN events e ON e.id = ie.event_id WHERE ie.incident_id = ? ORDER BY e.ts_us, e.id",
-      "read an incident's events");
+  store::EventQuery q;
+  q.scope = store::EventQuery::Scope::kIncident;
+  q.fields = store::EventFields()
+                 .Add(&Event::event_action)
+                 .Add(&Event::event_outcome)
+                 .Add(&Event::user_name)
+                 .Add(&Event::source_ip)
+                 .Add(&Event::destination_ip)
+                 .Add(&Event::host_name)
+                 .Add(&Event::domain)
+                 .Add(&Event::url)
+                 .Add(&Event::source_bytes);
+  q.raw = true;
+  auto st = store::EventCursor::Open(db, q);
   if (!st) return st.error();
-  if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
+  if (Status s = st->Start(inc.id); !s.ok()) return s;
   std::map<std::string, int64_t> sources, destinations, users, hosts, actions, outcomes, domains,
       urls;
   std::map<std::pair<std::string, std::string>, int64_t> hashes;  // (algorithm, hex)
   std::vector<TimelineEntry> lines;
+  StoredEvent stored;
+  const Event& e = stored.event;
   for (;;) {
-    auto row = st->Step();
+    auto row = st->Next(stored);
     if (!row) return row.error();
     if (!*row) break;
     TimelineEntry t;
-    t.event_id = st->ColumnInteger(0);
-    t.ts_us = t.last_ts_us = st->ColumnInteger(1);
-    t.action = Text(*st, 2);
-    t.outcome = Text(*st, 3);
-    t.user = Text(*st, 4);
-    t.source = Text(*st, 5);
-    t.destination = Text(*st, 6);
-    t.host = Text(*st, 7);
-    const std::string domain = Text(*st, 8), url = Text(*st, 9);
-    if (st->ColumnType(10) != ValueType::kNull) inc.bytes_out += st->ColumnInteger(10);
+    t.event_id = stored.id;
+    t.ts_us = t.last_ts_us = e.ts_us;
+    t.action = Text(e.event_action);
+    t.outcome = Text(e.event_outcome);
+    t.user = Text(e.user_name);
+    t.source = Text(e.source_ip);
+    t.destination = Text(e.destination_ip);
+    t.host = Text(e.host_name);
+    const std::string domain = Text(e.domain), url = Text(e.url);
+    if (e.source_bytes) inc.bytes_out += *e.source_bytes;
     for (auto [m, v] : {std::pair{&sources, &t.source},
                         {&destinations, &t.destination},
                         {&users, &t.user},
@@ -144,7 +118,7 @@ Status ReadEvents(store::Database& db, Incident& inc) {
     ++outcomes[t.outcome.empty() ? "unknown" : t.outcome];
     if (!domain.empty()) ++domains[domain];
     if (!url.empty()) ++urls[url];
-    for (FileHash& h : FindHashes(st->ColumnText(11))) ++hashes[{h.algorithm, std::move(h.value)}];
+    for (FileHash& h : FindHashes(stored.raw)) ++hashes[{h.algorithm, std::move(h.value)}];
     if (!lines.empty()) {
       TimelineEntry& last = lines.back();
       if (last.action == t.action && last.outcome == t.outcome && last.user == t.user &&
@@ -200,38 +174,21 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-// A store of schema version 5 or older, read without migrating it (vigil report opens the
-// store read-only), has no reviews.digest: its reviews read as "version not recorded".
-Result<bool> ReviewsHaveDigest(store::Database& db) {
-  auto n =
-      db.QueryInteger("SELECT count(*) FROM pragma_table_info('reviews') WHERE name = 'digest'",
-                      "look for reviews.digest");
-  if (!n) return n.error();
-  return *n != 0;
-}
-
 // The reviews in the order made; the newest approve or reject decides the status, and its
 // recorded digest against inc.digest says whether it covers the report as it reads now.
-Status ReadReviews(store::Database& db, bool has_digest, Incident& inc) {
-  auto st = db.Prepare(std::string("SELECT id, reviewed_us, analyst, decision, note, ") +
-                           (has_digest ? "digest" : "NULL") +
-                           " FROM reviews WHERE incident_id = ? ORDER BY id",
-                       "read an incident's reviews");
-  if (!st) return st.error();
-  if (Status s = st->BindInteger(1, inc.id); !s.ok()) return s.error();
+Status ReadReviews(store::ReviewReader& reader, Incident& inc) {
+  auto stored = reader.Of(inc.id);
+  if (!stored) return stored.error();
   inc.status = "draft";
   inc.currency = Currency::kNone;
   inc.decided_by = -1;
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    Review r{st->ColumnInteger(0),
-             st->ColumnInteger(1),
-             Text(*st, 2),
-             Text(*st, 3),
-             Text(*st, 4),
-             st->ColumnType(5) == ValueType::kNull ? std::string() : Hex(st->ColumnBlob(5))};
+  for (const store::ReviewRecord& sr : *stored) {
+    Review r{sr.id,
+             sr.reviewed_us,
+             Clean(sr.analyst),
+             Clean(sr.decision),
+             Clean(sr.note),
+             sr.digest ? Hex(*sr.digest) : std::string()};
     if (r.decision == "approve" || r.decision == "reject") {
       inc.status = r.decision == "approve" ? "approved" : "rejected";
       inc.decided_by = int64_t(inc.reviews.size());
@@ -286,35 +243,25 @@ Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& f
 }
 
 Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Filter& filter) {
-  auto st = db.Prepare(
-      "SELECT i.id, i.title, i.rule_id, i.group_key, i.first_ts_us, "
-      "coalesce(u.last_ts_us, i.last_ts_us), coalesce(u.details, i.details), "
-      "(SELECT count(*) FROM incident_events ie WHERE ie.incident_id = i.id), "
-      "s.severity, s.risk, s.anomaly, s.components, s.techniques FROM incidents i "
-      "LEFT JOIN (SELECT incident_id, last_ts_us, details, max(id) FROM incident_updates "
-      "GROUP BY incident_id) u ON u.incident_id = i.id "
-      "LEFT JOIN (SELECT incident_id, severity, risk, anomaly, components, techniques, max(id) "
-      "FROM scores GROUP BY incident_id) s ON s.incident_id = i.id ORDER BY i.id",
-      "read incidents");
-  if (!st) return st.error();
+  store::IncidentQuery query;
+  query.ids = filter.ids;
+  query.count_events = true;
+  auto stored = store::ReadIncidents(db, query);
+  if (!stored) return stored.error();
   std::vector<Incident> out;
   std::set<int64_t> wanted(filter.ids.begin(), filter.ids.end()), seen;
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
+  for (const store::StoredIncident& si : *stored) {
     Incident inc;
-    inc.id = st->ColumnInteger(0);
-    if (!wanted.empty() && !wanted.count(inc.id)) continue;
+    inc.id = si.id;
     seen.insert(inc.id);
-    inc.title = Text(*st, 1);
-    inc.rule_id = Text(*st, 2);
-    inc.group_key = Text(*st, 3);
-    inc.first_us = st->ColumnInteger(4);
-    inc.last_us = st->ColumnInteger(5);
-    ReadDetails(Text(*st, 6), inc);
-    inc.event_count = st->ColumnInteger(7);
-    ReadScore(*st, 8, inc);
+    inc.title = Clean(si.title);
+    inc.rule_id = Clean(si.rule_id);
+    inc.group_key = Clean(si.group_key.value_or(""));
+    inc.first_us = si.first_us;
+    inc.last_us = si.last_us;
+    ReadDetails(si.details, inc);
+    inc.event_count = si.event_count;
+    if (si.score) ReadScore(*si.score, inc);
     out.push_back(std::move(inc));
   }
   for (int64_t id : wanted) {
@@ -322,8 +269,8 @@ Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Fil
       return MakeError(ErrorCode::kUsage, "no incident " + std::to_string(id) + " in the store");
     }
   }
-  auto has_digest = ReviewsHaveDigest(db);
-  if (!has_digest) return has_digest.error();
+  auto reviews = store::ReviewReader::Open(db);
+  if (!reviews) return reviews.error();
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();
   std::vector<Incident> kept;
@@ -332,7 +279,7 @@ Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Fil
     auto digest = ContentDigest(inc, *sha);
     if (!digest) return digest.error();
     inc.digest = crypto::DigestHex(*digest);
-    if (Status s = ReadReviews(db, *has_digest, inc); !s.ok()) return s.error();
+    if (Status s = ReadReviews(*reviews, inc); !s.ok()) return s.error();
     if (Passes(inc, filter)) kept.push_back(std::move(inc));
   }
   std::stable_sort(kept.begin(), kept.end(), [](const Incident& a, const Incident& b) {
@@ -341,6 +288,38 @@ Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Fil
     return a.id < b.id;
   });
   return kept;
+}
+
+namespace {
+
+bool NamesIncidents(const Filter& f) {
+  return !f.ids.empty() || !f.min_severity.empty() || !f.type.empty() || !f.user.empty() ||
+         !f.ip.empty() || !f.status.empty();
+}
+
+bool SelectsIncidents(const Filter& f) { return NamesIncidents(f) || f.since_us || f.until_us; }
+
+}  // namespace
+
+store::ActivityScope ActivityScopeOf(const Filter& filter, const std::vector<Incident>& selected) {
+  store::ActivityScope scope;
+  scope.since_us = filter.since_us;
+  scope.until_us = filter.until_us;
+  scope.events_of_incidents = NamesIncidents(filter);
+  if (SelectsIncidents(filter)) {
+    std::vector<int64_t> ids;
+    for (const Incident& inc : selected) ids.push_back(inc.id);
+    std::sort(ids.begin(), ids.end());
+    scope.incident_ids = std::move(ids);
+  }
+  return scope;
+}
+
+Result<store::ActivityScope> ActivityScopeOf(store::Database& db, const Filter& filter) {
+  if (!SelectsIncidents(filter)) return ActivityScopeOf(filter, {});
+  auto incidents = ReadIncidents(db, filter);
+  if (!incidents) return incidents.error();
+  return ActivityScopeOf(filter, *incidents);
 }
 
 }  // namespace vigil::report

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/activity.h"
 
 namespace vigil::store {
 class Database;
@@ -105,5 +106,12 @@ struct Filter {
 Result<std::vector<Incident>> ReadIncidents(store::Database& db, const Filter& filter);
 // The same, inside a transaction the caller holds (vigil review reads and appends in one).
 Result<std::vector<Incident>> ReadIncidentsLocked(store::Database& db, const Filter& filter);
+
+// What vigil stats counts for `filter` (stats::Stats): every incident and event without one;
+// the incidents it selects when it names incidents or a time window; their events only when
+// it names incidents. `selected` is ReadIncidents(db, filter), read once by the caller.
+store::ActivityScope ActivityScopeOf(const Filter& filter, const std::vector<Incident>& selected);
+// As above, reading the selection only when the filter needs it (kUsage as ReadIncidents).
+Result<store::ActivityScope> ActivityScopeOf(store::Database& db, const Filter& filter);
 
 }  // namespace vigil::report

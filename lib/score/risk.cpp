@@ -178,16 +178,4 @@ int LoneEventRisk(double forest_score, const config::Config& config) {
   return int(std::lround(double(config.unincidented_event_cap) * AnomalyValue(forest_score)));
 }
 
-std::string ComponentsJson(const RiskScore& s) {
-  JsonWriter w;
-  w.BeginArray();
-  for (const Component& c : s.components) {
-    w.BeginObject().Key("name").String(c.name).Key("weight").Fixed(c.weight, 4);
-    w.Key("value").Fixed(c.value, 4).Key("points").Fixed(c.points(), 2);
-    w.Key("why").String(c.why).EndObject();
-  }
-  w.EndArray();
-  return w.str();
-}
-
 }  // namespace vigil::score

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "store/incidents.h"
 
 namespace vigil::score {
 
@@ -27,9 +28,9 @@ struct IncidentFacts {
   // Bulk transfers: events that each sent at least kBulkBytes. Many small ones (a status poll
   // over days) add up to megabytes without moving data anywhere.
   int64_t bulk_bytes = 0, bulk_transfers = 0;
-  int64_t privileged_actions = 0;       // events that are privileged actions that succeeded
-  bool has_model = false;               // an anomaly model scored the events
-  double max_anomaly = -1;              // highest distinct (> 0.5) forest score, -1: none
+  int64_t privileged_actions = 0;  // events that are privileged actions that succeeded
+  bool has_model = false;          // an anomaly model scored the events
+  double max_anomaly = -1;         // highest distinct (> 0.5) forest score, -1: none
   int64_t anomaly_event = 0;
   uint32_t flags = 0;                            // union of the events' behaviour flags
   std::vector<std::string> flag_entities;        // "user alice" / "source 1.2.3.4" per flag bit
@@ -39,12 +40,8 @@ struct IncidentFacts {
 
 constexpr int64_t kBulkBytes = 64 * 1024;
 
-struct Component {
-  std::string name;  // rule, intensity, outcome, anomaly, behaviour, context
-  double weight = 0, value = 0;
-  std::string why;
-  double points() const { return 100.0 * weight * value; }
-};
+// One sub-score, as stored in scores.components (store/incidents.h encodes it).
+using Component = store::ScoreComponent;
 
 struct RiskScore {
   int risk = 0;  // 0..100
@@ -64,8 +61,5 @@ RiskScore ScoreIncident(const IncidentFacts& f, const config::Config& config);
 // The risk of an event outside every incident: its anomaly alone, capped
 // (score.unincidented_event_cap).
 int LoneEventRisk(double forest_score, const config::Config& config);
-
-// The components as the JSON array stored in scores.components.
-std::string ComponentsJson(const RiskScore& s);
 
 }  // namespace vigil::score

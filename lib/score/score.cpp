@@ -1,7 +1,5 @@
 #include "score/score.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <thread>
 
@@ -12,6 +10,7 @@
 #include "store/chain.h"
 #include "store/database.h"
 #include "store/schema.h"
+#include "store/score_state.h"
 
 namespace vigil::score {
 namespace {
@@ -23,17 +22,6 @@ constexpr int64_t kMinEventsForModel = 100;  // fewer events than this: no anoma
 // Anomaly scores at or below this (the paper's "no distinct anomaly") are not recorded; they
 // weigh 0 in every sub-score and risk.
 constexpr float kRecordedAnomaly = 0.5f;
-std::string TechniquesJson(const std::vector<TechniqueRef>& ts) {
-  JsonWriter w;
-  w.BeginArray();
-  for (const TechniqueRef& t : ts) {
-    w.BeginObject().Key("id").String(t.id).Key("name").String(t.name).Key("tactics").BeginArray();
-    for (const auto& tactic : t.tactics) w.String(tactic);
-    w.EndArray().EndObject();
-  }
-  w.EndArray();
-  return w.str();
-}
 
 std::string FeatureNamesJson() {
   JsonWriter w;
@@ -168,8 +156,8 @@ Result<Plan> Compute(const Options& options, store::Database& db, StoreState& st
         (has_anomaly && r.stored_anomaly.value_or(-1) != r.facts.max_anomaly);
     r.out.changed = !r.stored || r.stored_risk != r.out.score.risk ||
                     r.stored_severity != r.out.score.severity || anomaly_changed ||
-                    r.stored_components != ComponentsJson(r.out.score) ||
-                    r.stored_techniques != TechniquesJson(r.out.techniques);
+                    r.stored_components != store::EncodeComponents(r.out.score.components) ||
+                    r.stored_techniques != store::EncodeTechniques(r.out.techniques);
     if (r.out.changed) ++sum.incidents_changed;
   }
 
@@ -257,9 +245,9 @@ Result<bool> Write(store::Database& db, const StoreState& state, Plan& plan) {
   }
   auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
   if (!tx) return tx.error();
-  auto last = db.QueryInteger("SELECT coalesce(max(id), 0) FROM score_runs", "read score runs");
+  auto last = store::LastScoreRun(db);
   if (!last) return last.error();
-  if (*last != state.last_run_id) return false;
+  if (last->id != state.last_run_id) return false;
   auto chain = store::ChainWriter::Begin(db);
   if (!chain) return chain.error();
   const int64_t now = NowMicros();
@@ -288,12 +276,12 @@ Result<bool> Write(store::Database& db, const StoreState& state, Plan& plan) {
   for (const IncidentRow& r : plan.incidents) {
     if (!r.out.changed) continue;
     auto id = chain->Append(
-        "scores",
-        {Value::Integer(r.out.id), Value::Integer(now), Value::Text(r.out.score.severity),
-         Value::Integer(r.out.score.risk),
-         r.out.anomaly < 0 ? Value::Null() : Value::Real(r.out.anomaly),
-         Value::Text(ComponentsJson(r.out.score)), Value::Text(TechniquesJson(r.out.techniques)),
-         model.empty() ? Value::Null() : Value::Text(model), Value::Integer(sum.run_id)});
+        "scores", {Value::Integer(r.out.id), Value::Integer(now), Value::Text(r.out.score.severity),
+                   Value::Integer(r.out.score.risk),
+                   r.out.anomaly < 0 ? Value::Null() : Value::Real(r.out.anomaly),
+                   Value::Text(store::EncodeComponents(r.out.score.components)),
+                   Value::Text(store::EncodeTechniques(r.out.techniques)),
+                   model.empty() ? Value::Null() : Value::Text(model), Value::Integer(sum.run_id)});
     if (!id) return id.error();
   }
   for (const EventOutcome& o : plan.writes) {

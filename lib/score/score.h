@@ -18,6 +18,7 @@
 #include "core/result.h"
 #include "core/severity.h"
 #include "score/risk.h"
+#include "store/score_state.h"
 
 namespace vigil::store {
 class Database;
@@ -34,10 +35,7 @@ struct Options {
   std::function<void(std::string_view phase, int64_t done, int64_t total)> progress;
 };
 
-struct TechniqueRef {
-  std::string id, name;
-  std::vector<std::string> tactics;  // shortnames
-};
+using TechniqueRef = store::ScoreTechnique;
 
 struct IncidentScore {
   int64_t id = 0;
@@ -77,27 +75,23 @@ inline int64_t NewlyAtOrAbove(const Summary& summary, int rank) {
   return n;
 }
 
-// What the newest scores row of an incident says (for --explain and the report).
+// What the newest scores row of an incident says (for --explain).
 struct StoredScore {
   int64_t incident_id = 0, run_id = 0, scored_us = 0;
   std::string title, rule_id, severity;
   int risk = 0;
   std::optional<double> anomaly;
-  std::string components_json, techniques_json, model;
+  std::vector<Component> components;
+  std::vector<TechniqueRef> techniques;
+  std::string techniques_json;  // the column as stored (--explain --format json shows it)
+  std::string model;
 };
-// nullopt: the incident exists but has not been scored. kUsage: no such incident.
+// nullopt: the incident exists but has not been scored. kUsage: no such incident; kStore:
+// its components are not whole (store::NewestScore::components_problem).
 Result<std::optional<StoredScore>> LatestScore(store::Database& db, int64_t incident_id);
 
-// Decodes scores.components back into components.
-Result<std::vector<Component>> ParseComponents(std::string_view json);
-
-// The newest stored profile of each entity (profiles.data JSON), by kind then name;
-// `kind` "user" or "source", or empty for both; `entity` empty for all.
-struct StoredProfile {
-  std::string kind, entity, data;
-  int64_t run_id = 0;
-};
-Result<std::vector<StoredProfile>> LatestProfiles(store::Database& db, std::string_view kind,
-                                                  std::string_view entity);
+// The newest stored profile of each entity (store/score_state.h).
+using store::LatestProfiles;
+using store::StoredProfile;
 
 }  // namespace vigil::score

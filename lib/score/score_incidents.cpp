@@ -1,48 +1,30 @@
 // The score stage's view of incidents: the newest details of each (rule, level, tags, the
 // rules merged into it) and the facts of its events that the sub-scores weigh.
-#include <simdjson.h>
-
 #include <algorithm>
 #include <set>
 
 #include "score/attack.h"
 #include "score/score_data.h"
 #include "store/database.h"
+#include "store/event_codec.h"
+#include "store/incidents.h"
 
 namespace vigil::score {
 namespace {
 
-using store::Statement;
-using store::ValueType;
-
-// `rule` may be a lookup that failed (details written by an older vigil or another tool have
-// no rule object): converting that to an element would throw.
-void AddTags(simdjson::simdjson_result<simdjson::dom::element> rule,
-             std::vector<std::string>& tags) {
-  simdjson::dom::array arr;
-  if (rule["tags"].get(arr) != simdjson::SUCCESS) return;
-  for (simdjson::dom::element t : arr) {
-    std::string_view s;
-    if (t.get(s) == simdjson::SUCCESS && std::find(tags.begin(), tags.end(), s) == tags.end()) {
-      tags.emplace_back(s);
-    }
+void AddTags(const std::vector<std::string>& from, std::vector<std::string>& tags) {
+  for (const std::string& t : from) {
+    if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
   }
 }
 
 // Level and tags of the rule, and of each rule merged in ("also_matched").
-void ReadDetails(std::string_view json, IncidentFacts& f) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return;
-  std::string_view level;
-  if (root["rule"]["level"].get(level) == simdjson::SUCCESS) f.level = std::string(level);
-  AddTags(root["rule"], f.tags);
-  simdjson::dom::array also;
-  if (root["also_matched"].get(also) != simdjson::SUCCESS) return;
-  for (simdjson::dom::element a : also) {
-    std::string_view l;
-    f.also.emplace_back(a["rule"]["level"].get(l) == simdjson::SUCCESS ? l : "medium");
-    AddTags(a["rule"], f.tags);
+void ReadDetails(const store::IncidentDetails& d, IncidentFacts& f) {
+  if (d.rule.level) f.level = *d.rule.level;
+  AddTags(d.rule.tags, f.tags);
+  for (const store::MergedRule& a : d.also_matched) {
+    f.also.push_back(a.rule.level.value_or("medium"));
+    AddTags(a.rule.tags, f.tags);
   }
 }
 
@@ -125,37 +107,25 @@ class FactsBuilder {
 Status ReadIncidents(store::Database& db, const Options& options, const EventTable& events,
                      std::vector<IncidentRow>& incidents,
                      std::vector<std::vector<uint32_t>>& members) {
-  auto st = db.Prepare(
-      "SELECT i.id, i.rule_id, i.title, i.group_key, i.first_ts_us, "
-      "coalesce(u.last_ts_us, i.last_ts_us), coalesce(u.details, i.details), "
-      "s.risk, s.severity, s.anomaly, s.components, s.techniques "
-      "FROM incidents i "
-      "LEFT JOIN (SELECT incident_id, last_ts_us, details, max(id) FROM incident_updates "
-      "GROUP BY incident_id) u ON u.incident_id = i.id "
-      "LEFT JOIN (SELECT incident_id, risk, severity, anomaly, components, techniques, max(id) "
-      "FROM scores GROUP BY incident_id) s ON s.incident_id = i.id ORDER BY i.id",
-      "read incidents");
-  if (!st) return st.error();
+  auto stored = store::ReadIncidents(db, {});
+  if (!stored) return stored.error();
   std::unordered_map<int64_t, size_t> index;
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
+  for (store::StoredIncident& si : *stored) {
     IncidentRow r;
-    r.out.id = st->ColumnInteger(0);
-    r.out.rule_id = std::string(st->ColumnText(1));
-    r.out.title = std::string(st->ColumnText(2));
-    r.out.group_key = Text(*st, 3).value_or("");
-    r.out.first_us = r.facts.first_us = st->ColumnInteger(4);
-    r.out.last_us = r.facts.last_us = st->ColumnInteger(5);
-    if (auto d = Text(*st, 6)) ReadDetails(*d, r.facts);
-    if (st->ColumnType(7) != ValueType::kNull) {
+    r.out.id = si.id;
+    r.out.rule_id = std::move(si.rule_id);
+    r.out.title = std::move(si.title);
+    r.out.group_key = si.group_key.value_or("");
+    r.out.first_us = r.facts.first_us = si.first_us;
+    r.out.last_us = r.facts.last_us = si.last_us;
+    ReadDetails(si.details, r.facts);
+    if (si.score) {
       r.stored = true;
-      r.stored_risk = st->ColumnInteger(7);
-      r.stored_severity = Text(*st, 8).value_or("");
-      if (st->ColumnType(9) != ValueType::kNull) r.stored_anomaly = st->ColumnReal(9);
-      r.stored_components = Text(*st, 10).value_or("");
-      r.stored_techniques = Text(*st, 11).value_or("");
+      r.stored_risk = si.score->risk;
+      r.stored_severity = si.score->severity;
+      r.stored_anomaly = si.score->anomaly;
+      r.stored_components = std::move(si.score->components_json);
+      r.stored_techniques = std::move(si.score->techniques_json);
     }
     const TagMapping m = MapTags(r.facts.tags);
     for (const Technique* t : m.techniques)
@@ -166,40 +136,39 @@ Status ReadIncidents(store::Database& db, const Options& options, const EventTab
   }
   members.assign(incidents.size(), {});
 
-  auto ev = db.Prepare(
-      "SELECT ie.incident_id, e.id, e.ts_us, e.user_name, e.source_ip, e.destination_ip, "
-      "e.destination_port, e.host_name, e.event_outcome, e.event_action, e.process_name, "
-      "e.source_bytes, substr(e.message, 1, 8), e.event_category FROM incident_events ie "
-      "JOIN events e ON e.id = ie.event_id ORDER BY ie.incident_id, e.ts_us, e.id",
-      "read incident events");
+  store::EventQuery q;
+  q.scope = store::EventQuery::Scope::kAllIncidents;
+  q.fields = store::EventFields()
+                 .Add(&Event::user_name)
+                 .Add(&Event::source_ip)
+                 .Add(&Event::destination_ip)
+                 .Add(&Event::destination_port)
+                 .Add(&Event::host_name)
+                 .Add(&Event::event_outcome)
+                 .Add(&Event::event_action)
+                 .Add(&Event::process_name)
+                 .Add(&Event::source_bytes)
+                 .Add(&Event::message)
+                 .Add(&Event::event_category);
+  q.message_prefix = 8;
+  auto ev = store::EventCursor::Open(db, q);
   if (!ev) return ev.error();
   std::unique_ptr<FactsBuilder> builder;
   size_t current = SIZE_MAX;
-  Event e;
+  StoredEvent event;
+  const Event& e = event.event;
   for (;;) {
-    auto row = ev->Step();
+    auto row = ev->Next(event);
     if (!row) return row.error();
     if (!*row) break;
-    auto it = index.find(ev->ColumnInteger(0));
+    auto it = index.find(ev->incident_id());
     if (it == index.end()) continue;  // an incident newer than our snapshot's list
     if (it->second != current) {
       if (builder) builder->Finish();
       current = it->second;
       builder = std::make_unique<FactsBuilder>(options.config, incidents[current].facts);
     }
-    const int64_t id = ev->ColumnInteger(1);
-    e.ts_us = ev->ColumnInteger(2);
-    e.user_name = Text(*ev, 3);
-    e.source_ip = Text(*ev, 4);
-    e.destination_ip = Text(*ev, 5);
-    e.destination_port = Integer(*ev, 6);
-    e.host_name = Text(*ev, 7);
-    e.event_outcome = Text(*ev, 8);
-    e.event_action = Text(*ev, 9);
-    e.process_name = Text(*ev, 10);
-    e.source_bytes = Integer(*ev, 11);
-    e.message = Text(*ev, 12);
-    e.event_category = Text(*ev, 13);
+    const int64_t id = event.id;
     const uint32_t at = events.PositionOf(id);
     float anomaly = NAN;
     uint32_t flags = 0;

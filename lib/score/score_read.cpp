@@ -8,31 +8,32 @@
 #include "score/features.h"
 #include "score/score_data.h"
 #include "store/database.h"
+#include "store/event_codec.h"
+#include "store/score_state.h"
 
 namespace vigil::score {
 namespace {
 
-using store::Statement;
-using store::ValueType;
-
-// Columns 0..11 of kEventColumns into `e`.
-constexpr const char* kEventColumns =
-    "e.ts_us, e.user_name, e.source_ip, e.destination_ip, e.destination_port, e.host_name, "
-    "e.event_outcome, e.event_category, e.event_action, e.process_name, e.source_bytes, "
-    "substr(e.message, 1, 8)";
-void ReadEventColumns(const Statement& st, int at, Event& e) {
-  e.ts_us = st.ColumnInteger(at);
-  e.user_name = Text(st, at + 1);
-  e.source_ip = Text(st, at + 2);
-  e.destination_ip = Text(st, at + 3);
-  e.destination_port = Integer(st, at + 4);
-  e.host_name = Text(st, at + 5);
-  e.event_outcome = Text(st, at + 6);
-  e.event_category = Text(st, at + 7);
-  e.event_action = Text(st, at + 8);
-  e.process_name = Text(st, at + 9);
-  e.source_bytes = Integer(st, at + 10);
-  e.message = Text(st, at + 11);
+// What the features and behaviour flags read of an event: raw only where it may name a
+// country, and the message's first characters.
+store::EventQuery FeatureQuery() {
+  store::EventQuery q;
+  q.fields = store::EventFields()
+                 .Add(&Event::user_name)
+                 .Add(&Event::source_ip)
+                 .Add(&Event::destination_ip)
+                 .Add(&Event::destination_port)
+                 .Add(&Event::host_name)
+                 .Add(&Event::event_outcome)
+                 .Add(&Event::event_category)
+                 .Add(&Event::event_action)
+                 .Add(&Event::process_name)
+                 .Add(&Event::source_bytes)
+                 .Add(&Event::message);
+  q.message_prefix = 8;
+  q.raw = true;
+  q.raw_only_if_contains = {"geo", "ountry"};
+  return q;
 }
 
 // The country a JSON record names for its source, if any ("geo": "US", ECS
@@ -91,29 +92,19 @@ uint32_t Interner::Find(std::string_view s) const {
 }
 
 Status ReadStoreState(store::Database& db, bool retrain, StoreState& state) {
-  auto st = db.Prepare("SELECT id, last_event_id FROM score_runs ORDER BY id DESC LIMIT 1",
-                       "read the last score run");
-  if (!st) return st.error();
-  auto row = st->Step();
-  if (!row) return row.error();
-  if (*row) {
-    state.last_run_id = st->ColumnInteger(0);
-    state.watermark = st->ColumnInteger(1);
-  }
+  auto run = store::LastScoreRun(db);
+  if (!run) return run.error();
+  state.last_run_id = run->id;
+  state.watermark = run->last_event_id;
   if (retrain) return {};
-  auto model = db.Prepare("SELECT id, trained_on, model FROM models ORDER BY id DESC LIMIT 1",
-                          "read the anomaly model");
+  auto model = store::NewestModel(db);
   if (!model) return model.error();
-  row = model->Step();
-  if (!row) return row.error();
-  if (!*row) return {};
-  auto forest = IsolationForest::Deserialize(model->ColumnBlob(2));
+  if (!*model) return {};
+  auto forest = IsolationForest::Deserialize((*model)->model);
   if (!forest) {
     return MakeError(ErrorCode::kStore,
-                     "stored anomaly model " + std::to_string(model->ColumnInteger(0)) +
-                         " is unreadable (" + forest.error().message +
-                         "); run vigil score "
-                         "--retrain",
+                     "stored anomaly model " + std::to_string((*model)->id) + " is unreadable (" +
+                         forest.error().message + "); run vigil score --retrain",
                      db.path());
   }
   if (forest->features() != FeatureExtractor::kCount) {
@@ -123,65 +114,53 @@ Status ReadStoreState(store::Database& db, bool retrain, StoreState& state) {
                          std::to_string(FeatureExtractor::kCount) + "; run vigil score --retrain",
                      db.path());
   }
-  state.model_id = model->ColumnInteger(0);
-  state.model_trained_on = model->ColumnInteger(1);
+  state.model_id = (*model)->id;
+  state.model_trained_on = (*model)->trained_on;
   state.model = std::make_unique<IsolationForest>(std::move(*forest));
   return {};
 }
 
 Status ReadStoredEventScores(store::Database& db, StoreState& state, EventTable& events) {
   events.stored.assign(events.id.size(), {});
-  auto st = db.Prepare(
-      "SELECT event_id, risk, severity, anomaly, label, flags FROM event_scores ORDER BY id",
-      "read event scores");
-  if (!st) return st.error();
-  for (;;) {
-    auto row = st->Step();
-    if (!row) return row.error();
-    if (!*row) break;
-    const uint32_t at = events.PositionOf(st->ColumnInteger(0));
-    if (at == kNoIndex) continue;
+  return store::ForEachEventScore(db, [&](const store::EventScoreRow& r) {
+    const uint32_t at = events.PositionOf(r.event_id);
+    if (at == kNoIndex) return;
     StoredEventScore& s = events.stored[at];
-    s.risk = int(st->ColumnInteger(1));
-    s.severity = std::max(0, config::SeverityRank(st->ColumnText(2)));
-    s.anomaly = st->ColumnType(3) == ValueType::kNull ? NAN : float(st->ColumnReal(3));
-    s.label = state.labels.Add(st->ColumnText(4));
-    s.flags = st->ColumnType(5) == ValueType::kNull ? 0 : ParseFlags(st->ColumnText(5));
-  }
-  return {};
+    s.risk = int(r.risk);
+    s.severity = std::max(0, config::SeverityRank(r.severity));
+    s.anomaly = r.anomaly ? float(*r.anomaly) : NAN;
+    s.label = state.labels.Add(r.label);
+    s.flags = ParseFlags(r.flags);
+  });
 }
 
 Status ReadEvents(store::Database& db, const Options& options, const StoreState& state,
                   bool score_all, ProfileBuilder& profiles, EventTable& events,
                   std::vector<float>& to_score, std::vector<double>* fit_sample) {
-  const std::string sql = std::string("SELECT e.id, ") + kEventColumns +
-                          ", CASE WHEN instr(e.raw, 'geo') OR instr(e.raw, 'ountry') THEN e.raw "
-                          "END FROM events e ORDER BY e.ts_us, e.id";
   FeatureExtractor features(300'000'000, &options.config);
   simdjson::dom::parser parser;
-  Event e;
+  StoredEvent stored;
+  const Event& e = stored.event;
   int64_t total = 0;
   double row[FeatureExtractor::kCount];
   size_t stride = 1;
+  auto cursor = store::EventCursor::Open(db, FeatureQuery());
+  if (!cursor) return cursor.error();
   for (int pass = 0; pass < 2; ++pass) {
-    auto st = db.Prepare(sql, "read events");
-    if (!st) return st.error();
+    if (Status s = cursor->Start(); !s.ok()) return s;
     int64_t n = 0;
     for (;; ++n) {
-      auto more = st->Step();
+      auto more = cursor->Next(stored);
       if (!more) return more.error();
       if (!*more) break;
-      ReadEventColumns(*st, 1, e);
       if (pass == 0) {
         features.Observe(e);
         continue;
       }
-      const int64_t id = st->ColumnInteger(0);
+      const int64_t id = stored.id;
       const bool here = score_all || id > state.watermark;
       std::string country;
-      if (st->ColumnType(13) != ValueType::kNull) {
-        country = CountryOf(st->ColumnBlob(13), parser);
-      }
+      if (!stored.raw.empty()) country = CountryOf(stored.raw, parser);
       const uint32_t flags = profiles.Observe(e, country);
       events.id.push_back(id);
       events.ts.push_back(e.ts_us);

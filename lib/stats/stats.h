@@ -12,11 +12,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "report/facts.h"
-
-namespace vigil::store {
-class Database;
-}
+#include "store/activity.h"
 
 namespace vigil::stats {
 
@@ -50,9 +46,10 @@ struct RiskBucket {
 constexpr std::array<const char*, 7> kWeekdays = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 struct Stats {
-  // The selection. Incidents are those report::ReadIncidents selects with the filter (all
-  // without one). Events are those with since_us <= ts_us <= until_us and, when the filter
-  // names incidents (ids, severity, type, user, ip or status), linked to a selected incident.
+  // The selection (store::ActivityScope). vigil stats and vigil export take the incidents
+  // vigil report's filter selects (report::ActivityScopeOf): all without a filter. Events are
+  // those with since_us <= ts_us <= until_us and, when the filter names incidents (ids,
+  // severity, type, user, ip or status), linked to a selected incident.
   std::optional<int64_t> since_us, until_us;
   bool events_of_incidents = false;  // events were restricted to the selected incidents'
   int64_t incidents = 0;
@@ -77,10 +74,9 @@ struct Stats {
 // Incidents spanning more days than this are bucketed by week.
 constexpr int64_t kMaxDailySpan = 62;
 
-// Counts the selection of `filter` (see Stats), with top lists of at most `top` rows (>= 1).
-// Reads in one read transaction besides report::ReadIncidents' own; writes nothing.
-// kUsage for a filter id that is not in the store; kStore when SQLite fails.
-Result<Stats> ComputeStats(store::Database& db, const report::Filter& filter,
+// Counts what `scope` selects (see Stats), with top lists of at most `top` rows (>= 1).
+// Reads in one read transaction; writes nothing. kStore when SQLite fails.
+Result<Stats> ComputeStats(store::Database& db, const store::ActivityScope& scope,
                            size_t top = kDefaultTop);
 
 // One JSON object, keys in a fixed order (documented in vigil-stats(1)), ending in a newline.

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "report/facts.h"
+#include "store/store.h"
 #include "support/test_support.h"
 
 using vigil::testing::RawQueryInt;
@@ -366,4 +368,34 @@ TEST_CASE("stats on samples/ agrees with SQL and vigil report", "[stats][cli]") 
   const std::string text = Stats(db, {});
   CHECK(text.find("Events by weekday and hour (UTC") != std::string::npos);
   CHECK(text.find("Risk over time (incidents by the week") != std::string::npos);
+}
+
+TEST_CASE("ComputeStats counts the scope it is given; export passes the incidents it read",
+          "[stats]") {
+  // Issue 20: stats took a report::Filter and read the incidents again (report/ and stats/
+  // included each other); now the caller's selection is the scope.
+  TempDir dir;
+  const std::string path = Store(dir);
+  auto db = vigil::store::OpenStore(path, vigil::store::StoreAccess::kRead);
+  REQUIRE(db.has_value());
+  vigil::report::Filter filter;
+  filter.type = "no incident has this type";
+  vigil::report::Incident one;
+  one.id = 1;
+  const vigil::store::ActivityScope scope = vigil::report::ActivityScopeOf(filter, {one});
+  REQUIRE(scope.incident_ids == std::vector<int64_t>{1});
+  CHECK(scope.events_of_incidents);
+  auto counted = vigil::stats::ComputeStats(*db, scope);
+  REQUIRE(counted.has_value());
+  CHECK(counted->incidents == 1);
+  CHECK(counted->events == RawQueryInt(path,
+                                       "SELECT count(DISTINCT event_id) FROM incident_events "
+                                       "WHERE incident_id = 1"));
+  // Without a filter: everything, and nothing is read to select it.
+  auto all = vigil::report::ActivityScopeOf(*db, vigil::report::Filter{});
+  REQUIRE(all.has_value());
+  CHECK_FALSE(all->incident_ids.has_value());
+  auto everything = vigil::stats::ComputeStats(*db, *all);
+  REQUIRE(everything.has_value());
+  CHECK(everything->incidents == RawQueryInt(path, "SELECT count(*) FROM incidents"));
 }

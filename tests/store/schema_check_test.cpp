@@ -133,7 +133,7 @@ TEST_CASE("issue 19: ChainWriter refuses an insert that a trigger dropped", "[st
           "verify)");
     auto review =
         writer->Append("reviews", {Value::Integer(1), Value::Integer(1), Value::Text("ana"),
-                                   Value::Text("confirmed"), Value::Null()});
+                                   Value::Text("confirmed"), Value::Null(), Value::Null()});
     REQUIRE_FALSE(review.has_value());
     CHECK(review.error().message.find("insert into reviews wrote 0 rows") != std::string::npos);
   }
