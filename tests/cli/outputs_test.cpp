@@ -10,31 +10,16 @@
 #include "support/populate.h"
 #include "support/test_support.h"
 
+using vigil::testing::ModeOf;
 using vigil::testing::RawQueryInt;
 using vigil::testing::ReadText;
 using vigil::testing::RunCli;
 using vigil::testing::SourcePath;
 using vigil::testing::TempDir;
+using vigil::testing::Umask;
 using vigil::testing::WriteText;
 
 namespace {
-
-mode_t ModeOf(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::lstat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-class Umask {
- public:
-  explicit Umask(mode_t mask) : old_(::umask(mask)) {}
-  ~Umask() { ::umask(old_); }
-  Umask(const Umask&) = delete;
-  Umask& operator=(const Umask&) = delete;
-
- private:
-  mode_t old_;
-};
 
 std::string MakeStore(const TempDir& dir) {
   const std::string path = dir.File("s.db");

@@ -13,29 +13,13 @@
 using vigil::AtomicFile;
 using vigil::OpenForAppend;
 using vigil::WriteFileAtomic;
+using vigil::testing::ModeOf;
 using vigil::testing::ReadText;
 using vigil::testing::TempDir;
+using vigil::testing::Umask;
 using vigil::testing::WriteText;
 
 namespace {
-
-mode_t ModeOf(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::lstat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-// Sets the umask for one scope (tests run in one process, one at a time).
-class Umask {
- public:
-  explicit Umask(mode_t mask) : old_(::umask(mask)) {}
-  ~Umask() { ::umask(old_); }
-  Umask(const Umask&) = delete;
-  Umask& operator=(const Umask&) = delete;
-
- private:
-  mode_t old_;
-};
 
 size_t EntriesIn(const std::string& dir) {
   size_t n = 0;

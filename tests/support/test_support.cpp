@@ -122,4 +122,10 @@ std::string SampleStore(const TempDir& dir) {
   return db;
 }
 
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::lstat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
 }  // namespace vigil::testing

@@ -3,6 +3,8 @@
 // bypassing vigil's API, as an attacker would), in-process CLI runs, and a Catch2
 // StringMaker for Error so failed assertions show the message.
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -48,6 +50,21 @@ std::string SourcePath(const std::string& relative);
 // A store "s.db" in `dir` holding samples/ ingested (its malformed lines rejected on purpose),
 // correlated and scored with samples/vigil.yml, as the README's main job does. Its path.
 std::string SampleStore(const TempDir& dir);
+
+// Permission bits of `path` itself (lstat: a link is not followed).
+mode_t ModeOf(const std::string& path);
+
+// Sets the umask for one scope (tests run in one process, one at a time).
+class Umask {
+ public:
+  explicit Umask(mode_t mask) : old_(::umask(mask)) {}
+  ~Umask() { ::umask(old_); }
+  Umask(const Umask&) = delete;
+  Umask& operator=(const Umask&) = delete;
+
+ private:
+  mode_t old_;
+};
 
 }  // namespace vigil::testing
 
