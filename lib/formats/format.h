@@ -8,8 +8,8 @@
 // Why a folder of its own: ingest (which reads records) and correlate (which matches rules on
 // stored events) both need a format's knowledge, and stages never include one another. The
 // descriptors therefore sit below the stages and depend on core only; the byte-level parsing
-// (simdjson, CSV, CEF, Zeek TSV, syslog) stays in ingest, which hands a mapping a Record
-// (formats/record.h) to read fields from.
+// (JSON through json/, CSV, CEF, Zeek TSV, syslog) stays in ingest, which hands a mapping a
+// Record (formats/record.h) to read fields from.
 
 #include <cstdint>
 #include <optional>
