@@ -1,12 +1,11 @@
 // EventView: the lazy field lookup over one stored event. The record is parsed with a reused
-// simdjson DOM parser into a reused padded buffer, so after warm-up an event costs one memcpy and
-// one parse, and only if a rule asks for a field that the normalised columns do not answer.
+// JSON parser (json/json.h) into its reused padded buffer, so after warm-up an event costs one
+// memcpy and one parse, and only if a rule asks for a field that the normalised columns do not
+// answer.
 // Texts that are not views into the record or the event (numbers, objects) live in `scratch`,
 // a deque of strings reused across events: a deque never moves its elements, so views handed
 // out earlier in the same Get stay valid while more are produced.
 #include "correlate/event_view.h"
-
-#include <simdjson.h>
 
 #include <array>
 #include <charconv>
@@ -14,13 +13,13 @@
 #include <optional>
 
 #include "formats/format.h"
+#include "json/json.h"
 
 namespace vigil::correlate {
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::element_type;
-using simdjson::dom::object;
+using json::Type;
+using json::Value;
 
 char LowerChar(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -77,30 +76,14 @@ const Column* FindColumn(std::string_view name) {
   return nullptr;
 }
 
-// A flat key first ("id.orig_h"), then each split point as a nested object.
-bool LookupIn(object obj, std::string_view path, element* out) {
-  if (obj.at_key(path).get(*out) == simdjson::SUCCESS) return true;
-  for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
-    element e;
-    object inner;
-    if (obj.at_key(path.substr(0, dot)).get(e) == simdjson::SUCCESS &&
-        e.get_object().get(inner) == simdjson::SUCCESS &&
-        LookupIn(inner, path.substr(dot + 1), out)) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 struct EventView::Impl final : formats::RecordStrings {
   const formats::Sigma* sigma = nullptr;
   bool parsed = false;
   bool has_root = false;
-  object root;
-  simdjson::dom::parser parser;
-  std::string padded;  // the record + SIMDJSON_PADDING, reused
+  Value root;
+  json::Parser parser;
 
   bool service_done = false;
   std::string service;
@@ -125,11 +108,10 @@ struct EventView::Impl final : formats::RecordStrings {
       ++start;
     }
     if (start == text.size() || text[start] != '{') return;
-    padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
-    text.copy(padded.data(), text.size());
-    element doc;
-    if (parser.parse(padded.data(), text.size(), false).get(doc) != simdjson::SUCCESS) return;
-    has_root = doc.get_object().get(root) == simdjson::SUCCESS;
+    auto doc = parser.Parse(text);
+    if (!doc || !doc->IsObject()) return;
+    root = *doc;
+    has_root = true;
   }
 
   void EmitNumber(FieldValue::Kind kind, const char* begin, const char* end,
@@ -139,44 +121,41 @@ struct EventView::Impl final : formats::RecordStrings {
     out->push_back({kind, s});
   }
 
-  void Emit(element e, std::vector<FieldValue>* out) {
+  void Emit(Value e, std::vector<FieldValue>* out) {
     std::array<char, 32> buf{};
     char* const first = buf.data();
     char* const last = buf.data() + buf.size();
     switch (e.type()) {
-      case element_type::STRING:
-        out->push_back({FieldValue::Kind::kString, e.get_string().value_unsafe()});
+      case Type::kString:
+        out->push_back({FieldValue::Kind::kString, *e.String()});
         return;
-      case element_type::INT64: {
-        auto r = std::to_chars(first, last, e.get_int64().value_unsafe());
+      case Type::kInt64: {
+        auto r = std::to_chars(first, last, *e.Int64());
         EmitNumber(FieldValue::Kind::kNumber, first, r.ptr, out);
         return;
       }
-      case element_type::UINT64: {
-        auto r = std::to_chars(first, last, e.get_uint64().value_unsafe());
+      case Type::kUint64: {
+        auto r = std::to_chars(first, last, *e.Uint64());
         EmitNumber(FieldValue::Kind::kNumber, first, r.ptr, out);
         return;
       }
-      case element_type::DOUBLE: {
-        auto r = std::to_chars(first, last, e.get_double().value_unsafe());
+      case Type::kDouble: {
+        auto r = std::to_chars(first, last, *e.Double());
         EmitNumber(FieldValue::Kind::kNumber, first, r.ptr, out);
         return;
       }
-      case element_type::BOOL:
-        out->push_back({FieldValue::Kind::kBool, e.get_bool().value_unsafe() ? "true" : "false"});
+      case Type::kBool:
+        out->push_back({FieldValue::Kind::kBool, *e.Bool() ? "true" : "false"});
         return;
-      case element_type::NULL_VALUE:
+      case Type::kNull:
         out->push_back({FieldValue::Kind::kNull, "null"});
         return;
-      case element_type::ARRAY: {
-        simdjson::dom::array items;
-        if (e.get_array().get(items) != simdjson::SUCCESS) return;
-        for (element item : items) Emit(item, out);  // nested arrays are flattened
+      case Type::kArray:
+        for (Value item : e.items()) Emit(item, out);  // nested arrays are flattened
         return;
-      }
-      case element_type::OBJECT: {
+      case Type::kObject: {
         std::string& s = Scratch();
-        s = simdjson::minify(e);
+        s = e.Minify();
         out->push_back({FieldValue::Kind::kObject, s});
         return;
       }
@@ -184,21 +163,19 @@ struct EventView::Impl final : formats::RecordStrings {
   }
 
   // The record's field `name`: literal, dotted path, then with dots as underscores.
-  bool Find(std::string_view name, element* out) {
-    if (!has_root) return false;
-    if (LookupIn(root, name, out)) return true;
-    if (name.find('.') == std::string_view::npos) return false;
+  std::optional<Value> Find(std::string_view name) {
+    if (!has_root) return std::nullopt;
+    if (auto found = root.FindPath(name)) return found;
+    if (name.find('.') == std::string_view::npos) return std::nullopt;
     key.assign(name);
     for (char& c : key) c = c == '.' ? '_' : c;
-    return root.at_key(key).get(*out) == simdjson::SUCCESS;
+    return root.Find(key);
   }
 
   std::optional<std::string_view> String(std::string_view path) const override {
     auto& self = const_cast<Impl&>(*this);  // parsing is a cache: the event does not change
     if (!self.parsed) self.Parse(*event);
-    element e;
-    std::string_view text;
-    if (self.Find(path, &e) && e.get_string().get(text) == simdjson::SUCCESS) return text;
+    if (auto e = self.Find(path)) return e->String();
     return std::nullopt;
   }
 };
@@ -239,19 +216,19 @@ void EventView::Get(std::string_view name, std::vector<FieldValue>* out) const {
     return;
   }
   if (!m.parsed) m.Parse(*ev_);
-  element e;
-  if (m.Find(name, &e)) {
-    m.Emit(e, out);
+  if (auto e = m.Find(name)) {
+    m.Emit(*e, out);
     return;
   }
   const formats::Sigma& sigma = *m.sigma;
   for (const formats::FieldAlias& a : sigma.record_aliases) {
-    if (a.from != name || !m.Find(a.to, &e)) continue;
-    if (sigma.empty_alias_is_absent && e.type() == element_type::STRING &&
-        e.get_string().value_unsafe().empty()) {
-      return;
+    if (a.from != name) continue;
+    auto e = m.Find(a.to);
+    if (!e) continue;
+    if (sigma.empty_alias_is_absent) {
+      if (auto text = e->String(); text && text->empty()) return;
     }
-    m.Emit(e, out);
+    m.Emit(*e, out);
     return;
   }
   if (sigma.derived_field != nullptr) {
