@@ -1,63 +1,64 @@
 #include "score/profile_view.h"
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include <algorithm>
 
 #include "core/encoding.h"
+#include "json/json.h"
 
 namespace vigil::score {
 namespace {
+
+using json::Value;
 
 Error Damaged() {
   return MakeError(ErrorCode::kStore, "a stored profile is not the JSON vigil score writes");
 }
 
-std::string Str(simdjson::dom::element e, const char* key) {
-  std::string_view s;
-  return e[key].get(s) == simdjson::SUCCESS ? std::string(s) : std::string();
+std::string Str(Value e, std::string_view key) {
+  return std::string(e.StringAt(key).value_or(std::string_view()));
 }
-int64_t Int(simdjson::dom::element e, const char* key) {
-  int64_t v = 0;
-  return e[key].get(v) == simdjson::SUCCESS ? v : 0;
-}
+int64_t Int(Value e, std::string_view key) { return e.Int64At(key).value_or(0); }
 
 // "name (count), ..." of a {name: count} object.
-std::string Counts(simdjson::dom::element e, const char* key) {
-  simdjson::dom::object obj;
-  if (e[key].get(obj) != simdjson::SUCCESS) return "-";
+std::string Counts(Value e, std::string_view key) {
+  const auto obj = e.Find(key);
+  if (!obj || !obj->IsObject()) return "-";
   std::string out;
-  for (auto field : obj) {
-    int64_t n = 0;
-    if (field.value.get(n) != simdjson::SUCCESS) n = 0;
+  for (const json::Field field : obj->fields()) {
+    const int64_t n = field.value.Int64().value_or(0);
     if (!out.empty()) out += ", ";
     out += fmt::format("{} ({})", TerminalSafe(field.key), n);
   }
   return out.empty() ? "-" : out;
 }
 
+// The items of the array `key` (none when missing or not an array).
+Value::ItemRange Items(Value e, std::string_view key) {
+  const auto list = e.Find(key);
+  return list ? list->items() : Value::ItemRange();
+}
+
 }  // namespace
 
 Result<ProfileSummary> SummariseProfile(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return Damaged();
+  json::Parser parser;
+  auto root = parser.Parse(json);
+  if (!root) return Damaged();
   ProfileSummary s;
-  s.events = Int(root, "events");
-  s.first_seen = Str(root, "first_seen");
-  s.last_seen = Str(root, "last_seen");
-  simdjson::dom::array days;
-  if (root["risk_by_day"].get(days) == simdjson::SUCCESS) {
-    for (simdjson::dom::element d : days) s.max_risk = std::max(s.max_risk, Int(d, "max_risk"));
-  }
+  s.events = Int(*root, "events");
+  s.first_seen = Str(*root, "first_seen");
+  s.last_seen = Str(*root, "last_seen");
+  for (Value d : Items(*root, "risk_by_day")) s.max_risk = std::max(s.max_risk, Int(d, "max_risk"));
   return s;
 }
 
 Result<std::string> ProfileText(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return Damaged();
+  json::Parser parser;
+  auto parsed = parser.Parse(json);
+  if (!parsed) return Damaged();
+  const Value root = *parsed;
   const std::string kind = Str(root, "kind");
   const bool user = kind == "user";
   std::string out =
@@ -68,19 +69,17 @@ Result<std::string> ProfileText(std::string_view json) {
                      active_days == 1 ? "" : "s", hours_active, hours_active == 1 ? "" : "s");
   out += fmt::format("  seen          {} .. {}\n", TerminalSafe(Str(root, "first_seen")),
                      TerminalSafe(Str(root, "last_seen")));
-  double rate = 0;
-  if (root["events_per_active_hour"].get(rate) != simdjson::SUCCESS) rate = 0;
+  const double rate = root.DoubleAt("events_per_active_hour").value_or(0);
   out += fmt::format("  rate          {:.2f} events per active hour, at most {} in one hour\n",
                      rate, Int(root, "max_events_in_an_hour"));
   // Usual hours: a 24-character strip, darker where more of the events fall.
-  simdjson::dom::array hours;
-  if (root["hours"].get(hours) == simdjson::SUCCESS) {
+  if (auto hours = root.Find("hours"); hours && hours->IsArray()) {
     int64_t max = 0;
-    for (simdjson::dom::element h : hours) max = std::max(max, h.get_int64().value_unsafe());
+    for (Value h : hours->items()) max = std::max(max, h.Int64().value_or(0));
     std::string strip;
     const char* shades[] = {" ", "\u2591", "\u2592", "\u2593", "\u2588"};
-    for (simdjson::dom::element h : hours) {
-      const int64_t v = h.get_int64().value_unsafe();
+    for (Value h : hours->items()) {
+      const int64_t v = h.Int64().value_or(0);
       strip += shades[max == 0 || v == 0 ? 0 : 1 + (3 * v) / max];
     }
     out += "  hours (UTC)   |" + strip + "|  00..23\n";
@@ -95,10 +94,9 @@ Result<std::string> ProfileText(std::string_view json) {
     const std::string first = TerminalSafe(Str(root, "first_privileged_action"));
     out += "  privileged    " + (first.empty() ? std::string("never") : "first " + first) + "\n";
   }
-  simdjson::dom::array days;
-  if (root["risk_by_day"].get(days) == simdjson::SUCCESS) {
+  if (auto days = root.Find("risk_by_day"); days && days->IsArray()) {
     out += "  risk by day  ";
-    for (simdjson::dom::element d : days) {
+    for (Value d : days->items()) {
       const std::string day = Str(d, "day");  // YYYY-MM-DD, shown as MM-DD
       out += fmt::format(" {}:{}", TerminalSafe(day.size() > 5 ? day.substr(5) : day),
                          Int(d, "max_risk"));

@@ -1,19 +1,14 @@
 // Incidents and the JSON columns about them. The newest update and the newest score of an
 // incident are the rows with the highest id (SQLite returns the other columns of a max()
-// aggregate from the row that has it). Decoding uses simdjson's DOM through results, never
-// elements, so a missing key is a value here and never an exception.
+// aggregate from the row that has it). Decoding goes through json/json.h, where a missing key
+// or a value of another type is an empty optional, so a damaged column decodes to defaults.
 #include "store/incidents.h"
 
-#include <simdjson.h>
-
 #include "core/json.h"
+#include "json/json.h"
 
 namespace vigil::store {
 namespace {
-
-using Node = simdjson::simdjson_result<simdjson::dom::element>;
-
-Node N(simdjson::dom::element e) { return Node(std::move(e)); }
 
 void AppendStrings(std::string& out, const std::vector<std::string>& v) {
   out += '[';
@@ -44,70 +39,67 @@ void AppendRule(std::string& out, const RuleRecord& r) {
   out += '}';
 }
 
-std::string Str(Node e, const char* key) {
-  std::string_view s;
-  return e[key].get(s) == simdjson::SUCCESS ? std::string(s) : std::string();
+std::string Str(const json::Value& e, std::string_view key) {
+  return std::string(e.StringAt(key).value_or(std::string_view()));
 }
 
-std::vector<std::string> Strings(Node e, const char* key) {
+// The strings of the array `key` (other items skipped).
+std::vector<std::string> Strings(const json::Value& e, std::string_view key) {
   std::vector<std::string> out;
-  simdjson::dom::array arr;
-  if (e[key].get(arr) != simdjson::SUCCESS) return out;
-  for (simdjson::dom::element x : arr) {
-    std::string_view s;
-    if (x.get(s) == simdjson::SUCCESS) out.emplace_back(s);
+  const auto arr = e.Find(key);
+  if (!arr) return out;
+  for (const json::Value x : arr->items()) {
+    if (auto s = x.String()) out.emplace_back(*s);
   }
   return out;
 }
 
-RuleRecord DecodeRule(Node e) {
+// A rule as AppendRule writes it; `e` may be absent or not an object (then all defaults).
+RuleRecord DecodeRule(const std::optional<json::Value>& e) {
   RuleRecord r;
-  r.title = Str(e, "title");
-  r.id = Str(e, "id");
-  r.author = Str(e, "author");
-  std::string_view level;
-  if (e["level"].get(level) == simdjson::SUCCESS) r.level = std::string(level);
-  r.type = Str(e, "type");
-  r.file = Str(e, "file");
-  r.tags = Strings(e, "tags");
-  r.falsepositives = Strings(e, "falsepositives");
+  if (!e) return r;
+  r.title = Str(*e, "title");
+  r.id = Str(*e, "id");
+  r.author = Str(*e, "author");
+  if (auto level = e->StringAt("level")) r.level = std::string(*level);
+  r.type = Str(*e, "type");
+  r.file = Str(*e, "file");
+  r.tags = Strings(*e, "tags");
+  r.falsepositives = Strings(*e, "falsepositives");
   return r;
 }
 
 // scores.components: every element, and what is wrong with the column, if anything.
-void DecodeComponents(std::string_view json, NewestScore& s) {
-  simdjson::dom::parser parser;
-  simdjson::dom::array arr;
-  if (parser.parse(json.data(), json.size()).get(arr) != simdjson::SUCCESS) {
+void DecodeComponents(std::string_view text, NewestScore& s) {
+  json::Parser parser;
+  auto arr = parser.Parse(text);
+  if (!arr || !arr->IsArray()) {
     s.components_problem = "a stored score's components are not a JSON array";
     return;
   }
-  for (simdjson::dom::element c : arr) {
+  for (const json::Value c : arr->items()) {
     ScoreComponent k;
-    std::string_view name, why;
-    const bool whole = c["name"].get(name) == simdjson::SUCCESS &&
-                       c["weight"].get(k.weight) == simdjson::SUCCESS &&
-                       c["value"].get(k.value) == simdjson::SUCCESS &&
-                       c["why"].get(why) == simdjson::SUCCESS;
-    if (!whole && s.components_problem.empty()) {
+    const auto name = c.StringAt("name"), why = c.StringAt("why");
+    const auto weight = c.DoubleAt("weight"), value = c.DoubleAt("value");
+    if (!(name && weight && value && why) && s.components_problem.empty()) {
       s.components_problem = "a stored score component lacks name, weight, value or why";
     }
     // Read each on its own: a missing one must not hide the others.
-    k.name = Str(N(c), "name");
-    k.why = Str(N(c), "why");
-    if (c["weight"].get(k.weight) != simdjson::SUCCESS) k.weight = 0;
-    if (c["value"].get(k.value) != simdjson::SUCCESS) k.value = 0;
+    k.name = std::string(name.value_or(std::string_view()));
+    k.why = std::string(why.value_or(std::string_view()));
+    k.weight = weight.value_or(0);
+    k.value = value.value_or(0);
     s.components.push_back(std::move(k));
   }
 }
 
-std::vector<ScoreTechnique> DecodeTechniques(std::string_view json) {
+std::vector<ScoreTechnique> DecodeTechniques(std::string_view text) {
   std::vector<ScoreTechnique> out;
-  simdjson::dom::parser parser;
-  simdjson::dom::array arr;
-  if (parser.parse(json.data(), json.size()).get(arr) != simdjson::SUCCESS) return out;
-  for (simdjson::dom::element t : arr) {
-    out.push_back({Str(N(t), "id"), Str(N(t), "name"), Strings(N(t), "tactics")});
+  json::Parser parser;
+  auto arr = parser.Parse(text);
+  if (!arr) return out;
+  for (const json::Value t : arr->items()) {
+    out.push_back({Str(t, "id"), Str(t, "name"), Strings(t, "tactics")});
   }
   return out;
 }
@@ -144,27 +136,24 @@ std::string EncodeDetails(const IncidentDetails& d) {
   return out;
 }
 
-IncidentDetails DecodeDetails(std::string_view json) {
+IncidentDetails DecodeDetails(std::string_view text) {
   IncidentDetails d;
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return d;
-  const Node top = N(root);
-  d.rule = DecodeRule(root["rule"]);
-  simdjson::dom::array arr;
-  if (root["rules"].get(arr) == simdjson::SUCCESS) {
-    for (simdjson::dom::element r : arr) d.rules.push_back(DecodeRule(N(r)));
+  json::Parser parser;
+  auto parsed = parser.Parse(text);
+  if (!parsed) return d;
+  const json::Value root = *parsed;
+  d.rule = DecodeRule(root.Find("rule"));
+  if (auto rules = root.Find("rules")) {
+    for (const json::Value r : rules->items()) d.rules.push_back(DecodeRule(r));
   }
-  simdjson::dom::element group;
-  if (root["group"].get(group) == simdjson::SUCCESS) d.group_json = simdjson::minify(group);
-  d.detail = Str(top, "detail");
-  if (root["also_matched"].get(arr) == simdjson::SUCCESS) {
-    for (simdjson::dom::element a : arr) {
-      d.also_matched.push_back({DecodeRule(a["rule"]), Str(N(a), "detail")});
-    }
+  if (auto group = root.Find("group")) d.group_json = group->Minify();
+  d.detail = Str(root, "detail");
+  if (auto also = root.Find("also_matched")) {
+    for (const json::Value a : also->items())
+      d.also_matched.push_back({DecodeRule(a.Find("rule")), Str(a, "detail")});
   }
-  if (root["event_count"].get(d.event_count) != simdjson::SUCCESS) d.event_count = 0;
-  if (root["fires"].get(d.fires) != simdjson::SUCCESS) d.fires = 0;
+  d.event_count = root.Int64At("event_count").value_or(0);
+  d.fires = root.Int64At("fires").value_or(0);
   return d;
 }
 
