@@ -1,7 +1,6 @@
 #include "alert/alert.h"
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <map>
@@ -11,6 +10,7 @@
 #include "core/time.h"
 #include "core/time_parse.h"
 #include "crypto/sha256.h"
+#include "json/json.h"
 #include "store/chain.h"
 
 namespace vigil::alert {
@@ -27,25 +27,22 @@ struct Earlier {
 
 Result<Earlier> ReadHistory(store::Database& db) {
   Earlier h;
-  simdjson::dom::parser parser;
+  json::Parser parser;
   Status read = store::ForEachAlertPayload(db, [&](std::string_view payload) {
-    simdjson::dom::element root;
-    if (parser.parse(payload.data(), payload.size()).get(root) != simdjson::SUCCESS) return;
-    std::string_view entity, type, time, severity;
-    int64_t incident = 0;
-    if (root["entity"].get(entity) != simdjson::SUCCESS ||
-        root["type"].get(type) != simdjson::SUCCESS ||
-        root["time"].get(time) != simdjson::SUCCESS) {
-      return;  // not written by vigil alert (a synthetic or older row)
-    }
-    if (const auto us = ParseIso8601(time)) {
-      auto& last = h.last_us[{std::string(entity), std::string(type)}];
+    auto root = parser.Parse(payload);
+    if (!root) return;
+    const auto entity = root->StringAt("entity"), type = root->StringAt("type"),
+               time = root->StringAt("time");
+    if (!entity || !type || !time) return;  // not written by vigil alert (a synthetic or older row)
+    if (const auto us = ParseIso8601(*time)) {
+      auto& last = h.last_us[{std::string(*entity), std::string(*type)}];
       last = std::max(last, *us);
     }
-    if (root["incident_id"].get(incident) == simdjson::SUCCESS &&
-        root["severity"].get(severity) == simdjson::SUCCESS) {
-      int& rank = h.incident_rank[incident];
-      rank = std::max(rank, config::SeverityRank(severity) + 1);  // 0: none alerted
+    const auto incident = root->Int64At("incident_id");
+    const auto severity = root->StringAt("severity");
+    if (incident && severity) {
+      int& rank = h.incident_rank[*incident];
+      rank = std::max(rank, config::SeverityRank(*severity) + 1);  // 0: none alerted
     }
   });
   if (!read.ok()) return read.error();
@@ -132,6 +129,15 @@ std::string DeliveredJson(const StoredAlert& a) {
   else
     out += "}";
   return out;
+}
+
+std::optional<std::string> PayloadSummary(const StoredAlert& a) {
+  json::Parser parser;
+  auto root = parser.Parse(a.payload);
+  if (!root) return std::nullopt;
+  const auto summary = root->StringAt("summary");
+  if (!summary) return std::nullopt;
+  return std::string(*summary);
 }
 
 namespace {

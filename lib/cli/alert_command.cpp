@@ -1,7 +1,6 @@
 // vigil alert: evaluate the trigger rules on what is new, store the alerts, then deliver every
 // pending alert through one channel; or --history.
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include "alert/alert.h"
 #include "alert/deliver.h"
@@ -31,17 +30,11 @@ Status PrintHistory(const Context& ctx, store::Database& db, size_t limit) {
     return {};
   }
   ctx.out << fmt::format("{:>6}  {:<20}  {:<10}  {}\n", "ID", "RAISED", "DELIVERY", "ALERT");
-  simdjson::dom::parser parser;
   for (const alert::StoredAlert& a : *alerts) {
     const std::string state = a.delivered      ? "delivered"
                               : a.attempts > 0 ? fmt::format("failed x{}", a.attempts)
                                                : "pending";
-    std::string_view summary;
-    simdjson::dom::element root;
-    if (parser.parse(a.payload).get(root) != simdjson::SUCCESS ||
-        root["summary"].get(summary) != simdjson::SUCCESS) {
-      summary = "(not written by vigil alert)";
-    }
+    const std::string summary = alert::PayloadSummary(a).value_or("(not written by vigil alert)");
     ctx.out << fmt::format("{:>6}  {:<20}  {:<10}  {}\n", a.id,
                            FormatUtc(a.created_us).substr(0, 19), state, TerminalSafe(summary));
   }
