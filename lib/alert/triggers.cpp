@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <deque>
 #include <map>
 #include <optional>
 #include <set>
 
+#include "core/fifo.h"
 #include "core/time.h"
 #include "store/event_codec.h"
 
@@ -29,7 +29,7 @@ struct Row {
 // sustained burst gives one candidate per `n` events rather than one per event.
 template <typename Fire>
 void SlidingWindows(const std::vector<Row>& rows, int n, int64_t window_us, Fire fire) {
-  std::deque<const Row*> window;
+  Fifo<const Row*> window;
   for (const Row& r : rows) {
     if (!window.empty() && window.front()->key != r.key) window.clear();
     window.push_back(&r);
@@ -38,7 +38,10 @@ void SlidingWindows(const std::vector<Row>& rows, int n, int64_t window_us, Fire
       bool fresh = false;
       for (const Row* w : window) fresh = fresh || w->is_new;
       if (fresh) {
-        fire(std::vector<const Row*>(window.begin(), window.end()));
+        std::vector<const Row*> run;
+        run.reserve(window.size());
+        for (const Row* w : window) run.push_back(w);
+        fire(run);
         window.clear();
       }
     }

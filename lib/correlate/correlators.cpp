@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <deque>
 #include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/fifo.h"
 #include "core/time.h"
 #include "correlate/engine.h"
 
@@ -41,59 +41,6 @@ Entry MakeEntry(const Hit& hit, uint64_t seq) {
   return e;
 }
 
-// A FIFO window in a ring buffer: pops never move elements, and the memory is reused.
-template <typename T>
-class Fifo {
- public:
-  bool empty() const { return size_ == 0; }
-  size_t size() const { return size_; }
-  T& front() { return items_[head_]; }
-  T& back() { return items_[(head_ + size_ - 1) & (items_.size() - 1)]; }
-  const T& operator[](size_t i) const { return items_[(head_ + i) & (items_.size() - 1)]; }
-  void push_back(T&& e) {
-    if (size_ == items_.size()) Grow();
-    items_[(head_ + size_) & (items_.size() - 1)] = std::move(e);
-    ++size_;
-  }
-  void pop_front() {
-    items_[head_] = T{};  // release what the element owns
-    head_ = (head_ + 1) & (items_.size() - 1);
-    --size_;
-  }
-  void clear() {
-    items_.clear();
-    head_ = size_ = 0;
-  }
-
-  class Iterator {
-   public:
-    Iterator(const Fifo* f, size_t i) : f_(f), i_(i) {}
-    const T& operator*() const { return (*f_)[i_]; }
-    Iterator& operator++() {
-      ++i_;
-      return *this;
-    }
-    bool operator!=(const Iterator& o) const { return i_ != o.i_; }
-
-   private:
-    const Fifo* f_;
-    size_t i_;
-  };
-  Iterator begin() const { return Iterator(this, 0); }
-  Iterator end() const { return Iterator(this, size_); }
-
- private:
-  void Grow() {  // capacity stays a power of two
-    std::vector<T> bigger(items_.empty() ? 2 : items_.size() * 2);
-    for (size_t i = 0; i < size_; ++i)
-      bigger[i] = std::move(items_[(head_ + i) & (items_.size() - 1)]);
-    items_ = std::move(bigger);
-    head_ = 0;
-  }
-
-  std::vector<T> items_;
-  size_t head_ = 0, size_ = 0;
-};
 using Window = Fifo<Entry>;
 
 // Adds the entries not reported yet (seq >= *emitted) to `fire`.
