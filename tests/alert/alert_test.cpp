@@ -9,6 +9,7 @@
 
 #include "support/test_support.h"
 
+using vigil::testing::ParseJson;
 using vigil::testing::RawQueryInt;
 using vigil::testing::ReadText;
 using vigil::testing::RunCli;
@@ -61,8 +62,7 @@ struct Store {
 
 std::string Field(const std::string& json, const char* key) {
   simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  REQUIRE(parser.parse(json).get(root) == simdjson::SUCCESS);
+  simdjson::dom::element root = ParseJson(parser, json);
   simdjson::dom::element v;
   if (root[key].get(v) != simdjson::SUCCESS) return "<missing>";
   return simdjson::minify(v);

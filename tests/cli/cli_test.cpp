@@ -7,18 +7,12 @@
 #include "support/populate.h"
 #include "support/test_support.h"
 
+using vigil::testing::ParseJson;
 using vigil::testing::RawSql;
 using vigil::testing::RunCli;
 using vigil::testing::TempDir;
 
 namespace {
-
-simdjson::dom::element ParseJson(simdjson::dom::parser& parser, const std::string& text) {
-  simdjson::dom::element doc;
-  INFO(text);
-  REQUIRE(parser.parse(text).get(doc) == simdjson::SUCCESS);
-  return doc;
-}
 
 std::string MakeStore(const TempDir& dir) {
   const std::string path = dir.File("cli.db");

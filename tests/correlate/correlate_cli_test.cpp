@@ -15,6 +15,7 @@
 
 #include "support/test_support.h"
 
+using vigil::testing::ParseJson;
 using vigil::testing::RawQueryInt;
 using vigil::testing::ReadText;
 using vigil::testing::RunCli;
@@ -22,13 +23,6 @@ using vigil::testing::TempDir;
 using vigil::testing::WriteText;
 
 namespace {
-
-simdjson::dom::element ParseJson(simdjson::dom::parser& parser, const std::string& text) {
-  simdjson::dom::element doc;
-  INFO(text);
-  REQUIRE(parser.parse(text).get(doc) == simdjson::SUCCESS);
-  return doc;
-}
 
 const auto& Rows = vigil::testing::RawRows;
 

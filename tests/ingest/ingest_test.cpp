@@ -16,6 +16,7 @@
 #include "support/test_support.h"
 #include "verify/verifier.h"
 
+using vigil::testing::ParseJson;
 using vigil::testing::RawQueryInt;
 using vigil::testing::ReadText;
 using vigil::testing::RunCli;
@@ -127,13 +128,6 @@ void WriteGzip(const std::string& path, const std::string& content) {
   CHECK(gzwrite(gz, content.data(), static_cast<unsigned>(content.size())) ==
         static_cast<int>(content.size()));
   REQUIRE(gzclose(gz) == Z_OK);
-}
-
-simdjson::dom::element ParseJson(simdjson::dom::parser& parser, const std::string& text) {
-  simdjson::dom::element doc;
-  INFO(text);
-  REQUIRE(parser.parse(text).get(doc) == simdjson::SUCCESS);
-  return doc;
 }
 
 const std::string kTruncated = R"({"ts":"2026-11-14T00:00:02Z","source":"auth","user":"b)";

@@ -13,6 +13,7 @@
 #include "core/encoding.h"
 #include "support/test_support.h"
 
+using vigil::testing::ParseJson;
 using vigil::testing::RawQueryInt;
 using vigil::testing::ReadText;
 using vigil::testing::RunCli;
@@ -170,8 +171,7 @@ TEST_CASE("hostile values are stored verbatim and shown inert in every format", 
 
   const std::string json = Run(db, {"--format", "json", "report"});
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+  simdjson::dom::element doc = ParseJson(parser, json);
   std::vector<std::string> users;
   for (simdjson::dom::element inc : doc["incidents"].get_array()) {
     for (simdjson::dom::element u : inc["users"].get_array())
@@ -203,7 +203,7 @@ TEST_CASE("hostile values are stored verbatim and shown inert in every format", 
 
   // The raw records in an event export are the bytes that were read, JSON-escaped.
   const std::string events_json = Run(db, {"export", "--events", "--format", "json"});
-  REQUIRE(parser.parse(events_json).get(doc) == simdjson::SUCCESS);
+  doc = ParseJson(parser, events_json);
 
   const std::string pdf = dir.File("h.pdf");
   Run(db, {"export", "--format", "pdf", "-o", pdf});

@@ -12,6 +12,7 @@
 #include "export/export.h"
 #include "support/test_support.h"
 
+using vigil::testing::ParseJson;
 using vigil::testing::RawQueryInt;
 using vigil::testing::RunCli;
 using vigil::testing::SampleStore;
@@ -31,8 +32,7 @@ std::string Report(const std::string& db, std::vector<std::string> args, int cod
 }
 
 std::set<int64_t> Ids(simdjson::dom::parser& parser, const std::string& json) {
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+  simdjson::dom::element doc = ParseJson(parser, json);
   std::set<int64_t> ids;
   for (simdjson::dom::element i : simdjson::dom::array(doc["incidents"]))
     ids.insert(int64_t(i["id"]));
@@ -46,8 +46,7 @@ TEST_CASE("report --format json has the fields scripts rely on", "[report]") {
   const std::string db = SampleStore(dir);
   const std::string json = Report(db, {"--format", "json", "report"});
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+  simdjson::dom::element doc = ParseJson(parser, json);
   simdjson::dom::array incidents = doc["incidents"];
   REQUIRE(incidents.size() == size_t(RawQueryInt(db, "SELECT count(*) FROM incidents")));
   int64_t last_risk = 101;

@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "support/test_support.h"
 
+using vigil::testing::ParseJson;
 using vigil::testing::RawQueryInt;
 using vigil::testing::RawRows;
 using vigil::testing::RawSql;
@@ -41,9 +42,8 @@ std::string Run(const std::string& db, std::vector<std::string> args, int code =
 // Incident `id`'s object in `vigil --format json report ID`, as its JSON text.
 std::string IncidentOf(const std::string& db, int64_t id) {
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
   const std::string json = Run(db, {"--format", "json", "report", std::to_string(id)});
-  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+  simdjson::dom::element doc = ParseJson(parser, json);
   simdjson::dom::array incidents = doc["incidents"];
   REQUIRE(incidents.size() == 1);
   return simdjson::to_string(incidents.at(0));
@@ -51,8 +51,7 @@ std::string IncidentOf(const std::string& db, int64_t id) {
 
 std::set<int64_t> Ids(const std::string& json) {
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+  simdjson::dom::element doc = ParseJson(parser, json);
   std::set<int64_t> ids;
   for (simdjson::dom::element i : simdjson::dom::array(doc["incidents"])) {
     ids.insert(int64_t(i["id"]));

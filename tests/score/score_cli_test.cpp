@@ -12,6 +12,7 @@
 #include "support/populate.h"
 #include "support/test_support.h"
 
+using vigil::testing::ParseJson;
 using vigil::testing::RawQueryInt;
 using vigil::testing::RunCli;
 using vigil::testing::TempDir;
@@ -80,9 +81,7 @@ simdjson::dom::element Json(simdjson::dom::parser& parser, const std::string& db
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
   keep = r.out;
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(keep).get(doc) == simdjson::SUCCESS);
-  return doc;
+  return ParseJson(parser, keep);
 }
 
 long long Count(const std::string& db, const std::string& table) {

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "support/test_support.h"
 
+using vigil::testing::ParseJson;
 using vigil::testing::RawQueryInt;
 using vigil::testing::RawRows;
 using vigil::testing::RunCli;
@@ -90,12 +91,6 @@ std::string Stats(const std::string& db, std::vector<std::string> args, int code
   return r.out;
 }
 
-simdjson::dom::element Parse(simdjson::dom::parser& parser, const std::string& json) {
-  simdjson::dom::element doc;
-  REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
-  return doc;
-}
-
 // [{"label", "count"}] as "label|count" lines, the form of RawRows.
 std::vector<std::string> Rows(simdjson::dom::element list) {
   std::vector<std::string> out;
@@ -135,7 +130,7 @@ TEST_CASE("stats agrees with plain SQL on every count", "[stats][cli]") {
   const std::string db = Store(dir);
   const std::string json = Stats(db, {"--format", "json"});
   simdjson::dom::parser parser;
-  auto doc = Parse(parser, json);
+  auto doc = ParseJson(parser, json);
   CHECK(int64_t(doc["incidents"]) == RawQueryInt(db, "SELECT count(*) FROM incidents"));
   CHECK(int64_t(doc["events"]) == RawQueryInt(db, "SELECT count(*) FROM events"));
   CHECK(int64_t(doc["events"]) == 160 + 31 + 2 + 6);
@@ -244,7 +239,7 @@ TEST_CASE("stats agrees with plain SQL on every count", "[stats][cli]") {
   }
   SECTION("--top") {
     simdjson::dom::parser one_parser;  // a parser holds one document at a time
-    auto one = Parse(one_parser, Stats(db, {"--format", "json", "--top", "1"}));
+    auto one = ParseJson(one_parser, Stats(db, {"--format", "json", "--top", "1"}));
     CHECK(Rows(one["top_users"]["rows"]) == std::vector<std::string>{"alice|80"});
     CHECK(int64_t(one["top_users"]["distinct"]) == int64_t(doc["top_users"]["distinct"]));
     Stats(db, {"--top", "0"}, 2);
@@ -259,7 +254,7 @@ TEST_CASE("stats filters: time windows count events, incident filters their even
   SECTION("--since and --until count the events in the window") {
     const std::string json =
         Stats(db, {"--format", "json", "--since", "2024-03-05", "--until", "2024-03-08"});
-    auto doc = Parse(parser, json);
+    auto doc = ParseJson(parser, json);
     const long long from = 1709596800000000, to = 1709942400000000 - 1;  // 03-05 .. 03-08 end
     CHECK(int64_t(doc["events"]) ==
           RawQueryInt(db, fmt::format("SELECT count(*) FROM events WHERE ts_us BETWEEN {} AND {}",
@@ -271,13 +266,14 @@ TEST_CASE("stats filters: time windows count events, incident filters their even
     CHECK(int64_t(doc["heatmap"].at(0).at(9)) == 0);  // Monday is outside
     // The incidents are those vigil report selects: they overlap the window.
     simdjson::dom::parser report_parser;  // a parser holds one document at a time
-    auto report = Parse(report_parser, RunCli({"--db", db, "--format", "json", "report", "--since",
-                                               "2024-03-05", "--until", "2024-03-08"})
-                                           .out);
+    auto report =
+        ParseJson(report_parser, RunCli({"--db", db, "--format", "json", "report", "--since",
+                                         "2024-03-05", "--until", "2024-03-08"})
+                                     .out);
     CHECK(int64_t(doc["incidents"]) == int64_t(simdjson::dom::array(report["incidents"]).size()));
   }
   SECTION("--severity counts the selected incidents and their events") {
-    auto doc = Parse(parser, Stats(db, {"--format", "json", "--severity", "medium"}));
+    auto doc = ParseJson(parser, Stats(db, {"--format", "json", "--severity", "medium"}));
     const std::string ids = fmt::format(
         "SELECT incident_id FROM {} WHERE severity IN "
         "('Medium', 'High', 'Critical')",
@@ -294,7 +290,7 @@ TEST_CASE("stats filters: time windows count events, incident filters their even
     CHECK(Rows(doc["top_users"]["rows"]).front().rfind("root|", 0) == 0);
   }
   SECTION("--user alice selects no incident, so no events") {
-    auto doc = Parse(parser, Stats(db, {"--format", "json", "--user", "alice"}));
+    auto doc = ParseJson(parser, Stats(db, {"--format", "json", "--user", "alice"}));
     CHECK(int64_t(doc["incidents"]) == 0);
     CHECK(int64_t(doc["events"]) == 0);
     CHECK(simdjson::dom::array(doc["risk_over_time"]["buckets"]).size() == 0);
@@ -337,7 +333,7 @@ TEST_CASE("stats on samples/ agrees with SQL and vigil report", "[stats][cli]") 
   const std::string db = vigil::testing::SampleStore(dir);
   simdjson::dom::parser parser;
   const std::string json = Stats(db, {"--format", "json"});
-  auto doc = Parse(parser, json);
+  auto doc = ParseJson(parser, json);
   CHECK(int64_t(doc["incidents"]) == RawQueryInt(db, "SELECT count(*) FROM incidents"));
   CHECK(int64_t(doc["events"]) == RawQueryInt(db, "SELECT count(*) FROM events"));
   CHECK(Rows(doc["events_by_source"]) ==
@@ -357,9 +353,9 @@ TEST_CASE("stats on samples/ agrees with SQL and vigil report", "[stats][cli]") 
   CHECK(in_buckets == int64_t(doc["incidents"]));
   // High and above: the incidents vigil report --severity high selects.
   simdjson::dom::parser high_parser, report_parser;  // one document per parser
-  auto high = Parse(high_parser, Stats(db, {"--format", "json", "--severity", "high"}));
-  auto report = Parse(report_parser,
-                      RunCli({"--db", db, "--format", "json", "report", "--severity", "high"}).out);
+  auto high = ParseJson(high_parser, Stats(db, {"--format", "json", "--severity", "high"}));
+  auto report = ParseJson(
+      report_parser, RunCli({"--db", db, "--format", "json", "report", "--severity", "high"}).out);
   const auto selected = int64_t(simdjson::dom::array(report["incidents"]).size());
   CHECK(int64_t(high["incidents"]) == selected);
   const auto sev = Rows(high["incidents_by_severity"]);

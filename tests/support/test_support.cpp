@@ -1,5 +1,6 @@
 #include "support/test_support.h"
 
+#include <simdjson.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -126,6 +127,13 @@ mode_t ModeOf(const std::string& path) {
   struct stat st {};
   REQUIRE(::lstat(path.c_str(), &st) == 0);
   return st.st_mode & 07777;
+}
+
+simdjson::dom::element ParseJson(simdjson::dom::parser& parser, std::string_view text) {
+  simdjson::dom::element doc;
+  INFO(text);
+  REQUIRE(parser.parse(text.data(), text.size()).get(doc) == simdjson::SUCCESS);
+  return doc;
 }
 
 }  // namespace vigil::testing

@@ -7,9 +7,15 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
+
+namespace simdjson::dom {
+class element;
+class parser;
+}  // namespace simdjson::dom
 
 namespace vigil::testing {
 
@@ -50,6 +56,11 @@ std::string SourcePath(const std::string& relative);
 // A store "s.db" in `dir` holding samples/ ingested (its malformed lines rejected on purpose),
 // correlated and scored with samples/vigil.yml, as the README's main job does. Its path.
 std::string SampleStore(const TempDir& dir);
+
+// `text` parsed as JSON by `parser`, REQUIREd to be valid (the text is shown when it is not).
+// The element lives until the parser parses again: a parser holds one document at a time.
+// Tests read it with simdjson's own API (include <simdjson.h>).
+simdjson::dom::element ParseJson(simdjson::dom::parser& parser, std::string_view text);
 
 // Permission bits of `path` itself (lstat: a link is not followed).
 mode_t ModeOf(const std::string& path);
