@@ -49,6 +49,14 @@ namespace {
 element E(const Value& v) noexcept { return Access::Of(v); }
 Value V(element e) noexcept { return Access::From(e); }
 
+// A simdjson result as an optional: empty on any error (missing key, other type, range).
+template <class T>
+std::optional<T> Get(simdjson::simdjson_result<T> result) noexcept {
+  T value{};
+  if (std::move(result).get(value) != simdjson::SUCCESS) return std::nullopt;
+  return value;
+}
+
 }  // namespace
 
 Type Value::type() const noexcept {
@@ -74,34 +82,12 @@ Type Value::type() const noexcept {
 }
 
 std::optional<std::string_view> Value::String() const noexcept {
-  std::string_view s;
-  if (E(*this).get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
-  return s;
+  return Get(E(*this).get_string());
 }
-
-std::optional<int64_t> Value::Int64() const noexcept {
-  int64_t n = 0;
-  if (E(*this).get_int64().get(n) != simdjson::SUCCESS) return std::nullopt;
-  return n;
-}
-
-std::optional<uint64_t> Value::Uint64() const noexcept {
-  uint64_t n = 0;
-  if (E(*this).get_uint64().get(n) != simdjson::SUCCESS) return std::nullopt;
-  return n;
-}
-
-std::optional<double> Value::Double() const noexcept {
-  double d = 0;
-  if (E(*this).get_double().get(d) != simdjson::SUCCESS) return std::nullopt;
-  return d;
-}
-
-std::optional<bool> Value::Bool() const noexcept {
-  bool b = false;
-  if (E(*this).get_bool().get(b) != simdjson::SUCCESS) return std::nullopt;
-  return b;
-}
+std::optional<int64_t> Value::Int64() const noexcept { return Get(E(*this).get_int64()); }
+std::optional<uint64_t> Value::Uint64() const noexcept { return Get(E(*this).get_uint64()); }
+std::optional<double> Value::Double() const noexcept { return Get(E(*this).get_double()); }
+std::optional<bool> Value::Bool() const noexcept { return Get(E(*this).get_bool()); }
 
 std::optional<Value> Value::Find(std::string_view key) const noexcept {
   element e;
@@ -132,21 +118,13 @@ std::optional<Value> Value::FindPath(std::string_view dotted) const noexcept {
 }
 
 std::optional<std::string_view> Value::StringAt(std::string_view key) const noexcept {
-  std::string_view s;
-  if (E(*this).at_key(key).get(s) != simdjson::SUCCESS) return std::nullopt;
-  return s;
+  return Get(E(*this).at_key(key).get_string());
 }
-
 std::optional<int64_t> Value::Int64At(std::string_view key) const noexcept {
-  int64_t n = 0;
-  if (E(*this).at_key(key).get(n) != simdjson::SUCCESS) return std::nullopt;
-  return n;
+  return Get(E(*this).at_key(key).get_int64());
 }
-
 std::optional<double> Value::DoubleAt(std::string_view key) const noexcept {
-  double d = 0;
-  if (E(*this).at_key(key).get(d) != simdjson::SUCCESS) return std::nullopt;
-  return d;
+  return Get(E(*this).at_key(key).get_double());
 }
 
 Value::FieldRange Value::fields() const noexcept {
