@@ -131,6 +131,11 @@ std::string DeliveredJson(const StoredAlert& a) {
   return out;
 }
 
+std::string DeliveryState(const StoredAlert& a) {
+  if (a.delivered) return "delivered";
+  return a.attempts > 0 ? fmt::format("failed x{}", a.attempts) : "pending";
+}
+
 std::optional<std::string> PayloadSummary(const StoredAlert& a) {
   json::Parser parser;
   auto root = parser.Parse(a.payload);

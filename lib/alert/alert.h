@@ -74,6 +74,9 @@ using StoredAlert = store::AlertRecord;
 // The JSON that is delivered: the payload with the alert's id first.
 std::string DeliveredJson(const StoredAlert& alert);
 
+// "delivered", "failed xN" (N attempts so far) or "pending".
+std::string DeliveryState(const StoredAlert& alert);
+
 // The payload's "summary"; nullopt when the payload is not vigil alert's JSON (a synthetic row).
 std::optional<std::string> PayloadSummary(const StoredAlert& alert);
 

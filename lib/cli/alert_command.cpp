@@ -31,12 +31,10 @@ Status PrintHistory(const Context& ctx, store::Database& db, size_t limit) {
   }
   ctx.out << fmt::format("{:>6}  {:<20}  {:<10}  {}\n", "ID", "RAISED", "DELIVERY", "ALERT");
   for (const alert::StoredAlert& a : *alerts) {
-    const std::string state = a.delivered      ? "delivered"
-                              : a.attempts > 0 ? fmt::format("failed x{}", a.attempts)
-                                               : "pending";
     const std::string summary = alert::PayloadSummary(a).value_or("(not written by vigil alert)");
     ctx.out << fmt::format("{:>6}  {:<20}  {:<10}  {}\n", a.id,
-                           FormatUtc(a.created_us).substr(0, 19), state, TerminalSafe(summary));
+                           FormatUtc(a.created_us).substr(0, 19), alert::DeliveryState(a),
+                           TerminalSafe(summary));
   }
   return {};
 }

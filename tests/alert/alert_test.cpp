@@ -1,6 +1,8 @@
 // vigil alert end to end: each trigger fires exactly when its condition holds, the cooldown
 // holds in event time, runs see only what is new, failed --exec deliveries stay pending and are
 // retried, and the store verifies throughout.
+#include "alert/alert.h"
+
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -247,4 +249,25 @@ TEST_CASE("alert on samples/: the documented fields, once, and the store verifie
   CHECK(incident);  // the samples hold High incidents (Kerberoasting, the SSH brute force)
   CHECK(RunCli({"--db", db, "alert"}).out.empty());
   CHECK(RunCli({"--db", db, "verify", "--quiet"}).code == 0);
+}
+
+TEST_CASE("alert --history's columns: the payload's summary and the delivery state", "[alert]") {
+  vigil::alert::Alert a;
+  a.summary = "5 events from 10.0.0.9 in 60 s \"quoted\"";
+  a.entity = "10.0.0.9";
+  a.type = "burst";
+  vigil::alert::StoredAlert stored;
+  stored.payload = vigil::alert::AlertJson(a);
+  CHECK(vigil::alert::PayloadSummary(stored) == std::optional<std::string>(a.summary));
+  CHECK(vigil::alert::DeliveryState(stored) == "pending");
+  stored.attempts = 2;
+  CHECK(vigil::alert::DeliveryState(stored) == "failed x2");
+  stored.delivered = true;
+  CHECK(vigil::alert::DeliveryState(stored) == "delivered");
+  // A row vigil alert did not write (synthetic, or damaged) has no summary.
+  for (const char* payload : {"{}", "not json", R"({"summary":3})", "[]"}) {
+    INFO(payload);
+    stored.payload = payload;
+    CHECK_FALSE(vigil::alert::PayloadSummary(stored));
+  }
 }
