@@ -4,6 +4,9 @@
 // or a value of another type is an empty optional, so a damaged column decodes to defaults.
 #include "store/incidents.h"
 
+#include <string_view>
+#include <utility>
+
 #include "core/json.h"
 #include "json/json.h"
 
@@ -20,18 +23,19 @@ void AppendStrings(std::string& out, const std::vector<std::string>& v) {
 }
 
 void AppendRule(std::string& out, const RuleRecord& r) {
-  out += "{\"title\":";
-  AppendJsonString(out, r.title);
-  out += ",\"id\":";
-  AppendJsonString(out, r.id);
-  out += ",\"author\":";
-  AppendJsonString(out, r.author);
-  out += ",\"level\":";
-  AppendJsonString(out, r.level.value_or(""));
-  out += ",\"type\":";
-  AppendJsonString(out, r.type);
-  out += ",\"file\":";
-  AppendJsonString(out, r.file);
+  const std::string_view level = r.level ? std::string_view(*r.level) : std::string_view();
+  const std::pair<const char*, std::string_view> texts[] = {{"title", r.title},   {"id", r.id},
+                                                            {"author", r.author}, {"level", level},
+                                                            {"type", r.type},     {"file", r.file}};
+  char separator = '{';
+  for (const auto& [key, value] : texts) {
+    out += separator;
+    out += '"';
+    out += key;
+    out += "\":";
+    AppendJsonString(out, value);
+    separator = ',';
+  }
   out += ",\"tags\":";
   AppendStrings(out, r.tags);
   out += ",\"falsepositives\":";
