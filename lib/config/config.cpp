@@ -6,7 +6,6 @@
 // at run time, so an entry that loads is one that can match.
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
@@ -22,6 +21,7 @@
 #include "core/file_io.h"
 #include "core/ip.h"
 #include "crypto/sha256.h"
+#include "yaml/document.h"
 
 namespace vigil::config {
 namespace {
@@ -166,7 +166,7 @@ std::string Join(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
 }
 
-std::string Describe(const YAML::Node& node) {
+std::string Describe(yaml::Node node) {
   if (node.IsScalar()) return fmt::format("'{}'", node.Scalar());
   if (node.IsSequence()) return "a list";
   if (node.IsMap()) return "a map";
@@ -176,28 +176,28 @@ std::string Describe(const YAML::Node& node) {
 // Walks one YAML document; every error it makes is kUsage at "name:line".
 class Reader {
  public:
-  using Visit = std::function<Status(std::string_view key, const YAML::Node& value,
-                                     const std::string& key_path)>;
+  using Visit =
+      std::function<Status(std::string_view key, yaml::Node value, const std::string& key_path)>;
 
   explicit Reader(std::string_view name) : name_(name) {}
 
-  std::string Where(const YAML::Node& node) const {
-    const int line = node.Mark().line;
+  std::string Where(yaml::Node node) const {
+    const int line = node.mark().line;
     return line >= 0 ? fmt::format("{}:{}", name_, line + 1) : std::string(name_);
   }
-  Error Fail(const YAML::Node& node, std::string_view what, std::string_view why) const {
+  Error Fail(yaml::Node node, std::string_view what, std::string_view why) const {
     return MakeError(ErrorCode::kUsage, fmt::format("{}: {}", what, why), Where(node));
   }
 
   // Calls `visit` for each key of the map `node` (a null node is an empty map: a section whose
   // keys are all commented out). Refuses other nodes, unknown keys and keys given twice.
-  Status ForEachKey(const YAML::Node& node, const std::string& path,
+  Status ForEachKey(yaml::Node node, const std::string& path,
                     std::initializer_list<std::string_view> known, const Visit& visit) const {
     if (node.IsNull()) return {};
     if (!node.IsMap()) return Fail(node, path, "expected a map, got " + Describe(node));
     std::vector<std::pair<std::string, int>> seen;
-    for (const auto& entry : node) {
-      const YAML::Node& key_node = entry.first;
+    for (const yaml::Entry& entry : node.Entries()) {
+      const yaml::Node key_node = entry.first;
       const std::string key = key_node.IsScalar() ? key_node.Scalar() : Describe(key_node);
       const std::string key_path = Join(path, key);
       if (std::find(known.begin(), known.end(), key) == known.end()) {
@@ -212,7 +212,7 @@ class Reader {
         if (name == key)
           return Fail(key_node, key_path, fmt::format("given twice (first at line {})", line));
       }
-      seen.emplace_back(key, key_node.Mark().line + 1);
+      seen.emplace_back(key, key_node.mark().line + 1);
       Status s = visit(key, entry.second, key_path);
       if (!s.ok() && entry.second.IsNull()) {
         // yaml-cpp marks an empty value where the next token starts: name the key's line.
@@ -223,7 +223,7 @@ class Reader {
     return {};
   }
 
-  Result<int> Int(const YAML::Node& node, const std::string& what, int lo, int hi) const {
+  Result<int> Int(yaml::Node node, const std::string& what, int lo, int hi) const {
     const std::string text = node.IsScalar() ? node.Scalar() : std::string();
     int value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -236,8 +236,7 @@ class Reader {
     return value;
   }
 
-  Result<double> Number(const YAML::Node& node, const std::string& what, double lo,
-                        double hi) const {
+  Result<double> Number(yaml::Node node, const std::string& what, double lo, double hi) const {
     const std::string text = node.IsScalar() ? node.Scalar() : std::string();
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -251,14 +250,14 @@ class Reader {
 
   // A list of strings (null: empty), each passed by `check`, which says why one is refused.
   Result<std::vector<std::string>> Strings(
-      const YAML::Node& node, const std::string& what,
+      yaml::Node node, const std::string& what,
       const std::function<std::optional<std::string>(std::string_view)>& check) const {
     std::vector<std::string> out;
     if (node.IsNull()) return out;
     if (!node.IsSequence()) {
       return Fail(node, what, fmt::format("expected a list ([a, b]), got {}", Describe(node)));
     }
-    for (const YAML::Node& item : node) {
+    for (yaml::Node item : node.Items()) {
       if (!item.IsScalar()) return Fail(item, what, "expected a string, got " + Describe(item));
       if (std::optional<std::string> why = check(item.Scalar())) return Fail(item, what, *why);
       out.push_back(item.Scalar());
@@ -270,7 +269,7 @@ class Reader {
   std::string_view name_;
 };
 
-Status ParseWeights(const Reader& r, const YAML::Node& node, const std::string& path, Weights& w) {
+Status ParseWeights(const Reader& r, yaml::Node node, const std::string& path, Weights& w) {
   struct Slot {
     std::string_view name;
     double* value;
@@ -284,7 +283,7 @@ Status ParseWeights(const Reader& r, const YAML::Node& node, const std::string& 
                                 {"context", &w.context, false}}};
   Status s = r.ForEachKey(
       node, path, {"rule", "intensity", "outcome", "anomaly", "behaviour", "context"},
-      [&](std::string_view key, const YAML::Node& value, const std::string& key_path) -> Status {
+      [&](std::string_view key, yaml::Node value, const std::string& key_path) -> Status {
         Result<double> v = r.Number(value, key_path, 0, 1);
         if (!v) return v.error();
         for (Slot& slot : slots) {
@@ -312,10 +311,10 @@ Status ParseWeights(const Reader& r, const YAML::Node& node, const std::string& 
   return {};
 }
 
-Status ParseScore(const Reader& r, const YAML::Node& node, const std::string& path, Config& c) {
+Status ParseScore(const Reader& r, yaml::Node node, const std::string& path, Config& c) {
   return r.ForEachKey(
       node, path, {"weights", "bands", "unincidented_event_cap"},
-      [&](std::string_view key, const YAML::Node& value, const std::string& key_path) -> Status {
+      [&](std::string_view key, yaml::Node value, const std::string& key_path) -> Status {
         if (key == "weights") return ParseWeights(r, value, key_path, c.weights);
         if (key == "unincidented_event_cap") {
           Result<int> cap = r.Int(value, key_path, 0, 100);
@@ -323,16 +322,16 @@ Status ParseScore(const Reader& r, const YAML::Node& node, const std::string& pa
           c.unincidented_event_cap = *cap;
           return {};
         }
-        Status s = r.ForEachKey(value, key_path, {"medium", "high", "critical"},
-                                [&](std::string_view band, const YAML::Node& v,
-                                    const std::string& band_path) -> Status {
-                                  Result<int> n = r.Int(v, band_path, 1, 100);
-                                  if (!n) return n.error();
-                                  (band == "medium" ? c.bands.medium
-                                   : band == "high" ? c.bands.high
-                                                    : c.bands.critical) = *n;
-                                  return {};
-                                });
+        Status s = r.ForEachKey(
+            value, key_path, {"medium", "high", "critical"},
+            [&](std::string_view band, yaml::Node v, const std::string& band_path) -> Status {
+              Result<int> n = r.Int(v, band_path, 1, 100);
+              if (!n) return n.error();
+              (band == "medium" ? c.bands.medium
+               : band == "high" ? c.bands.high
+                                : c.bands.critical) = *n;
+              return {};
+            });
         const Bands& b = c.bands;
         if (s.ok() &&
             !(0 < b.medium && b.medium < b.high && b.high < b.critical && b.critical <= 100)) {
@@ -357,11 +356,10 @@ std::optional<int> ParseOffset(std::string_view s) {
   return (s[0] == '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
-Status ParseWorkHours(const Reader& r, const YAML::Node& node, const std::string& path,
-                      WorkHours& w) {
+Status ParseWorkHours(const Reader& r, yaml::Node node, const std::string& path, WorkHours& w) {
   Status s = r.ForEachKey(
       node, path, {"start", "end", "days", "utc_offset"},
-      [&](std::string_view key, const YAML::Node& value, const std::string& key_path) -> Status {
+      [&](std::string_view key, yaml::Node value, const std::string& key_path) -> Status {
         if (key == "start" || key == "end") {
           Result<int> hour = r.Int(value, key_path, 0, 24);
           if (!hour) return hour.error();
@@ -404,7 +402,7 @@ Status ParseWorkHours(const Reader& r, const YAML::Node& node, const std::string
 }
 
 // assets: {critical: [...]} or accounts: {privileged: [...]}.
-Status ParseEntries(const Reader& r, const YAML::Node& node, const std::string& path, bool assets,
+Status ParseEntries(const Reader& r, yaml::Node node, const std::string& path, bool assets,
                     std::vector<std::string>& out) {
   auto check = [assets](std::string_view entry) -> std::optional<std::string> {
     if (!assets) return CheckAccount(entry);
@@ -414,7 +412,7 @@ Status ParseEntries(const Reader& r, const YAML::Node& node, const std::string& 
   };
   return r.ForEachKey(
       node, path, {assets ? "critical" : "privileged"},
-      [&](std::string_view, const YAML::Node& value, const std::string& key_path) -> Status {
+      [&](std::string_view, yaml::Node value, const std::string& key_path) -> Status {
         Result<std::vector<std::string>> entries = r.Strings(value, key_path, check);
         if (!entries) return entries.error();
         out = std::move(*entries);
@@ -422,11 +420,10 @@ Status ParseEntries(const Reader& r, const YAML::Node& node, const std::string& 
       });
 }
 
-Status ParseProfiles(const Reader& r, const YAML::Node& node, const std::string& path,
-                     ProfileOptions& p) {
+Status ParseProfiles(const Reader& r, yaml::Node node, const std::string& path, ProfileOptions& p) {
   return r.ForEachKey(
       node, path, {"min_events", "min_days", "rate_spike"},
-      [&](std::string_view key, const YAML::Node& value, const std::string& key_path) -> Status {
+      [&](std::string_view key, yaml::Node value, const std::string& key_path) -> Status {
         if (key == "rate_spike") {
           Result<double> spike = r.Number(value, key_path, 1, 1000);
           if (!spike) return spike.error();
@@ -441,11 +438,10 @@ Status ParseProfiles(const Reader& r, const YAML::Node& node, const std::string&
       });
 }
 
-Status ParseAlert(const Reader& r, const YAML::Node& node, const std::string& path,
-                  AlertOptions& a) {
-  auto pair = [&r](const YAML::Node& value, const std::string& key_path, int& events, int& window) {
+Status ParseAlert(const Reader& r, yaml::Node node, const std::string& path, AlertOptions& a) {
+  auto pair = [&r](yaml::Node value, const std::string& key_path, int& events, int& window) {
     return r.ForEachKey(value, key_path, {"events", "window"},
-                        [&](std::string_view k, const YAML::Node& v, const std::string& p) {
+                        [&](std::string_view k, yaml::Node v, const std::string& p) {
                           Result<int> n = r.Int(v, p, 1, k == "events" ? 1'000'000 : 86'400);
                           if (!n) return Status(n.error());
                           (k == "events" ? events : window) = *n;
@@ -455,7 +451,7 @@ Status ParseAlert(const Reader& r, const YAML::Node& node, const std::string& pa
   return r.ForEachKey(
       node, path,
       {"min_severity", "risk_above", "anomaly", "burst", "user_high", "cooldown", "exec_timeout"},
-      [&](std::string_view key, const YAML::Node& value, const std::string& key_path) -> Status {
+      [&](std::string_view key, yaml::Node value, const std::string& key_path) -> Status {
         if (key == "min_severity") {
           const std::string text = value.IsScalar() ? value.Scalar() : std::string();
           const int rank = SeverityRank(text);
@@ -484,7 +480,7 @@ Status ParseAlert(const Reader& r, const YAML::Node& node, const std::string& pa
       });
 }
 
-Status ParseRoot(const Reader& r, const YAML::Node& root, Config& c) {
+Status ParseRoot(const Reader& r, yaml::Node root, Config& c) {
   if (!root.IsNull() && !root.IsMap()) {
     return r.Fail(root, "configuration",
                   "expected a map of sections (score, assets, accounts, work_hours, profiles, "
@@ -493,7 +489,7 @@ Status ParseRoot(const Reader& r, const YAML::Node& root, Config& c) {
   }
   return r.ForEachKey(
       root, "", {"score", "assets", "accounts", "work_hours", "profiles", "alert"},
-      [&](std::string_view key, const YAML::Node& value, const std::string& path) -> Status {
+      [&](std::string_view key, yaml::Node value, const std::string& path) -> Status {
         if (key == "score") return ParseScore(r, value, path, c);
         if (key == "assets") return ParseEntries(r, value, path, true, c.critical_assets);
         if (key == "accounts") return ParseEntries(r, value, path, false, c.privileged_accounts);
@@ -628,17 +624,12 @@ Result<Config> ParseConfig(std::string_view yaml_text, std::string_view name) {
                      "configuration: a second YAML document; the file holds one (remove the ---)",
                      fmt::format("{}:{}", name, line));
   }
+  Result<yaml::Document> doc = yaml::Parse(yaml_text, name);
+  if (!doc) return MakeError(ErrorCode::kUsage, doc.error().message, doc.error().where);
   const Reader reader(name);
   Config config;
   config.source = std::string(name);
-  try {  // yaml-cpp reports errors by exception only
-    const YAML::Node root = YAML::Load(std::string(yaml_text));
-    if (Status s = ParseRoot(reader, root, config); !s.ok()) return s.error();
-  } catch (const YAML::Exception& e) {
-    return MakeError(
-        ErrorCode::kUsage, fmt::format("YAML: {}", e.msg),
-        e.mark.line >= 0 ? fmt::format("{}:{}", name, e.mark.line + 1) : std::string(name));
-  }
+  if (Status s = ParseRoot(reader, doc->root(), config); !s.ok()) return s.error();
   return config;
 }
 

@@ -5,8 +5,6 @@
 
 #include "correlate/detection.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -58,11 +56,11 @@ namespace {
 
 class Compiler {
  public:
-  Compiler(std::string_view file, const FieldMapper& mapper, const YAML::Node& detection)
-      : file_(file), mapper_(mapper), fallback_line_(detection.Mark().line) {}
+  Compiler(std::string_view file, const FieldMapper& mapper, yaml::Node detection)
+      : file_(file), mapper_(mapper), fallback_line_(detection.mark().line) {}
 
-  Error At(const YAML::Node& node, const std::string& message) const {
-    int line = node.Mark().line;
+  Error At(yaml::Node node, const std::string& message) const {
+    int line = node.mark().line;
     if (line < 0) line = fallback_line_;
     std::string where(file_);
     if (line >= 0) where += ":" + std::to_string(line + 1);
@@ -81,11 +79,11 @@ class Compiler {
     return std::move(fields_);
   }
 
-  Result<Search> CompileSearch(const std::string& name, const YAML::Node& node);
+  Result<Search> CompileSearch(const std::string& name, yaml::Node node);
 
  private:
-  Result<std::vector<FieldTest>> CompileMap(const std::string& name, const YAML::Node& map);
-  Result<FieldTest> CompileField(const YAML::Node& key, const YAML::Node& value);
+  Result<std::vector<FieldTest>> CompileMap(const std::string& name, yaml::Node map);
+  Result<FieldTest> CompileField(yaml::Node key, yaml::Node value);
 
   std::string_view file_;
   const FieldMapper& mapper_;
@@ -93,7 +91,7 @@ class Compiler {
   std::vector<std::string> fields_;
 };
 
-Result<Search> Compiler::CompileSearch(const std::string& name, const YAML::Node& node) {
+Result<Search> Compiler::CompileSearch(const std::string& name, yaml::Node node) {
   Search search;
   if (node.IsMap()) {
     auto tests = CompileMap(name, node);
@@ -110,13 +108,13 @@ Result<Search> Compiler::CompileSearch(const std::string& name, const YAML::Node
   }
   const bool maps = node.IsSequence() && node[0].IsMap();
   search.keywords = !maps;
-  std::vector<YAML::Node> items;
+  std::vector<yaml::Node> items;
   if (node.IsScalar()) {
     items.push_back(node);
   } else {
-    for (const YAML::Node& item : node) items.push_back(item);
+    for (yaml::Node item : node.Items()) items.push_back(item);
   }
-  for (const YAML::Node& item : items) {
+  for (yaml::Node item : items) {
     if (maps != item.IsMap() || !(item.IsMap() || item.IsScalar())) {
       return At(item, "search identifier '" + name +
                           "' must be a map, a list of maps, or a list of plain values");
@@ -137,11 +135,10 @@ Result<Search> Compiler::CompileSearch(const std::string& name, const YAML::Node
   return search;
 }
 
-Result<std::vector<FieldTest>> Compiler::CompileMap(const std::string& name,
-                                                    const YAML::Node& map) {
+Result<std::vector<FieldTest>> Compiler::CompileMap(const std::string& name, yaml::Node map) {
   if (map.size() == 0) return At(map, "search identifier '" + name + "' has an empty map");
   std::vector<FieldTest> tests;
-  for (const auto& entry : map) {
+  for (const yaml::Entry& entry : map.Entries()) {
     auto test = CompileField(entry.first, entry.second);
     if (!test) return test.error();
     tests.push_back(std::move(*test));
@@ -149,7 +146,7 @@ Result<std::vector<FieldTest>> Compiler::CompileMap(const std::string& name,
   return tests;
 }
 
-Result<FieldTest> Compiler::CompileField(const YAML::Node& key, const YAML::Node& value) {
+Result<FieldTest> Compiler::CompileField(yaml::Node key, yaml::Node value) {
   const std::string key_text = key.Scalar();
   std::vector<std::string_view> parts;
   for (size_t start = 0;;) {
@@ -163,8 +160,8 @@ Result<FieldTest> Compiler::CompileField(const YAML::Node& key, const YAML::Node
   if (!mods) return At(key, mods.error().message);
 
   // The values with their nodes (for error lines); nullopt is YAML null.
-  std::vector<std::pair<std::optional<std::string>, YAML::Node>> values;
-  auto add = [&](const YAML::Node& v) -> bool {
+  std::vector<std::pair<std::optional<std::string>, yaml::Node>> values;
+  auto add = [&](yaml::Node v) -> bool {
     if (v.IsNull()) {
       values.emplace_back(std::nullopt, v);
     } else if (v.IsScalar()) {
@@ -178,7 +175,7 @@ Result<FieldTest> Compiler::CompileField(const YAML::Node& key, const YAML::Node
       "value of '" + key_text + "' must be a plain value or a list of plain values";
   if (value.IsSequence()) {
     if (value.size() == 0) return At(key, "empty value list for '" + key_text + "'");
-    for (const YAML::Node& v : value) {
+    for (yaml::Node v : value.Items()) {
       if (!add(v)) return At(v, shape_error);
     }
   } else if (!add(value)) {
@@ -216,14 +213,14 @@ Result<FieldTest> Compiler::CompileField(const YAML::Node& key, const YAML::Node
   return test;
 }
 
-Result<Detection::Impl> CompileImpl(const YAML::Node& detection, Compiler& compiler) {
+Result<Detection::Impl> CompileImpl(yaml::Node detection, Compiler& compiler) {
   if (!detection.IsMap()) return compiler.At(detection, "detection must be a map");
   Detection::Impl impl;
   std::vector<std::string> names;
-  std::optional<YAML::Node> condition;  // a default YAML::Node is a defined null
-  std::optional<YAML::Node> timeframe;  // v1: refused after the condition, whose v1
+  std::optional<yaml::Node> condition;  // set when the key is there, even to null
+  std::optional<yaml::Node> timeframe;  // v1: refused after the condition, whose v1
                                         // aggregation (if any) is the better message
-  for (const auto& entry : detection) {
+  for (const yaml::Entry& entry : detection.Entries()) {
     const std::string name = entry.first.Scalar();
     if (name == "condition") {
       condition = entry.second;
@@ -237,14 +234,14 @@ Result<Detection::Impl> CompileImpl(const YAML::Node& detection, Compiler& compi
     }
   }
   if (!condition) return compiler.At(detection, "detection has no condition");
-  std::vector<YAML::Node> texts;
+  std::vector<yaml::Node> texts;
   if (condition->IsSequence() && condition->size() > 0) {
-    for (const YAML::Node& c : *condition) texts.push_back(c);
+    for (yaml::Node c : condition->Items()) texts.push_back(c);
   } else {
     texts.push_back(*condition);
   }
   std::vector<size_t> roots;
-  for (const YAML::Node& text : texts) {
+  for (yaml::Node text : texts) {
     if (!text.IsScalar()) return compiler.At(text, "condition must be a string or a list");
     auto root = ParseCondition(text.Scalar(), names, &impl.condition);
     if (!root) return compiler.At(text, root.error().message);
@@ -394,16 +391,12 @@ bool Detection::Matches(const FieldSource& event) const {
 
 const std::vector<std::string>& Detection::fields() const { return impl_->fields; }
 
-Result<Detection> CompileDetection(const YAML::Node& detection, std::string_view file,
+Result<Detection> CompileDetection(yaml::Node detection, std::string_view file,
                                    const FieldMapper& mapper) {
   Compiler compiler(file, mapper, detection);
-  try {
-    auto impl = CompileImpl(detection, compiler);
-    if (!impl) return impl.error();
-    return Detection(std::make_unique<Detection::Impl>(std::move(*impl)));
-  } catch (const YAML::Exception& e) {
-    return compiler.At(detection, std::string("bad detection: ") + e.what());
-  }
+  auto impl = CompileImpl(detection, compiler);
+  if (!impl) return impl.error();
+  return Detection(std::make_unique<Detection::Impl>(std::move(*impl)));
 }
 
 }  // namespace vigil::correlate

@@ -1,7 +1,6 @@
 #include "correlate/rule.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
@@ -15,6 +14,7 @@
 #include "core/file_io.h"
 #include "correlate/event_view.h"
 #include "crypto/sha256.h"
+#include "yaml/document.h"
 
 namespace vigil::correlate {
 namespace {
@@ -36,95 +36,47 @@ constexpr Kind kKinds[] = {
     {"first_seen", RuleKind::kFirstSeen},
 };
 
-// A document being loaded: YAML errors carry the node's line.
-// A YAML document being loaded: messages carry the file's line (the document's first line in
-// the file plus the line within the document).
+// A YAML document being loaded: its nodes' marks count the file's lines.
 class Doc {
  public:
-  Doc(std::string_view file, const YAML::Node& root, int first_line)
-      : file_(file), root_(root), first_line_(first_line) {}
+  explicit Doc(const yaml::Document& document) : document_(document) {}
 
-  std::string Where(const YAML::Node& node) const {
-    const YAML::Mark mark = node.Mark();
-    return mark.line >= 0 ? fmt::format("{}:{}", file_, first_line_ + mark.line + 1)
-                          : std::string(file_);
-  }
-  RuleProblem Problem(const YAML::Node& node, std::string message) const {
+  std::string_view file() const { return document_.name(); }
+  yaml::Node root() const { return document_.root(); }
+  std::string Where(yaml::Node node) const { return document_.Where(node); }
+  RuleProblem Problem(yaml::Node node, std::string message) const {
     return RuleProblem{Where(node), std::move(message)};
   }
+  // yaml-cpp's lookup in a scalar threw, and the rule was refused with its message at the
+  // rule's first line; kept so the same rule gets the same answer (vigil: 5).
+  RuleProblem ScalarLookup(std::string_view key) const {
+    return Problem(root(), fmt::format("YAML: operator[] call on a scalar (key: \"{}\")", key));
+  }
 
-  const std::string_view file_;
-  const YAML::Node& root_;
-  const int first_line_;  // 0-based line of the document in the file
+ private:
+  const yaml::Document& document_;
 };
 
-// The documents of a multi-document YAML text, split at "---" lines (which YAML ends every
-// document at, block scalars included). yaml-cpp 0.7's LoadAll can loop forever on some
-// malformed input (found by tests/fuzz/fuzz_rule_loader), so each document goes to Load.
-struct YamlDocument {
-  std::string_view text;
-  int first_line;
-};
-// Whether a document holds anything but blank lines, comments and document markers.
-bool HasContent(std::string_view text) {
-  while (!text.empty()) {
-    const size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    const size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) continue;
-    line.remove_prefix(first);
-    if (line[0] == '#' || line.substr(0, 3) == "---" || line.substr(0, 3) == "...") continue;
-    if (line.substr(0, 1) == "%") continue;  // a directive
-    return true;
-  }
-  return false;
-}
-
-std::vector<YamlDocument> SplitDocuments(std::string_view text) {
-  std::vector<YamlDocument> docs;
-  size_t start = 0;
-  int start_line = 0, line = 0;
-  for (size_t at = 0; at <= text.size();) {
-    const size_t nl = text.find('\n', at);
-    const size_t end = nl == std::string_view::npos ? text.size() : nl;
-    const std::string_view content = text.substr(at, end - at);
-    const bool marker =
-        content.substr(0, 3) == "---" &&
-        (content.size() == 3 || content[3] == ' ' || content[3] == '\t' || content[3] == '\r');
-    if (marker && at > start) {
-      docs.push_back({text.substr(start, at - start), start_line});
-      start = at;
-      start_line = line;
-    }
-    if (nl == std::string_view::npos) break;
-    at = nl + 1;
-    ++line;
-  }
-  if (start < text.size()) docs.push_back({text.substr(start), start_line});
-  return docs;
-}
-
-std::string ScalarOr(const YAML::Node& node, std::string fallback = {}) {
+std::string ScalarOr(yaml::Node node, std::string fallback = {}) {
   if (node && node.IsScalar()) return node.Scalar();
   return fallback;
 }
 
 // Strings or a list of strings (Sigma writes `references:` both ways in the wild).
-std::vector<std::string> StringList(const YAML::Node& node) {
+std::vector<std::string> StringList(yaml::Node node) {
   std::vector<std::string> out;
   if (!node) return out;
   if (node.IsScalar()) {
     out.push_back(node.Scalar());
   } else if (node.IsSequence()) {
-    for (const YAML::Node& item : node) {
+    for (yaml::Node item : node.Items()) {
       if (item.IsScalar()) out.push_back(item.Scalar());
     }
   }
   return out;
 }
 
-std::optional<double> Number(const YAML::Node& node) {
+std::optional<double> Number(yaml::Node node) {
   if (!node || !node.IsScalar()) return std::nullopt;
   const std::string& s = node.Scalar();
   double value = 0;
@@ -136,10 +88,10 @@ std::optional<double> Number(const YAML::Node& node) {
 }
 
 // Parses the `condition:` of a correlation into bounds.
-std::optional<RuleProblem> ParseThreshold(const Doc& doc, const YAML::Node& node, Threshold* t) {
+std::optional<RuleProblem> ParseThreshold(const Doc& doc, yaml::Node node, Threshold* t) {
   if (!node) return std::nullopt;
   if (!node.IsMap()) return doc.Problem(node, "correlation condition must be a map (gte: 10)");
-  for (const auto& entry : node) {
+  for (const yaml::Entry& entry : node.Entries()) {
     const std::string key = entry.first.Scalar();
     if (key == "field") {
       t->field = ScalarOr(entry.second);
@@ -173,8 +125,8 @@ std::optional<RuleProblem> ParseThreshold(const Doc& doc, const YAML::Node& node
   return std::nullopt;
 }
 
-std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c, Rule* rule) {
-  const YAML::Node type = c["type"];
+std::optional<RuleProblem> ParseCorrelation(const Doc& doc, yaml::Node c, Rule* rule) {
+  const yaml::Node type = c["type"];
   if (!type) return doc.Problem(c, "correlation without a type");
   const std::string type_name = ScalarOr(type);
   const auto* kind = std::find_if(std::begin(kKinds), std::end(kKinds),
@@ -183,14 +135,14 @@ std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c,
     return doc.Problem(type, fmt::format("unsupported correlation type '{}'", type_name));
   }
   rule->kind = kind->kind;
-  const YAML::Node rules = c["rules"];
+  const yaml::Node rules = c["rules"];
   if (!rules) return doc.Problem(c, "correlation without rules");
   if (rules.IsMap()) {
     return doc.Problem(rules, "correlation rules must be a list of rule ids or names, not a map");
   }
   rule->rule_refs = StringList(rules);
   if (rule->rule_refs.empty()) return doc.Problem(rules, "correlation rules list is empty");
-  const YAML::Node timespan = c["timespan"];
+  const yaml::Node timespan = c["timespan"];
   if (!timespan) return doc.Problem(c, "correlation without a timespan");
   const std::optional<int64_t> span = ParseTimespan(ScalarOr(timespan));
   if (!span || *span <= 0) {
@@ -229,20 +181,21 @@ std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c,
   if (k == RuleKind::kFirstSeen) {
     rule->threshold.field = ScalarOr(c["field"], rule->threshold.field);
     if (rule->threshold.field.empty()) return doc.Problem(c, "first_seen needs a field");
-    if (const YAML::Node learn = c["learn"]) {
+    if (const yaml::Node learn = c["learn"]) {
       const std::optional<int64_t> us = ParseTimespan(ScalarOr(learn));
       if (!us) return doc.Problem(learn, "bad learn timespan");
       rule->first_seen.learn_us = *us;
     }
-    if (const YAML::Node recent = c["recent"]) {
+    if (const yaml::Node recent = c["recent"]) {
       const std::optional<int64_t> us = ParseTimespan(ScalarOr(recent));
       if (!us) return doc.Problem(recent, "bad recent timespan");
       rule->first_seen.recent_us = *us;
     }
   }
   if (k == RuleKind::kBeaconing) {
-    if (const YAML::Node b = c["beaconing"]) {
-      if (const YAML::Node mc = b["min-connections"]) {
+    if (const yaml::Node b = c["beaconing"]) {
+      if (b.IsScalar()) return doc.ScalarLookup("min-connections");
+      if (const yaml::Node mc = b["min-connections"]) {
         // Checked before the conversion: a double past int's range is undefined behaviour
         // (fuzz_rule_loader sent 2.4e49).
         const std::optional<double> n = Number(mc);
@@ -252,7 +205,7 @@ std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c,
         rule->beacon.min_connections = static_cast<int>(*n);
       }
       if (auto s = Number(b["min-score"])) rule->beacon.min_score = *s;
-      if (const YAML::Node mi = b["min-interval"]) {
+      if (const yaml::Node mi = b["min-interval"]) {
         const std::optional<int64_t> us = ParseTimespan(ScalarOr(mi));
         if (!us) return doc.Problem(mi, "bad min-interval");
         rule->beacon.min_interval_us = *us;
@@ -262,28 +215,33 @@ std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c,
       return doc.Problem(c, "beaconing needs min-connections of at least 4");
     }
   }
-  if (const YAML::Node generate = c["generate"]) {
+  if (const yaml::Node generate = c["generate"]) {
     // Sigma: the referenced rules also generate their own matches.
     if (ScalarOr(generate) == "true") rule->generate = true;
   }
   return std::nullopt;
 }
 
+// correlation.aliases as written: an alias and its (rule id or name, field) pairs.
+struct AliasText {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
 struct Loaded {
   Rule rule;
-  std::vector<std::pair<std::string, std::string>> raw_aliases;  // resolved later
-  YAML::Node aliases;
+  std::vector<AliasText> aliases;  // resolved once every rule is loaded
   std::string where;
   bool refers_generate = false;  // correlation.generate: true
 };
 
 // One YAML document → a rule (or a problem).
 std::optional<RuleProblem> ParseDocument(const Doc& doc, Loaded* out) {
-  const YAML::Node& root = doc.root_;
+  const yaml::Node root = doc.root();
   if (!root.IsMap()) return doc.Problem(root, "a rule must be a YAML map");
   Rule& rule = out->rule;
-  rule.file = std::string(doc.file_);
-  rule.line = doc.first_line_ + root.Mark().line + 1;
+  rule.file = std::string(doc.file());
+  rule.line = root.mark().line + 1;
   out->where = doc.Where(root);
   rule.title = ScalarOr(root["title"]);
   if (rule.title.empty()) return doc.Problem(root, "rule without a title");
@@ -296,19 +254,23 @@ std::optional<RuleProblem> ParseDocument(const Doc& doc, Loaded* out) {
   rule.tags = StringList(root["tags"]);
   rule.falsepositives = StringList(root["falsepositives"]);
   rule.references = StringList(root["references"]);
-  const YAML::Node detection = root["detection"];
-  const YAML::Node correlation = root["correlation"];
+  const yaml::Node detection = root["detection"];
+  const yaml::Node correlation = root["correlation"];
   if (detection && correlation) {
     return doc.Problem(root, "a rule has either detection or correlation, not both");
   }
   if (correlation) {
     if (!correlation.IsMap()) return doc.Problem(correlation, "correlation must be a map");
     if (auto problem = ParseCorrelation(doc, correlation, &rule)) return problem;
-    // Node::operator= throws on a missing (invalid) node; reset() does not assign through it.
-    if (const YAML::Node aliases = correlation["aliases"]) out->aliases.reset(aliases);
+    for (const yaml::Entry& alias : correlation["aliases"].Entries()) {
+      AliasText& text = out->aliases.emplace_back(AliasText{alias.first.Scalar(), {}});
+      for (const yaml::Entry& mapping : alias.second.Entries()) {
+        text.fields.emplace_back(mapping.first.Scalar(), mapping.second.Scalar());
+      }
+    }
     out->refers_generate = ScalarOr(correlation["generate"]) == "true";
   } else if (detection) {
-    const YAML::Node ls = root["logsource"];
+    const yaml::Node ls = root["logsource"];
     if (ls && ls.IsMap()) {
       auto lower = [](std::string s) {
         for (char& ch : s) ch = char(std::tolower(static_cast<unsigned char>(ch)));
@@ -320,23 +282,18 @@ std::optional<RuleProblem> ParseDocument(const Doc& doc, Loaded* out) {
     }
     const Logsource logsource = rule.logsource;
     Result<Detection> compiled = CompileDetection(
-        detection, doc.file_,
+        detection, doc.file(),
         [logsource](std::string_view field) { return MapFieldName(logsource, field); });
     if (!compiled.has_value()) {
       // The detection compiler puts "file:line: " at the start of its message.
       const Error& e = compiled.error();
       std::string message = e.message;
       std::string where = e.where;
-      const std::string prefix = std::string(doc.file_) + ":";
+      const std::string prefix = std::string(doc.file()) + ":";
       if (where.empty() && message.rfind(prefix, 0) == 0) {
         const size_t colon = message.find(": ", prefix.size());
         if (colon != std::string::npos) {
-          // Its line counts within the document: make it the file's line.
-          int line = 0;
-          const std::string_view digits =
-              std::string_view(message).substr(prefix.size(), colon - prefix.size());
-          std::from_chars(digits.data(), digits.data() + digits.size(), line);
-          where = fmt::format("{}{}", prefix, line + doc.first_line_);
+          where = message.substr(0, colon);  // the node's line counts in the file
           message = message.substr(colon + 2);
         }
       }
@@ -349,9 +306,10 @@ std::optional<RuleProblem> ParseDocument(const Doc& doc, Loaded* out) {
   } else {
     return doc.Problem(root, "rule has neither detection nor correlation");
   }
-  if (const YAML::Node v = root["vigil"]) {
+  if (const yaml::Node v = root["vigil"]) {
+    if (v.IsScalar()) return doc.ScalarLookup("group-by");
     rule.incident_group_by = StringList(v["group-by"]);
-    if (const YAML::Node gap = v["gap"]) {
+    if (const yaml::Node gap = v["gap"]) {
       const std::optional<int64_t> us = ParseTimespan(ScalarOr(gap));
       if (!us) return doc.Problem(gap, "bad vigil.gap timespan");
       rule.gap_us = *us;
@@ -450,19 +408,16 @@ RuleSet LoadRules(const std::vector<RuleSource>& sources) {
   for (const RuleSource& source : sources) {
     all_text.append(source.name).push_back('\0');
     all_text.append(source.text).push_back('\0');
-    for (const YamlDocument& text : SplitDocuments(source.text)) {
-      YAML::Node root;
-      try {
-        root = YAML::Load(std::string(text.text));
-      } catch (const YAML::Exception& e) {  // yaml-cpp reports errors by exception only
-        set.problems.push_back(
-            RuleProblem{fmt::format("{}:{}", source.name, text.first_line + e.mark.line + 1),
-                        fmt::format("YAML: {}", e.msg)});
+    for (const yaml::DocumentText& text : yaml::SplitDocuments(source.text)) {
+      Result<yaml::Document> document = yaml::Parse(text.text, source.name, text.first_line);
+      if (!document) {
+        set.problems.push_back(RuleProblem{document.error().where, document.error().message});
         continue;
       }
+      const yaml::Node root = document->root();
       if (root.IsNull()) {
         // Empty (a trailing ---, comments only) is fine; text that yields nothing is not.
-        if (HasContent(text.text)) {
+        if (yaml::HasContent(text.text)) {
           set.problems.push_back(
               RuleProblem{fmt::format("{}:{}", source.name, text.first_line + 1),
                           "YAML: the document has text but no rule in it (not valid YAML?)"});
@@ -470,14 +425,8 @@ RuleSet LoadRules(const std::vector<RuleSource>& sources) {
         continue;
       }
       Loaded item;
-      const Doc doc(source.name, root, text.first_line);
-      std::optional<RuleProblem> problem;
-      try {
-        problem = ParseDocument(doc, &item);
-      } catch (const YAML::Exception& e) {
-        problem = RuleProblem{doc.Where(root), fmt::format("YAML: {}", e.msg)};
-      }
-      if (problem) {
+      const Doc doc(*document);
+      if (std::optional<RuleProblem> problem = ParseDocument(doc, &item)) {
         set.problems.push_back(std::move(*problem));
         continue;
       }
@@ -561,20 +510,15 @@ RuleSet LoadRules(const std::vector<RuleSource>& sources) {
     rule.generate = !referenced[i] || forced[i];
     for (size_t input : inputs[i]) rule.inputs.push_back(index_of[input]);
     // Aliases: alias -> {rule ref -> field}.
-    const YAML::Node& aliases = loaded[i].aliases;
-    if (aliases && aliases.IsMap()) {
-      for (const auto& alias : aliases) {
-        auto& per_rule = rule.aliases[alias.first.Scalar()];
-        if (!alias.second.IsMap()) continue;
-        for (const auto& mapping : alias.second) {
-          auto it = by_key.find(mapping.first.Scalar());
-          if (it != by_key.end() && index_of[it->second] != SIZE_MAX) {
-            per_rule[index_of[it->second]] = mapping.second.Scalar();
-          } else {
-            set.warnings.push_back(fmt::format("{}: alias {} names unknown rule '{}'",
-                                               loaded[i].where, alias.first.Scalar(),
-                                               mapping.first.Scalar()));
-          }
+    for (const AliasText& alias : loaded[i].aliases) {
+      auto& per_rule = rule.aliases[alias.name];
+      for (const auto& [ref, field] : alias.fields) {
+        auto it = by_key.find(ref);
+        if (it != by_key.end() && index_of[it->second] != SIZE_MAX) {
+          per_rule[index_of[it->second]] = field;
+        } else {
+          set.warnings.push_back(fmt::format("{}: alias {} names unknown rule '{}'",
+                                             loaded[i].where, alias.name, ref));
         }
       }
     }
