@@ -17,6 +17,7 @@
 #include <initializer_list>
 #include <optional>
 
+#include "core/ascii.h"
 #include "core/edit_distance.h"
 #include "core/file_io.h"
 #include "core/ip.h"
@@ -30,14 +31,6 @@ constexpr uint64_t kMaxConfigBytes = 1 << 20;
 constexpr std::array<std::string_view, 7> kDays = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 constexpr std::array<std::string_view, 7> kDayNames = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
 
 // Bytes of the UTF-8 character at s[i], so that ? takes a whole character.
 size_t CharLength(std::string_view s, size_t i) {
@@ -56,7 +49,7 @@ bool GlobMatch(std::string_view pattern, std::string_view text) {
     } else if (p < pattern.size() && pattern[p] == '?') {
       ++p;
       t += CharLength(text, t);
-    } else if (p < pattern.size() && Lower(pattern[p]) == Lower(text[t])) {
+    } else if (p < pattern.size() && AsciiLower(pattern[p]) == AsciiLower(text[t])) {
       ++p;
       ++t;
     } else if (star_p == std::string_view::npos) {
@@ -80,7 +73,7 @@ struct Asset {
   int prefix = 128;       // in the IPv6 space: an IPv4 /16 is 96 + 16
   std::string_view host;  // a view of the entry, without a trailing dot
   std::string Canonical() const {
-    if (!is_network) return ToLower(host);
+    if (!is_network) return Lower(host);
     const bool v4 = IsMappedV4(net) && prefix >= 96;
     const int bits = v4 ? prefix - 96 : prefix;
     return bits == (v4 ? 32 : 128) ? FormatIp(net) : fmt::format("{}/{}", FormatIp(net), bits);
@@ -377,7 +370,7 @@ Status ParseWorkHours(const Reader& r, yaml::Node node, const std::string& path,
           uint8_t days = 0;
           Result<std::vector<std::string>> names =
               r.Strings(value, key_path, [&](std::string_view name) -> std::optional<std::string> {
-                const std::string lower = ToLower(name);
+                const std::string lower = Lower(name);
                 for (size_t d = 0; d < kDays.size(); ++d) {
                   if (lower == kDays[d] || lower == kDayNames[d]) {
                     days = static_cast<uint8_t>(days | (1u << d));
@@ -585,9 +578,9 @@ std::string Config::CanonicalText() const {
   std::vector<std::string> assets, accounts;
   for (const std::string& entry : critical_assets) {
     Result<Asset> asset = ParseAsset(entry);
-    assets.push_back(asset ? asset->Canonical() : ToLower(entry));
+    assets.push_back(asset ? asset->Canonical() : Lower(entry));
   }
-  for (const std::string& entry : privileged_accounts) accounts.push_back(ToLower(entry));
+  for (const std::string& entry : privileged_accounts) accounts.push_back(Lower(entry));
   std::string days;
   for (size_t d = 0; d < kDays.size(); ++d) {
     if ((work_hours.days >> d) & 1) days += fmt::format("{}{}", days.empty() ? "" : ",", kDays[d]);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/ascii.h"
 #include "correlate/condition.h"
 #include "correlate/sigma_value.h"
 
@@ -187,7 +188,7 @@ Result<FieldTest> Compiler::CompileField(yaml::Node key, yaml::Node value) {
   test.all = mods->all;
   if (mods->exists) {
     const std::string flag =
-        values.size() == 1 && values[0].first ? sigma::ToLower(*values[0].first) : std::string();
+        values.size() == 1 && values[0].first ? Lower(*values[0].first) : std::string();
     if (flag != "true" && flag != "false") {
       return At(key, "'" + key_text + "' needs true or false");
     }
@@ -342,7 +343,7 @@ bool Detection::Impl::EvalRef(const FieldTest& test, const std::string& ref,
   ref_texts.clear();
   for (const FieldValue& v : values) {
     if (v.kind == FieldValue::Kind::kNull) continue;
-    ref_texts.push_back(test.ref_cased ? std::string(v.text) : sigma::ToLower(v.text));
+    ref_texts.push_back(test.ref_cased ? std::string(v.text) : Lower(v.text));
   }
   if (ref_texts.empty()) return false;
   values.clear();

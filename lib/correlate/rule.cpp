@@ -11,6 +11,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "core/ascii.h"
 #include "core/file_io.h"
 #include "correlate/event_view.h"
 #include "crypto/sha256.h"
@@ -272,13 +273,9 @@ std::optional<RuleProblem> ParseDocument(const Doc& doc, Loaded* out) {
   } else if (detection) {
     const yaml::Node ls = root["logsource"];
     if (ls && ls.IsMap()) {
-      auto lower = [](std::string s) {
-        for (char& ch : s) ch = char(std::tolower(static_cast<unsigned char>(ch)));
-        return s;
-      };
-      rule.logsource.product = lower(ScalarOr(ls["product"]));
-      rule.logsource.service = lower(ScalarOr(ls["service"]));
-      rule.logsource.category = lower(ScalarOr(ls["category"]));
+      rule.logsource.product = Lower(ScalarOr(ls["product"]));
+      rule.logsource.service = Lower(ScalarOr(ls["service"]));
+      rule.logsource.category = Lower(ScalarOr(ls["category"]));
     }
     const Logsource logsource = rule.logsource;
     Result<Detection> compiled = CompileDetection(
