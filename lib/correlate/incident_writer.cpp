@@ -103,13 +103,12 @@ Result<std::optional<IncidentResult>> IncidentWriter::Add(const Candidate& c, in
                        c.fired_us >= prev_last_ts_;
   if (!existing && !has_new) return std::optional<IncidentResult>();
 
-  IncidentResult result;
-  result.rule = c.rule;
-  result.group_key = c.group_key;
-  result.first_us = c.first_us;
-  result.last_us = c.last_us;
-  result.detail = c.detail;
-  result.also_rules = c.also_rules;
+  IncidentResult result{.rule = c.rule,
+                        .group_key = c.group_key,
+                        .first_us = c.first_us,
+                        .last_us = c.last_us,
+                        .detail = c.detail,
+                        .also_rules = c.also_rules};
   if (!existing) {
     auto id = chain_->Append("incidents", {Value::Integer(now), Value::Text(rule_id),
                                            Value::Text(rule.title), Value::Integer(c.first_us),
