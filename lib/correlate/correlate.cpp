@@ -39,6 +39,44 @@ struct ReadResult {
   bool nothing_new = false;
 };
 
+// What first_seen rules saw in earlier runs, into the engine.
+Status LoadSeen(Database& db, Engine* engine) {
+  auto seen = store::ReadFirstSeen(db);
+  if (!seen) return seen.error();
+  std::vector<SeenState> values;
+  for (store::SeenRow& row : *seen) {
+    SeenState state{std::move(row.rule), {}};
+    state.entries.reserve(row.entries.size());
+    for (const store::SeenEntry& e : row.entries) {
+      state.entries.push_back(SeenEntry{e.group, e.hash, e.first_us});
+    }
+    values.push_back(std::move(state));
+  }
+  engine->LoadSeen(values);
+  return {};
+}
+
+// Runs every event of `events` through the engine. A reader thread steps SQLite and decodes
+// rows while this thread runs the engine: the two halves take similar time, and the machine
+// has at least two cores.
+Status Feed(const Options& options, store::EventCursor& events, Engine* engine, ReadResult* rr) {
+  EventReader reader(events);
+  reader.Start();
+  for (;;) {
+    std::vector<StoredEvent>* batch = reader.Next();
+    if (batch == nullptr) break;
+    for (const StoredEvent& ev : *batch) {
+      engine->Feed(ev);
+      rr->max_ts = std::max(rr->max_ts, ev.event.ts_us);
+      if ((++rr->events_read & 0xffff) == 0 && options.progress) {
+        options.progress(rr->events_read, -1);
+      }
+    }
+    reader.Recycle(batch);
+  }
+  return reader.Finish();
+}
+
 // Reads one consistent snapshot and runs the engine over it.
 Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t lookback,
                             Database& db) {
@@ -69,18 +107,7 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
   engine_options.hash_key = SipKeyFrom(id_bytes ? *id_bytes : *store_id);
   Engine engine(set, engine_options);
   if (!all) {
-    auto seen = store::ReadFirstSeen(db);
-    if (!seen) return seen.error();
-    std::vector<SeenState> values;
-    for (store::SeenRow& row : *seen) {
-      SeenState state{std::move(row.rule), {}};
-      state.entries.reserve(row.entries.size());
-      for (const store::SeenEntry& e : row.entries) {
-        state.entries.push_back(SeenEntry{e.group, e.hash, e.first_us});
-      }
-      values.push_back(std::move(state));
-    }
-    engine.LoadSeen(values);
+    if (Status s = LoadSeen(db, &engine); !s.ok()) return s.error();
   }
   const int64_t start = all ? INT64_MIN : (t0 > INT64_MIN + lookback ? t0 - lookback : INT64_MIN);
   store::EventQuery query;
@@ -89,29 +116,60 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
   query.max_id = rr.max_id;
   auto events = store::EventCursor::Open(db, query);
   if (!events) return events.error();
-  // A reader thread steps SQLite and decodes rows while this thread runs the engine: the
-  // two halves take similar time, and the machine has at least two cores.
-  EventReader reader(*events);
-  reader.Start();
-  for (;;) {
-    std::vector<StoredEvent>* batch = reader.Next();
-    if (batch == nullptr) break;
-    for (const StoredEvent& ev : *batch) {
-      engine.Feed(ev);
-      rr.max_ts = std::max(rr.max_ts, ev.event.ts_us);
-      if ((++rr.events_read & 0xffff) == 0 && options.progress) {
-        options.progress(rr.events_read, -1);
-      }
-    }
-    reader.Recycle(batch);
-  }
-  if (Status s = reader.Finish(); !s.ok()) return s.error();
+  if (Status s = Feed(options, *events, &engine, &rr); !s.ok()) return s.error();
   rr.candidates = engine.Finish();
   MergeOverlapping(set, &rr.candidates);
   rr.new_seen = engine.new_seen();
   rr.warnings = engine.warnings();
   rr.match_counts = engine.match_counts();
   return rr;
+}
+
+// What a dry run reports for a candidate: a new incident of all its events.
+IncidentResult DryRunResult(const Candidate& c) {
+  const size_t events = c.event_ids.size();
+  return IncidentResult{.created = true,
+                        .rule = c.rule,
+                        .group_key = c.group_key,
+                        .first_us = c.first_us,
+                        .last_us = c.last_us,
+                        .event_count = events,
+                        .events_added = events,
+                        .detail = c.detail,
+                        .also_rules = c.also_rules};
+}
+
+// Writes what `rr` found in one write transaction; false (nothing written) when another run
+// landed after `rr` was read.
+Result<bool> Write(const Options& options, Database& db, const ReadResult& rr, Summary* summary) {
+  auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
+  if (!tx) return tx.error();
+  auto current = store::LastCorrelateRun(db);
+  if (!current) return current.error();
+  if (current->id != rr.prev.id) return false;
+
+  const int64_t watermark = options.rescan ? 0 : rr.prev.last_event_id;
+  IncidentWriter writer(db, summary->rules, watermark, rr.prev.last_ts_us, options.rescan);
+  if (Status s = writer.Begin(); !s.ok()) return s.error();
+  const int64_t now = NowMicros();
+  const int64_t last_ts = std::max(rr.prev.last_ts_us, rr.max_ts);
+  summary->incidents.clear();
+  int64_t created = 0;
+  for (const Candidate& c : rr.candidates) {
+    auto added = writer.Add(c, now);
+    if (!added) return added.error();
+    if (!*added) continue;
+    created += (*added)->created ? 1 : 0;
+    summary->incidents.push_back(std::move(**added));
+  }
+  auto run_id = writer.AddRun(now, rr.max_id, last_ts, rr.events_read, created);
+  if (!run_id) return run_id.error();
+  summary->run_id = *run_id;
+  for (const SeenState& s : rr.new_seen) {
+    if (Status st = writer.AddSeen(*run_id, s); !st.ok()) return st.error();
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s.error();
+  return true;
 }
 
 }  // namespace
@@ -155,50 +213,13 @@ Result<Summary> Run(const Options& options, Database& db) {
           "rules (vigil correlate --rescan applies the new rules to every event)");
     }
     if (options.dry_run) {
-      for (const Candidate& c : rr.candidates) {
-        IncidentResult r;
-        r.created = true;
-        r.rule = c.rule;
-        r.group_key = c.group_key;
-        r.first_us = c.first_us;
-        r.last_us = c.last_us;
-        r.event_count = r.events_added = c.event_ids.size();
-        r.detail = c.detail;
-        r.also_rules = c.also_rules;
-        summary.incidents.push_back(std::move(r));
-      }
+      for (const Candidate& c : rr.candidates) summary.incidents.push_back(DryRunResult(c));
       return summary;
     }
     if (rr.nothing_new) return summary;
-
-    auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
-    if (!tx) return tx.error();
-    auto current = store::LastCorrelateRun(db);
-    if (!current) return current.error();
-    if (current->id != rr.prev.id) continue;  // another run landed meanwhile: redo
-
-    const int64_t watermark = options.rescan ? 0 : rr.prev.last_event_id;
-    IncidentWriter writer(db, summary.rules, watermark, rr.prev.last_ts_us, options.rescan);
-    if (Status s = writer.Begin(); !s.ok()) return s.error();
-    const int64_t now = NowMicros();
-    const int64_t last_ts = std::max(rr.prev.last_ts_us, rr.max_ts);
-    summary.incidents.clear();
-    int64_t created = 0;
-    for (const Candidate& c : rr.candidates) {
-      auto added = writer.Add(c, now);
-      if (!added) return added.error();
-      if (!*added) continue;
-      created += (*added)->created ? 1 : 0;
-      summary.incidents.push_back(std::move(**added));
-    }
-    auto run_id = writer.AddRun(now, rr.max_id, last_ts, rr.events_read, created);
-    if (!run_id) return run_id.error();
-    summary.run_id = *run_id;
-    for (const SeenState& s : rr.new_seen) {
-      if (Status st = writer.AddSeen(*run_id, s); !st.ok()) return st.error();
-    }
-    if (Status s = tx->Commit(); !s.ok()) return s.error();
-    return summary;
+    auto written = Write(options, db, rr, &summary);
+    if (!written) return written.error();
+    if (*written) return summary;  // else another run landed meanwhile: redo
   }
   return MakeError(ErrorCode::kStore,
                    "other correlate runs kept landing while this one read; try again");
