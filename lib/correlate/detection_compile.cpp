@@ -46,6 +46,10 @@ class Compiler {
  private:
   Result<std::vector<FieldTest>> CompileMap(const std::string& name, yaml::Node map);
   Result<FieldTest> CompileField(yaml::Node key, yaml::Node value);
+  // The values of a field (one, or a list) with their nodes (for error lines); nullopt is
+  // YAML null.
+  using Values = std::vector<std::pair<std::optional<std::string>, yaml::Node>>;
+  Result<Values> PlainValues(yaml::Node key, const std::string& key_text, yaml::Node value) const;
 
   std::string_view file_;
   const FieldMapper& mapper_;
@@ -108,21 +112,9 @@ Result<std::vector<FieldTest>> Compiler::CompileMap(const std::string& name, yam
   return tests;
 }
 
-Result<FieldTest> Compiler::CompileField(yaml::Node key, yaml::Node value) {
-  const std::string key_text = key.Scalar();
-  std::vector<std::string_view> parts;
-  for (size_t start = 0;;) {
-    const size_t bar = key_text.find('|', start);
-    parts.push_back(std::string_view(key_text).substr(start, bar - start));
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
-  if (parts[0].empty()) return At(key, "empty field name in '" + key_text + "'");
-  auto mods = sigma::ParseModifiers({parts.begin() + 1, parts.end()});
-  if (!mods) return At(key, mods.error().message);
-
-  // The values with their nodes (for error lines); nullopt is YAML null.
-  std::vector<std::pair<std::optional<std::string>, yaml::Node>> values;
+Result<Compiler::Values> Compiler::PlainValues(yaml::Node key, const std::string& key_text,
+                                               yaml::Node value) const {
+  Values values;
   auto add = [&](yaml::Node v) -> bool {
     if (v.IsNull()) {
       values.emplace_back(std::nullopt, v);
@@ -143,6 +135,25 @@ Result<FieldTest> Compiler::CompileField(yaml::Node key, yaml::Node value) {
   } else if (!add(value)) {
     return At(value, shape_error);
   }
+  return values;
+}
+
+Result<FieldTest> Compiler::CompileField(yaml::Node key, yaml::Node value) {
+  const std::string key_text = key.Scalar();
+  std::vector<std::string_view> parts;
+  for (size_t start = 0;;) {
+    const size_t bar = key_text.find('|', start);
+    parts.push_back(std::string_view(key_text).substr(start, bar - start));
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  if (parts[0].empty()) return At(key, "empty field name in '" + key_text + "'");
+  auto mods = sigma::ParseModifiers({parts.begin() + 1, parts.end()});
+  if (!mods) return At(key, mods.error().message);
+
+  auto plain = PlainValues(key, key_text, value);
+  if (!plain) return plain.error();
+  const Values& values = *plain;
 
   FieldTest test;
   test.field = MapField(parts[0]);
