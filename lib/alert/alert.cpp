@@ -42,7 +42,7 @@ Result<Earlier> ReadHistory(store::Database& db) {
     const auto severity = root->StringAt("severity");
     if (incident && severity) {
       int& rank = h.incident_rank[*incident];
-      rank = std::max(rank, config::SeverityRank(*severity) + 1);  // 0: none alerted
+      rank = std::max(rank, SeverityRank(*severity) + 1);  // 0: none alerted
     }
   });
   if (!read.ok()) return read.error();
@@ -72,7 +72,7 @@ std::vector<Alert> Filter(std::vector<Alert> candidates, Earlier& h, int cooldow
     bool escalation = false;
     if (a.incident_id > 0) {
       int& rank = h.incident_rank[a.incident_id];
-      const int now = config::SeverityRank(a.severity) + 1;
+      const int now = SeverityRank(a.severity) + 1;
       if (rank >= now) {
         ++suppressed;
         continue;

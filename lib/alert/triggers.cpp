@@ -62,7 +62,7 @@ Result<std::vector<Alert>> IncidentTriggers(store::Database& db, const Watermark
   // The newest new score of each incident, with the incident's rule and title.
   auto scores = store::NewIncidentScores(db, from.score_id);
   if (!scores) return scores.error();
-  const int min_rank = config::SeverityRank(o.min_severity);
+  const int min_rank = SeverityRank(o.min_severity);
   std::vector<Alert> out;
   for (store::NewIncidentScore& s : *scores) {
     Alert a;
@@ -71,7 +71,7 @@ Result<std::vector<Alert>> IncidentTriggers(store::Database& db, const Watermark
     a.risk = int(s.risk);
     a.type = std::move(s.rule_id);
     a.title = std::move(s.title);
-    if (config::SeverityRank(a.severity) >= min_rank) a.triggers.push_back("severity");
+    if (SeverityRank(a.severity) >= min_rank) a.triggers.push_back("severity");
     if (a.risk > o.risk_above) a.triggers.push_back("risk");
     if (!a.triggers.empty()) out.push_back(std::move(a));
   }

@@ -1,5 +1,5 @@
 #pragma once
-// The configuration file of vigil score (and later alert), written down in vigil-config(5):
+// The configuration file of vigil score and vigil alert, written down in vigil-config(5):
 // one YAML document read at start-up into a plain Config value. Every setting has a default,
 // so no file at all is a valid configuration (Config{}); a file that says anything vigil does
 // not understand (an unknown key, a wrong type, a value out of range) is refused whole, never
@@ -103,11 +103,6 @@ struct Config {
   // memory corruption).
   std::string Digest() const;
 };
-
-// The severity names live in core (core/severity.h); these names stay for the stages that
-// still spell them config::. TODO(issue 20): drop once facts, stats, alert and score use core.
-using ::vigil::kSeverityNames;
-using ::vigil::SeverityRank;
 
 // Parses a configuration from YAML text; `name` (a file name) is used in error locations and
 // becomes `source`. Empty text, or only comments, gives the defaults. Every error is kUsage

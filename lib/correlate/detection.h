@@ -10,10 +10,7 @@
 
 #include "core/result.h"
 #include "correlate/field_source.h"
-
-namespace YAML {
-class Node;
-}
+#include "yaml/document.h"
 
 namespace vigil::correlate {
 
@@ -41,21 +38,20 @@ class Detection {
 
  private:
   explicit Detection(std::unique_ptr<Impl> impl);
-  friend Result<Detection> CompileDetection(const YAML::Node&, std::string_view,
-                                            const FieldMapper&);
+  friend Result<Detection> CompileDetection(yaml::Node, std::string_view, const FieldMapper&);
   std::unique_ptr<Impl> impl_;
 };
 
 // `detection` is the rule's detection map; `file` names the rule file for messages.
 // Errors: ErrorCode::kBadInput, message "FILE:LINE: ..." (1-based line of the offending YAML
-// node; `where` is left empty), e.g.
+// node, as the node's document counts it; `where` is left empty), e.g.
 //   "FILE:LINE: unsupported modifier 'expand' (placeholders)"
 //   "FILE:LINE: unsupported modifier 'NAME'"
 //   "FILE:LINE: unsupported v1 aggregation in condition; write a Sigma correlation rule"
 //   "FILE:LINE: unsupported v1 'timeframe'; write a Sigma correlation rule"
 //   "FILE:LINE: unknown search identifier 'NAME' in condition"
 //   "FILE:LINE: search identifier 'NAME' has an empty list"
-Result<Detection> CompileDetection(const YAML::Node& detection, std::string_view file,
+Result<Detection> CompileDetection(yaml::Node detection, std::string_view file,
                                    const FieldMapper& mapper);
 
 }  // namespace vigil::correlate

@@ -8,59 +8,12 @@
 
 #include "core/json.h"
 #include "correlate/correlators.h"
+#include "correlate/rule_view.h"
 
 namespace vigil::correlate {
 namespace {
 
 constexpr int64_t kHourUs = 3'600'000'000;
-constexpr int64_t kDayUs = 24 * kHourUs;
-
-// The event as rules see it, plus vigil's derived fields: vigil.hour (0-23 UTC),
-// vigil.weekday (1 = Monday .. 7 = Sunday) and vigil.offhours (outside working hours).
-class RuleView final : public FieldSource {
- public:
-  RuleView(const EventView& view, const EngineOptions& options) : view_(view), options_(options) {}
-  void SetTime(int64_t ts_us) {
-    ts_us_ = ts_us;
-    computed_ = false;
-  }
-  void Get(std::string_view name, std::vector<FieldValue>* out) const override {
-    if (name.size() > 6 && name.substr(0, 6) == "vigil.") {
-      Compute();
-      if (name == "vigil.hour") {
-        out->push_back({FieldValue::Kind::kNumber, hour_text_});
-      } else if (name == "vigil.weekday") {
-        out->push_back({FieldValue::Kind::kNumber, weekday_text_});
-      } else if (name == "vigil.offhours") {
-        const bool off =
-            weekday_ > 5 || hour_ < options_.work_start_hour || hour_ >= options_.work_end_hour;
-        out->push_back({FieldValue::Kind::kBool, off ? "true" : "false"});
-      }
-      return;
-    }
-    view_.Get(name, out);
-  }
-  void KeywordTexts(std::vector<std::string_view>* out) const override { view_.KeywordTexts(out); }
-
- private:
-  // The derived fields are computed only for events whose rules ask for them.
-  void Compute() const {
-    if (computed_) return;
-    computed_ = true;
-    const int64_t days = ts_us_ >= 0 ? ts_us_ / kDayUs : (ts_us_ - kDayUs + 1) / kDayUs;
-    hour_ = int((ts_us_ - days * kDayUs) / kHourUs);
-    weekday_ = int(((days % 7) + 7 + 3) % 7) + 1;  // 1970-01-01 was a Thursday (4)
-    hour_text_ = std::to_string(hour_);
-    weekday_text_ = std::to_string(weekday_);
-  }
-
-  const EventView& view_;
-  const EngineOptions& options_;
-  int64_t ts_us_ = 0;
-  mutable bool computed_ = false;
-  mutable int hour_ = 0, weekday_ = 0;
-  mutable std::string hour_text_, weekday_text_;
-};
 
 struct OpenIncident {
   Candidate c;
@@ -418,88 +371,6 @@ struct Engine::Impl {
     return out;
   }
 };
-
-namespace {
-
-int LevelRank(const std::string& level) {
-  static constexpr std::string_view kLevels[] = {"informational", "low", "medium", "high",
-                                                 "critical"};
-  for (size_t i = 0; i < std::size(kLevels); ++i) {
-    if (level == kLevels[i]) return int(i) + 1;
-  }
-  return 0;
-}
-
-size_t Find(std::vector<size_t>& parent, size_t i) {
-  while (parent[i] != i) i = parent[i] = parent[parent[i]];
-  return i;
-}
-
-}  // namespace
-
-void MergeOverlapping(const RuleSet& rules, std::vector<Candidate>* candidates) {
-  std::vector<Candidate>& cs = *candidates;
-  const size_t n = cs.size();
-  if (n < 2) return;
-  std::unordered_map<int64_t, std::vector<size_t>> owners;
-  for (size_t i = 0; i < n; ++i) {
-    for (int64_t id : cs[i].event_ids) owners[id].push_back(i);
-  }
-  std::unordered_map<uint64_t, size_t> shared;  // (i << 32 | j) -> events in common
-  for (const auto& [id, list] : owners) {
-    for (size_t a = 0; a < list.size(); ++a) {
-      for (size_t b = a + 1; b < list.size(); ++b) ++shared[(uint64_t(list[a]) << 32) | list[b]];
-    }
-  }
-  std::vector<size_t> parent(n);
-  for (size_t i = 0; i < n; ++i) parent[i] = i;
-  for (const auto& [key, count] : shared) {
-    const size_t i = size_t(key >> 32), j = size_t(key & 0xffffffffu);
-    const size_t smaller = std::min(cs[i].event_ids.size(), cs[j].event_ids.size());
-    if (2 * count >= smaller) parent[Find(parent, i)] = Find(parent, j);
-  }
-  // The representative of each cluster: highest level, then most events, then first.
-  std::vector<size_t> best(n, SIZE_MAX);
-  auto better = [&](size_t a, size_t b) {
-    const int la = LevelRank(rules.rules[cs[a].rule].level);
-    const int lb = LevelRank(rules.rules[cs[b].rule].level);
-    if (la != lb) return la > lb;
-    if (cs[a].event_ids.size() != cs[b].event_ids.size()) {
-      return cs[a].event_ids.size() > cs[b].event_ids.size();
-    }
-    return a < b;
-  };
-  for (size_t i = 0; i < n; ++i) {
-    size_t& b = best[Find(parent, i)];
-    if (b == SIZE_MAX || better(i, b)) b = i;
-  }
-  std::vector<bool> keep(n, false);
-  for (size_t i = 0; i < n; ++i) {
-    const size_t b = best[Find(parent, i)];
-    if (b == i) {
-      keep[i] = true;
-      continue;
-    }
-    Candidate& into = cs[b];
-    Candidate& from = cs[i];
-    into.also_rules.push_back(from.rule);
-    into.also_details.push_back(from.detail);
-    into.event_ids.insert(into.event_ids.end(), from.event_ids.begin(), from.event_ids.end());
-    into.first_us = std::min(into.first_us, from.first_us);
-    into.last_us = std::max(into.last_us, from.last_us);
-    into.fired_us = std::max(into.fired_us, from.fired_us);
-    into.fires += from.fires;
-  }
-  std::vector<Candidate> out;
-  for (size_t i = 0; i < n; ++i) {
-    if (!keep[i]) continue;
-    Candidate& c = cs[i];
-    std::sort(c.event_ids.begin(), c.event_ids.end());
-    c.event_ids.erase(std::unique(c.event_ids.begin(), c.event_ids.end()), c.event_ids.end());
-    out.push_back(std::move(c));
-  }
-  cs = std::move(out);
-}
 
 Engine::Engine(const RuleSet& rules, EngineOptions options)
     : impl_(std::make_unique<Impl>(rules, options)) {

@@ -1,7 +1,6 @@
 #include "correlate/rule.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
@@ -12,364 +11,13 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "core/ascii.h"
 #include "core/file_io.h"
-#include "correlate/event_view.h"
+#include "correlate/rule_document.h"
 #include "crypto/sha256.h"
+#include "yaml/document.h"
 
 namespace vigil::correlate {
-namespace {
-
-struct Kind {
-  std::string_view name;
-  RuleKind kind;
-};
-constexpr Kind kKinds[] = {
-    {"event_count", RuleKind::kEventCount},
-    {"value_count", RuleKind::kValueCount},
-    {"temporal", RuleKind::kTemporal},
-    {"temporal_ordered", RuleKind::kTemporalOrdered},
-    {"value_sum", RuleKind::kValueSum},
-    {"value_avg", RuleKind::kValueAvg},
-    {"value_percentile", RuleKind::kValuePercentile},
-    {"not_followed_by", RuleKind::kNotFollowedBy},
-    {"beaconing", RuleKind::kBeaconing},
-    {"first_seen", RuleKind::kFirstSeen},
-};
-
-// A document being loaded: YAML errors carry the node's line.
-// A YAML document being loaded: messages carry the file's line (the document's first line in
-// the file plus the line within the document).
-class Doc {
- public:
-  Doc(std::string_view file, const YAML::Node& root, int first_line)
-      : file_(file), root_(root), first_line_(first_line) {}
-
-  std::string Where(const YAML::Node& node) const {
-    const YAML::Mark mark = node.Mark();
-    return mark.line >= 0 ? fmt::format("{}:{}", file_, first_line_ + mark.line + 1)
-                          : std::string(file_);
-  }
-  RuleProblem Problem(const YAML::Node& node, std::string message) const {
-    return RuleProblem{Where(node), std::move(message)};
-  }
-
-  const std::string_view file_;
-  const YAML::Node& root_;
-  const int first_line_;  // 0-based line of the document in the file
-};
-
-// The documents of a multi-document YAML text, split at "---" lines (which YAML ends every
-// document at, block scalars included). yaml-cpp 0.7's LoadAll can loop forever on some
-// malformed input (found by tests/fuzz/fuzz_rule_loader), so each document goes to Load.
-struct YamlDocument {
-  std::string_view text;
-  int first_line;
-};
-// Whether a document holds anything but blank lines, comments and document markers.
-bool HasContent(std::string_view text) {
-  while (!text.empty()) {
-    const size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    const size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) continue;
-    line.remove_prefix(first);
-    if (line[0] == '#' || line.substr(0, 3) == "---" || line.substr(0, 3) == "...") continue;
-    if (line.substr(0, 1) == "%") continue;  // a directive
-    return true;
-  }
-  return false;
-}
-
-std::vector<YamlDocument> SplitDocuments(std::string_view text) {
-  std::vector<YamlDocument> docs;
-  size_t start = 0;
-  int start_line = 0, line = 0;
-  for (size_t at = 0; at <= text.size();) {
-    const size_t nl = text.find('\n', at);
-    const size_t end = nl == std::string_view::npos ? text.size() : nl;
-    const std::string_view content = text.substr(at, end - at);
-    const bool marker =
-        content.substr(0, 3) == "---" &&
-        (content.size() == 3 || content[3] == ' ' || content[3] == '\t' || content[3] == '\r');
-    if (marker && at > start) {
-      docs.push_back({text.substr(start, at - start), start_line});
-      start = at;
-      start_line = line;
-    }
-    if (nl == std::string_view::npos) break;
-    at = nl + 1;
-    ++line;
-  }
-  if (start < text.size()) docs.push_back({text.substr(start), start_line});
-  return docs;
-}
-
-std::string ScalarOr(const YAML::Node& node, std::string fallback = {}) {
-  if (node && node.IsScalar()) return node.Scalar();
-  return fallback;
-}
-
-// Strings or a list of strings (Sigma writes `references:` both ways in the wild).
-std::vector<std::string> StringList(const YAML::Node& node) {
-  std::vector<std::string> out;
-  if (!node) return out;
-  if (node.IsScalar()) {
-    out.push_back(node.Scalar());
-  } else if (node.IsSequence()) {
-    for (const YAML::Node& item : node) {
-      if (item.IsScalar()) out.push_back(item.Scalar());
-    }
-  }
-  return out;
-}
-
-std::optional<double> Number(const YAML::Node& node) {
-  if (!node || !node.IsScalar()) return std::nullopt;
-  const std::string& s = node.Scalar();
-  double value = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-// Parses the `condition:` of a correlation into bounds.
-std::optional<RuleProblem> ParseThreshold(const Doc& doc, const YAML::Node& node, Threshold* t) {
-  if (!node) return std::nullopt;
-  if (!node.IsMap()) return doc.Problem(node, "correlation condition must be a map (gte: 10)");
-  for (const auto& entry : node) {
-    const std::string key = entry.first.Scalar();
-    if (key == "field") {
-      t->field = ScalarOr(entry.second);
-      continue;
-    }
-    if (key == "percentile") {
-      t->percentile = Number(entry.second).value_or(-1);
-      if (t->percentile < 0 || t->percentile > 100) {
-        return doc.Problem(entry.second, "percentile must be a number from 0 to 100");
-      }
-      continue;
-    }
-    const std::optional<double> value = Number(entry.second);
-    if (!value) return doc.Problem(entry.second, fmt::format("condition {}: not a number", key));
-    if (key == "gt") {
-      t->gt = value;
-    } else if (key == "gte") {
-      t->gte = value;
-    } else if (key == "lt") {
-      t->lt = value;
-    } else if (key == "lte") {
-      t->lte = value;
-    } else if (key == "eq") {
-      t->eq = value;
-    } else if (key == "neq") {
-      t->neq = value;
-    } else {
-      return doc.Problem(entry.first, fmt::format("unsupported condition operator '{}'", key));
-    }
-  }
-  return std::nullopt;
-}
-
-std::optional<RuleProblem> ParseCorrelation(const Doc& doc, const YAML::Node& c, Rule* rule) {
-  const YAML::Node type = c["type"];
-  if (!type) return doc.Problem(c, "correlation without a type");
-  const std::string type_name = ScalarOr(type);
-  const auto* kind = std::find_if(std::begin(kKinds), std::end(kKinds),
-                                  [&](const Kind& k) { return k.name == type_name; });
-  if (kind == std::end(kKinds)) {
-    return doc.Problem(type, fmt::format("unsupported correlation type '{}'", type_name));
-  }
-  rule->kind = kind->kind;
-  const YAML::Node rules = c["rules"];
-  if (!rules) return doc.Problem(c, "correlation without rules");
-  if (rules.IsMap()) {
-    return doc.Problem(rules, "correlation rules must be a list of rule ids or names, not a map");
-  }
-  rule->rule_refs = StringList(rules);
-  if (rule->rule_refs.empty()) return doc.Problem(rules, "correlation rules list is empty");
-  const YAML::Node timespan = c["timespan"];
-  if (!timespan) return doc.Problem(c, "correlation without a timespan");
-  const std::optional<int64_t> span = ParseTimespan(ScalarOr(timespan));
-  if (!span || *span <= 0) {
-    return doc.Problem(timespan, fmt::format("bad timespan '{}' (expected e.g. 30s, 5m, 2h, 1d)",
-                                             ScalarOr(timespan)));
-  }
-  rule->timespan_us = *span;
-  rule->group_by = StringList(c["group-by"]);
-  if (auto problem = ParseThreshold(doc, c["condition"], &rule->threshold)) return problem;
-
-  const RuleKind k = rule->kind;
-  const bool needs_field = k == RuleKind::kValueCount || k == RuleKind::kValueSum ||
-                           k == RuleKind::kValueAvg || k == RuleKind::kValuePercentile ||
-                           k == RuleKind::kFirstSeen;
-  // Metrics that grow with the matches in the window. An average or a percentile does not,
-  // so an upper bound alone is a test on the matches present (the spec's value_percentile
-  // example is `lte: 1`).
-  const bool counting =
-      k == RuleKind::kEventCount || k == RuleKind::kValueCount || k == RuleKind::kValueSum;
-  if (needs_field && rule->threshold.field.empty() && k != RuleKind::kFirstSeen) {
-    return doc.Problem(c, fmt::format("{} needs condition.field", type_name));
-  }
-  if (counting && !rule->threshold.HasLowerBound()) {
-    // An upper bound alone ("fewer than 3 events") is an absence test: it can only be
-    // decided when a window closes, which vigil expresses as not_followed_by.
-    return doc.Problem(c["condition"] ? c["condition"] : c,
-                       "unsupported condition without a lower bound (gt/gte/eq); use "
-                       "not_followed_by for absence");
-  }
-  if (k == RuleKind::kTemporalOrdered || k == RuleKind::kNotFollowedBy) {
-    if (rule->rule_refs.size() < 2) return doc.Problem(rules, "needs at least two rules");
-  }
-  if (k == RuleKind::kNotFollowedBy && rule->rule_refs.size() != 2) {
-    return doc.Problem(rules, "not_followed_by takes exactly two rules: A, then B");
-  }
-  if (k == RuleKind::kFirstSeen) {
-    rule->threshold.field = ScalarOr(c["field"], rule->threshold.field);
-    if (rule->threshold.field.empty()) return doc.Problem(c, "first_seen needs a field");
-    if (const YAML::Node learn = c["learn"]) {
-      const std::optional<int64_t> us = ParseTimespan(ScalarOr(learn));
-      if (!us) return doc.Problem(learn, "bad learn timespan");
-      rule->first_seen.learn_us = *us;
-    }
-    if (const YAML::Node recent = c["recent"]) {
-      const std::optional<int64_t> us = ParseTimespan(ScalarOr(recent));
-      if (!us) return doc.Problem(recent, "bad recent timespan");
-      rule->first_seen.recent_us = *us;
-    }
-  }
-  if (k == RuleKind::kBeaconing) {
-    if (const YAML::Node b = c["beaconing"]) {
-      if (const YAML::Node mc = b["min-connections"]) {
-        // Checked before the conversion: a double past int's range is undefined behaviour
-        // (fuzz_rule_loader sent 2.4e49).
-        const std::optional<double> n = Number(mc);
-        if (!n || *n < 4 || *n > 1000000 || *n != std::floor(*n)) {
-          return doc.Problem(mc, "min-connections must be a whole number from 4 to 1000000");
-        }
-        rule->beacon.min_connections = static_cast<int>(*n);
-      }
-      if (auto s = Number(b["min-score"])) rule->beacon.min_score = *s;
-      if (const YAML::Node mi = b["min-interval"]) {
-        const std::optional<int64_t> us = ParseTimespan(ScalarOr(mi));
-        if (!us) return doc.Problem(mi, "bad min-interval");
-        rule->beacon.min_interval_us = *us;
-      }
-    }
-    if (rule->beacon.min_connections < 4) {
-      return doc.Problem(c, "beaconing needs min-connections of at least 4");
-    }
-  }
-  if (const YAML::Node generate = c["generate"]) {
-    // Sigma: the referenced rules also generate their own matches.
-    if (ScalarOr(generate) == "true") rule->generate = true;
-  }
-  return std::nullopt;
-}
-
-struct Loaded {
-  Rule rule;
-  std::vector<std::pair<std::string, std::string>> raw_aliases;  // resolved later
-  YAML::Node aliases;
-  std::string where;
-  bool refers_generate = false;  // correlation.generate: true
-};
-
-// One YAML document → a rule (or a problem).
-std::optional<RuleProblem> ParseDocument(const Doc& doc, Loaded* out) {
-  const YAML::Node& root = doc.root_;
-  if (!root.IsMap()) return doc.Problem(root, "a rule must be a YAML map");
-  Rule& rule = out->rule;
-  rule.file = std::string(doc.file_);
-  rule.line = doc.first_line_ + root.Mark().line + 1;
-  out->where = doc.Where(root);
-  rule.title = ScalarOr(root["title"]);
-  if (rule.title.empty()) return doc.Problem(root, "rule without a title");
-  rule.id = ScalarOr(root["id"]);
-  rule.name = ScalarOr(root["name"]);
-  rule.author = ScalarOr(root["author"]);
-  rule.level = ScalarOr(root["level"]);
-  rule.status = ScalarOr(root["status"]);
-  rule.description = ScalarOr(root["description"]);
-  rule.tags = StringList(root["tags"]);
-  rule.falsepositives = StringList(root["falsepositives"]);
-  rule.references = StringList(root["references"]);
-  const YAML::Node detection = root["detection"];
-  const YAML::Node correlation = root["correlation"];
-  if (detection && correlation) {
-    return doc.Problem(root, "a rule has either detection or correlation, not both");
-  }
-  if (correlation) {
-    if (!correlation.IsMap()) return doc.Problem(correlation, "correlation must be a map");
-    if (auto problem = ParseCorrelation(doc, correlation, &rule)) return problem;
-    // Node::operator= throws on a missing (invalid) node; reset() does not assign through it.
-    if (const YAML::Node aliases = correlation["aliases"]) out->aliases.reset(aliases);
-    out->refers_generate = ScalarOr(correlation["generate"]) == "true";
-  } else if (detection) {
-    const YAML::Node ls = root["logsource"];
-    if (ls && ls.IsMap()) {
-      auto lower = [](std::string s) {
-        for (char& ch : s) ch = char(std::tolower(static_cast<unsigned char>(ch)));
-        return s;
-      };
-      rule.logsource.product = lower(ScalarOr(ls["product"]));
-      rule.logsource.service = lower(ScalarOr(ls["service"]));
-      rule.logsource.category = lower(ScalarOr(ls["category"]));
-    }
-    const Logsource logsource = rule.logsource;
-    Result<Detection> compiled = CompileDetection(
-        detection, doc.file_,
-        [logsource](std::string_view field) { return MapFieldName(logsource, field); });
-    if (!compiled.has_value()) {
-      // The detection compiler puts "file:line: " at the start of its message.
-      const Error& e = compiled.error();
-      std::string message = e.message;
-      std::string where = e.where;
-      const std::string prefix = std::string(doc.file_) + ":";
-      if (where.empty() && message.rfind(prefix, 0) == 0) {
-        const size_t colon = message.find(": ", prefix.size());
-        if (colon != std::string::npos) {
-          // Its line counts within the document: make it the file's line.
-          int line = 0;
-          const std::string_view digits =
-              std::string_view(message).substr(prefix.size(), colon - prefix.size());
-          std::from_chars(digits.data(), digits.data() + digits.size(), line);
-          where = fmt::format("{}{}", prefix, line + doc.first_line_);
-          message = message.substr(colon + 2);
-        }
-      }
-      return RuleProblem{where.empty() ? doc.Where(detection) : where, message};
-    }
-    rule.detection = std::move(compiled).value();
-  } else if (root["type"] || root["rules"]) {
-    return doc.Problem(root,
-                       "unsupported: correlation keys (type, rules) outside a 'correlation:' map");
-  } else {
-    return doc.Problem(root, "rule has neither detection nor correlation");
-  }
-  if (const YAML::Node v = root["vigil"]) {
-    rule.incident_group_by = StringList(v["group-by"]);
-    if (const YAML::Node gap = v["gap"]) {
-      const std::optional<int64_t> us = ParseTimespan(ScalarOr(gap));
-      if (!us) return doc.Problem(gap, "bad vigil.gap timespan");
-      rule.gap_us = *us;
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
-std::string_view RuleKindName(RuleKind kind) {
-  if (kind == RuleKind::kDetection) return "detection";
-  for (const Kind& k : kKinds) {
-    if (k.kind == kind) return k.name;
-  }
-  return "?";
-}
-
 bool Threshold::Holds(double v) const {
   if (gt && !(v > *gt)) return false;
   if (gte && !(v >= *gte)) return false;
@@ -443,6 +91,157 @@ int64_t RuleSet::LookbackMicros() const {
   return most;
 }
 
+namespace {
+
+// Parses every document of `source` into `loaded`; one refused goes to set->problems.
+void ParseSource(const RuleSource& source, RuleSet* set, std::vector<Loaded>* loaded) {
+  for (const yaml::DocumentText& text : yaml::SplitDocuments(source.text)) {
+    Result<yaml::Document> document = yaml::Parse(text.text, source.name, text.first_line);
+    if (!document) {
+      set->problems.push_back(RuleProblem{document.error().where, document.error().message});
+      continue;
+    }
+    const yaml::Node root = document->root();
+    if (root.IsNull()) {
+      // Empty (a trailing ---, comments only) is fine; text that yields nothing is not.
+      if (yaml::HasContent(text.text)) {
+        set->problems.push_back(
+            RuleProblem{fmt::format("{}:{}", source.name, text.first_line + 1),
+                        "YAML: the document has text but no rule in it (not valid YAML?)"});
+      }
+      continue;
+    }
+    Loaded item;
+    if (std::optional<RuleProblem> problem = ParseRuleDocument(*document, &item)) {
+      set->problems.push_back(std::move(*problem));
+      continue;
+    }
+    if (!item.rule.references.empty() && root["references"] && root["references"].IsScalar()) {
+      set->warnings.push_back(item.where + ": references should be a list");
+    }
+    loaded->push_back(std::move(item));
+  }
+}
+
+// What LoadRules does once every document is parsed: references resolved by id, then by
+// name, rules ordered inputs first, and a rule refused along with whatever depends on it.
+class Resolver {
+ public:
+  Resolver(std::vector<Loaded> loaded, RuleSet* set)
+      : loaded_(std::move(loaded)),
+        set_(set),
+        dead_(loaded_.size(), false),
+        inputs_(loaded_.size()),
+        state_(loaded_.size(), 0) {}
+
+  void Run() {
+    IndexKeys();
+    FindInputs();
+    for (size_t i = 0; i < loaded_.size(); ++i) Visit(i);
+    Emit();
+  }
+
+ private:
+  void Refuse(size_t i, std::string message) {
+    set_->problems.push_back(RuleProblem{loaded_[i].where, std::move(message)});
+    dead_[i] = true;
+  }
+
+  // Duplicate ids or names are refused (ambiguous).
+  void IndexKeys() {
+    for (size_t i = 0; i < loaded_.size(); ++i) {
+      for (const std::string* key : {&loaded_[i].rule.id, &loaded_[i].rule.name}) {
+        if (key->empty()) continue;
+        auto [it, inserted] = by_key_.emplace(*key, i);
+        if (!inserted && it->second != i) {
+          Refuse(i, fmt::format("duplicate rule id or name '{}' (first at {})", *key,
+                                loaded_[it->second].where));
+        }
+      }
+    }
+  }
+
+  void FindInputs() {
+    for (size_t i = 0; i < loaded_.size(); ++i) {
+      if (dead_[i] || !loaded_[i].rule.is_correlation()) continue;
+      for (const std::string& ref : loaded_[i].rule.rule_refs) {
+        auto it = by_key_.find(ref);
+        if (it == by_key_.end()) {
+          Refuse(i, fmt::format("unknown rule '{}' (no rule has this id or name)", ref));
+          break;
+        }
+        inputs_[i].push_back(it->second);
+      }
+    }
+  }
+
+  // Depth first, inputs before the rule, refusing cycles and correlations over dead rules.
+  bool Visit(size_t i) {
+    if (state_[i] == 2) return !dead_[i];
+    if (state_[i] == 1) {
+      Refuse(i, "rule references form a cycle");
+      return false;
+    }
+    state_[i] = 1;
+    for (size_t input : inputs_[i]) {
+      if (!Visit(input) && !dead_[i]) {
+        Refuse(i,
+               fmt::format("refers to rule '{}', which did not load", loaded_[input].rule.title));
+      }
+    }
+    state_[i] = 2;
+    if (!dead_[i]) order_.push_back(i);
+    return !dead_[i];
+  }
+
+  void Emit() {
+    // Sigma: a rule that a correlation refers to does not generate on its own, unless the
+    // correlation says generate: true.
+    std::vector<bool> referenced(loaded_.size(), false), forced(loaded_.size(), false);
+    for (size_t i : order_) {
+      for (size_t input : inputs_[i]) {
+        referenced[input] = true;
+        if (loaded_[i].refers_generate) forced[input] = true;
+      }
+    }
+    std::vector<size_t> index_of(loaded_.size(), SIZE_MAX);
+    for (size_t i : order_) {
+      index_of[i] = set_->rules.size();
+      Rule rule = std::move(loaded_[i].rule);
+      rule.generate = !referenced[i] || forced[i];
+      for (size_t input : inputs_[i]) rule.inputs.push_back(index_of[input]);
+      ResolveAliases(loaded_[i], index_of, &rule);
+      set_->rules.push_back(std::move(rule));
+    }
+  }
+
+  // Aliases: alias -> {rule ref -> field}.
+  void ResolveAliases(const Loaded& item, const std::vector<size_t>& index_of, Rule* rule) {
+    for (const AliasText& alias : item.aliases) {
+      auto& per_rule = rule->aliases[alias.name];
+      for (const auto& [ref, field] : alias.fields) {
+        auto it = by_key_.find(ref);
+        if (it != by_key_.end() && index_of[it->second] != SIZE_MAX) {
+          per_rule[index_of[it->second]] = field;
+        } else {
+          set_->warnings.push_back(
+              fmt::format("{}: alias {} names unknown rule '{}'", item.where, alias.name, ref));
+        }
+      }
+    }
+  }
+
+  std::vector<Loaded> loaded_;
+  RuleSet* set_;
+  std::unordered_map<std::string, size_t> by_key_;
+  std::vector<bool> dead_;
+  std::vector<std::vector<size_t>> inputs_;
+  std::vector<int> state_;  // 0 new, 1 visiting, 2 done
+  std::vector<size_t> order_;
+};
+
+}  // namespace
+
 RuleSet LoadRules(const std::vector<RuleSource>& sources) {
   RuleSet set;
   std::string all_text;  // hashed once at the end
@@ -450,136 +249,12 @@ RuleSet LoadRules(const std::vector<RuleSource>& sources) {
   for (const RuleSource& source : sources) {
     all_text.append(source.name).push_back('\0');
     all_text.append(source.text).push_back('\0');
-    for (const YamlDocument& text : SplitDocuments(source.text)) {
-      YAML::Node root;
-      try {
-        root = YAML::Load(std::string(text.text));
-      } catch (const YAML::Exception& e) {  // yaml-cpp reports errors by exception only
-        set.problems.push_back(
-            RuleProblem{fmt::format("{}:{}", source.name, text.first_line + e.mark.line + 1),
-                        fmt::format("YAML: {}", e.msg)});
-        continue;
-      }
-      if (root.IsNull()) {
-        // Empty (a trailing ---, comments only) is fine; text that yields nothing is not.
-        if (HasContent(text.text)) {
-          set.problems.push_back(
-              RuleProblem{fmt::format("{}:{}", source.name, text.first_line + 1),
-                          "YAML: the document has text but no rule in it (not valid YAML?)"});
-        }
-        continue;
-      }
-      Loaded item;
-      const Doc doc(source.name, root, text.first_line);
-      std::optional<RuleProblem> problem;
-      try {
-        problem = ParseDocument(doc, &item);
-      } catch (const YAML::Exception& e) {
-        problem = RuleProblem{doc.Where(root), fmt::format("YAML: {}", e.msg)};
-      }
-      if (problem) {
-        set.problems.push_back(std::move(*problem));
-        continue;
-      }
-      if (!item.rule.references.empty() && root["references"] && root["references"].IsScalar()) {
-        set.warnings.push_back(item.where + ": references should be a list");
-      }
-      loaded.push_back(std::move(item));
-    }
+    ParseSource(source, &set, &loaded);
   }
   if (Result<crypto::Sha256> sha = crypto::Sha256::Create(); sha.has_value()) {
     set.digest = crypto::DigestHex(sha.value().Hash(all_text));
   }
-
-  // Resolve references by id, then by name. Duplicate ids/names are refused (ambiguous).
-  std::unordered_map<std::string, size_t> by_key;
-  std::vector<bool> dead(loaded.size(), false);
-  for (size_t i = 0; i < loaded.size(); ++i) {
-    for (const std::string* key : {&loaded[i].rule.id, &loaded[i].rule.name}) {
-      if (key->empty()) continue;
-      auto [it, inserted] = by_key.emplace(*key, i);
-      if (!inserted && it->second != i) {
-        set.problems.push_back(
-            RuleProblem{loaded[i].where, fmt::format("duplicate rule id or name '{}' (first at {})",
-                                                     *key, loaded[it->second].where)});
-        dead[i] = true;
-      }
-    }
-  }
-  std::vector<std::vector<size_t>> inputs(loaded.size());
-  for (size_t i = 0; i < loaded.size(); ++i) {
-    if (dead[i] || !loaded[i].rule.is_correlation()) continue;
-    for (const std::string& ref : loaded[i].rule.rule_refs) {
-      auto it = by_key.find(ref);
-      if (it == by_key.end()) {
-        set.problems.push_back(RuleProblem{
-            loaded[i].where, fmt::format("unknown rule '{}' (no rule has this id or name)", ref)});
-        dead[i] = true;
-        break;
-      }
-      inputs[i].push_back(it->second);
-    }
-  }
-  // Order: inputs first (depth-first), refusing cycles and correlations over dead rules.
-  std::vector<int> state(loaded.size(), 0);  // 0 new, 1 visiting, 2 done
-  std::vector<size_t> order;
-  std::function<bool(size_t)> visit = [&](size_t i) -> bool {
-    if (state[i] == 2) return !dead[i];
-    if (state[i] == 1) {
-      set.problems.push_back(RuleProblem{loaded[i].where, "rule references form a cycle"});
-      dead[i] = true;
-      return false;
-    }
-    state[i] = 1;
-    for (size_t input : inputs[i]) {
-      if (!visit(input) && !dead[i]) {
-        set.problems.push_back(RuleProblem{
-            loaded[i].where,
-            fmt::format("refers to rule '{}', which did not load", loaded[input].rule.title)});
-        dead[i] = true;
-      }
-    }
-    state[i] = 2;
-    if (!dead[i]) order.push_back(i);
-    return !dead[i];
-  };
-  for (size_t i = 0; i < loaded.size(); ++i) visit(i);
-
-  // Sigma: a rule that a correlation refers to does not generate on its own, unless the
-  // correlation says generate: true.
-  std::vector<bool> referenced(loaded.size(), false), forced(loaded.size(), false);
-  for (size_t i : order) {
-    for (size_t input : inputs[i]) {
-      referenced[input] = true;
-      if (loaded[i].refers_generate) forced[input] = true;
-    }
-  }
-  std::vector<size_t> index_of(loaded.size(), SIZE_MAX);
-  for (size_t i : order) {
-    index_of[i] = set.rules.size();
-    Rule rule = std::move(loaded[i].rule);
-    rule.generate = !referenced[i] || forced[i];
-    for (size_t input : inputs[i]) rule.inputs.push_back(index_of[input]);
-    // Aliases: alias -> {rule ref -> field}.
-    const YAML::Node& aliases = loaded[i].aliases;
-    if (aliases && aliases.IsMap()) {
-      for (const auto& alias : aliases) {
-        auto& per_rule = rule.aliases[alias.first.Scalar()];
-        if (!alias.second.IsMap()) continue;
-        for (const auto& mapping : alias.second) {
-          auto it = by_key.find(mapping.first.Scalar());
-          if (it != by_key.end() && index_of[it->second] != SIZE_MAX) {
-            per_rule[index_of[it->second]] = mapping.second.Scalar();
-          } else {
-            set.warnings.push_back(fmt::format("{}: alias {} names unknown rule '{}'",
-                                               loaded[i].where, alias.first.Scalar(),
-                                               mapping.first.Scalar()));
-          }
-        }
-      }
-    }
-    set.rules.push_back(std::move(rule));
-  }
+  Resolver(std::move(loaded), &set).Run();
   return set;
 }
 

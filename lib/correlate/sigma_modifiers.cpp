@@ -35,6 +35,25 @@ uint32_t NextCodePoint(std::string_view text, size_t* i) {
   return cp;
 }
 
+// The modifiers that say what the value is, at most one per field, and the flag each sets
+// (gt/gte/lt/lte, also of that kind, set Modifiers::compare instead).
+struct ExclusiveFlag {
+  std::string_view name;
+  bool Modifiers::*flag;
+};
+constexpr ExclusiveFlag kExclusiveFlags[] = {
+    {"re", &Modifiers::re},         {"cidr", &Modifiers::cidr},
+    {"base64", &Modifiers::base64}, {"base64offset", &Modifiers::base64offset},
+    {"exists", &Modifiers::exists}, {"fieldref", &Modifiers::fieldref},
+};
+
+const ExclusiveFlag* FindExclusiveFlag(std::string_view name) {
+  for (const ExclusiveFlag& x : kExclusiveFlags) {
+    if (x.name == name) return &x;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 Result<Modifiers> ParseModifiers(const std::vector<std::string_view>& names) {
@@ -78,27 +97,15 @@ Result<Modifiers> ParseModifiers(const std::vector<std::string_view>& names) {
       m.encoding = name == "utf16be" ? Modifiers::Encoding::kUtf16Be
                    : name == "utf16" ? Modifiers::Encoding::kUtf16
                                      : Modifiers::Encoding::kUtf16Le;
-    } else if (name == "re") {
+    } else if (const ExclusiveFlag* x = FindExclusiveFlag(name)) {
       status = take_exclusive(name);
-      m.re = true;
-    } else if (name == "cidr") {
-      status = take_exclusive(name);
-      m.cidr = true;
-    } else if (name == "base64" || name == "base64offset") {
-      status = take_exclusive(name);
-      (name == "base64" ? m.base64 : m.base64offset) = true;
+      m.*(x->flag) = true;
     } else if (name == "gt" || name == "gte" || name == "lt" || name == "lte") {
       status = take_exclusive(name);
       m.compare = name == "gt"    ? Modifiers::Compare::kGt
                   : name == "gte" ? Modifiers::Compare::kGte
                   : name == "lt"  ? Modifiers::Compare::kLt
                                   : Modifiers::Compare::kLte;
-    } else if (name == "exists") {
-      status = take_exclusive(name);
-      m.exists = true;
-    } else if (name == "fieldref") {
-      status = take_exclusive(name);
-      m.fieldref = true;
     } else if (name == "expand") {
       return Bad("unsupported modifier 'expand' (placeholders)");
     } else {

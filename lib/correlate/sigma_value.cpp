@@ -10,13 +10,12 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/ascii.h"
 #include "core/ip.h"
 #include "correlate/sigma_modifiers.h"
 
 namespace vigil::correlate::sigma {
 namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Byte length of the UTF-8 character starting with `lead` (1 for a stray continuation byte).
 size_t Utf8Length(char lead) {
@@ -76,7 +75,7 @@ std::optional<double> ParseNumber(std::string_view text) {
 bool EqualsLower(std::string_view a, std::string_view b_lower) {
   if (a.size() != b_lower.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != b_lower[i]) return false;
+    if (AsciiLower(a[i]) != b_lower[i]) return false;
   }
   return true;
 }
@@ -88,15 +87,10 @@ bool ContainsLower(std::string_view text, std::string_view needle_lower) {
   const std::string_view rest = needle_lower.substr(1);
   const size_t last = text.size() - needle_lower.size();
   for (size_t i = 0; i <= last; ++i) {
-    if (Lower(text[i]) == first && EqualsLower(text.substr(i + 1, rest.size()), rest)) return true;
+    if (AsciiLower(text[i]) == first && EqualsLower(text.substr(i + 1, rest.size()), rest))
+      return true;
   }
   return false;
-}
-
-std::string ToLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = Lower(c);
-  return out;
 }
 
 std::vector<int16_t> Tokenize(std::string_view raw, bool windash) {
@@ -129,7 +123,7 @@ Pattern Pattern::Compile(std::vector<int16_t> tokens, bool cased, bool by_value)
   for (int16_t t : tokens) {
     if (t == kStar && !clean.empty() && clean.back() == kStar) continue;
     if (t >= 0 && !cased)
-      t = static_cast<int16_t>(static_cast<unsigned char>(Lower(static_cast<char>(t))));
+      t = static_cast<int16_t>(static_cast<unsigned char>(AsciiLower(static_cast<char>(t))));
     if (t == kOne || t == kDash) special = true;
     clean.push_back(t);
   }
@@ -199,7 +193,7 @@ bool Pattern::GlobMatches(std::string_view text) const {
       } else if (tok == kDash) {
         len = DashLength(text, t);
       } else {
-        const char c = cased_ ? text[t] : Lower(text[t]);
+        const char c = cased_ ? text[t] : AsciiLower(text[t]);
         len = static_cast<unsigned char>(c) == tok ? 1 : 0;
       }
       if (len > 0) {

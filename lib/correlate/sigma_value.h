@@ -31,7 +31,6 @@ std::optional<double> ParseNumber(std::string_view text);
 bool EqualsLower(std::string_view a, std::string_view b_lower);
 // ASCII case-insensitive search; `needle_lower` must already be lower case.
 bool ContainsLower(std::string_view text, std::string_view needle_lower);
-std::string ToLower(std::string_view text);
 
 // A wildcard pattern. Tokens 0..255 are literal bytes; kStar, kOne and kDash are wildcards.
 // The common shapes (exact, prefix, suffix, contains, any) avoid the generic glob.

@@ -215,7 +215,7 @@ bool Has(const std::vector<std::pair<std::string, int64_t>>& v, const std::strin
 
 bool Passes(const Incident& inc, const Filter& f) {
   if (!f.min_severity.empty() &&
-      (!inc.scored || config::SeverityRank(inc.severity) < config::SeverityRank(f.min_severity))) {
+      (!inc.scored || SeverityRank(inc.severity) < SeverityRank(f.min_severity))) {
     return false;
   }
   if (!f.type.empty()) {

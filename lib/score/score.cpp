@@ -195,7 +195,7 @@ Result<Plan> Compute(const Options& options, store::Database& db, StoreState& st
                  ? best[i]
                  : LoneEventRisk(std::isnan(o.anomaly) ? -1.0 : double(o.anomaly), options.config);
     if (best[i] >= 0) o.label = label[i];
-    o.severity = config::SeverityRank(options.config.SeverityOf(o.risk));
+    o.severity = SeverityRank(options.config.SeverityOf(o.risk));
     ++sum.severity_counts[o.severity];
     if (here) ++sum.new_events;
     const bool changed = old.risk != o.risk || old.severity != o.severity || old.label != o.label ||
@@ -287,7 +287,7 @@ Result<bool> Write(store::Database& db, const StoreState& state, Plan& plan) {
   for (const EventOutcome& o : plan.writes) {
     auto id = chain->Append(
         "event_scores", {Value::Integer(o.event_id), Value::Integer(sum.run_id),
-                         Value::Integer(o.risk), Value::Text(config::kSeverityNames[o.severity]),
+                         Value::Integer(o.risk), Value::Text(kSeverityNames[o.severity]),
                          std::isnan(o.anomaly) ? Value::Null() : Value::Real(double(o.anomaly)),
                          Value::Text(state.labels[o.label]),
                          o.flags ? Value::Text(FlagNames(o.flags)) : Value::Null()});

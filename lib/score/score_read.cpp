@@ -127,7 +127,7 @@ Status ReadStoredEventScores(store::Database& db, StoreState& state, EventTable&
     if (at == kNoIndex) return;
     StoredEventScore& s = events.stored[at];
     s.risk = int(r.risk);
-    s.severity = std::max(0, config::SeverityRank(r.severity));
+    s.severity = std::max(0, SeverityRank(r.severity));
     s.anomaly = r.anomaly ? float(*r.anomaly) : NAN;
     s.label = state.labels.Add(r.label);
     s.flags = ParseFlags(r.flags);

@@ -41,7 +41,7 @@ void IncidentCounts(const store::Activity& a, Stats& out) {
       continue;
     }
     const std::string name = Clean(*severity);
-    const int rank = config::SeverityRank(name);
+    const int rank = SeverityRank(name);
     if (rank >= 0) {
       by_rank[rank] += n;
     } else {
@@ -49,7 +49,7 @@ void IncidentCounts(const store::Activity& a, Stats& out) {
     }
   }
   for (int rank = 3; rank >= 0; --rank) {
-    out.incidents_by_severity.push_back({config::kSeverityNames[rank], by_rank[rank]});
+    out.incidents_by_severity.push_back({kSeverityNames[rank], by_rank[rank]});
   }
   out.incidents_by_severity.insert(out.incidents_by_severity.end(), other.begin(), other.end());
   if (unscored > 0) out.incidents_by_severity.push_back({"unscored", unscored});

@@ -39,7 +39,7 @@ struct RiskBucket {
   int64_t scored = 0;     // those of them vigil score has scored
   int max_risk = 0;       // the highest newest risk of the scored ones (0: none scored)
   double mean_risk = 0;   // their mean newest risk (0: none scored)
-  int max_rank = -1;      // their highest severity, as config::SeverityRank (-1: none scored)
+  int max_rank = -1;      // their highest severity, as SeverityRank (-1: none scored)
 };
 
 // Day names of Stats::heatmap's rows.

@@ -185,7 +185,7 @@ std::string StatsJson(const Stats& s) {
     w.Key("scored").Int(b.scored).Key("max_risk").Int(b.max_risk);
     w.Key("mean_risk").Fixed(b.mean_risk, 1).Key("max_severity");
     if (b.max_rank >= 0) {
-      w.String(config::kSeverityNames[b.max_rank]);
+      w.String(kSeverityNames[b.max_rank]);
     } else {
       w.Null();
     }

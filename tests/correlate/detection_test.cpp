@@ -1,13 +1,14 @@
 #include "correlate/detection.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "core/file_io.h"
+#include "yaml/document.h"
 
 namespace vigil::correlate {
 namespace {
@@ -47,14 +48,23 @@ class MapSource : public FieldSource {
   std::vector<std::string> keywords_;
 };
 
+// The detection map parsed from `text` (yaml::Parse must accept it).
+yaml::Document Parsed(const std::string& text, const std::string& name = "t.yml") {
+  Result<yaml::Document> doc = yaml::Parse(text, name);
+  if (!doc) FAIL(doc.error().ToString());
+  return std::move(doc).value();
+}
+
 Detection Compile(const std::string& yaml, const FieldMapper& mapper = nullptr) {
-  Result<Detection> d = CompileDetection(YAML::Load(yaml), "t.yml", mapper);
+  const yaml::Document doc = Parsed(yaml);
+  Result<Detection> d = CompileDetection(doc.root(), "t.yml", mapper);
   if (!d) FAIL(d.error().message);
   return std::move(d).value();
 }
 
 std::string CompileError(const std::string& yaml) {
-  Result<Detection> d = CompileDetection(YAML::Load(yaml), "t.yml", nullptr);
+  const yaml::Document doc = Parsed(yaml);
+  Result<Detection> d = CompileDetection(doc.root(), "t.yml", nullptr);
   REQUIRE_FALSE(d.has_value());
   CHECK(d.error().code == ErrorCode::kBadInput);
   return d.error().message;
@@ -489,8 +499,10 @@ std::string RulesDir() { return std::string(VIGIL_SOURCE_DIR) + "/../shared/data
 
 Detection RealRule(const std::string& relative) {
   const std::string path = RulesDir() + "/" + relative;
-  const YAML::Node root = YAML::LoadFile(path);
-  Result<Detection> d = CompileDetection(root["detection"], path, nullptr);
+  Result<std::string> text = ReadFile(path, 1 << 20);
+  REQUIRE(text.has_value());
+  const yaml::Document doc = Parsed(*text, path);
+  Result<Detection> d = CompileDetection(doc.root()["detection"], path, nullptr);
   if (!d) FAIL(d.error().message);
   return std::move(d).value();
 }
@@ -505,10 +517,13 @@ TEST_CASE("CompileDetection compiles every real SigmaHQ rule", "[detection]") {
   int compiled = 0;
   for (const auto& entry : fs::recursive_directory_iterator(RulesDir(), ec)) {
     if (entry.path().extension() != ".yml") continue;
-    for (const YAML::Node& doc : YAML::LoadAllFromFile(entry.path().string())) {
-      if (!doc["detection"]) continue;
+    Result<std::string> text = ReadFile(entry.path().string(), 1 << 20);
+    REQUIRE(text.has_value());
+    for (const yaml::DocumentText& part : yaml::SplitDocuments(*text)) {
+      const yaml::Document doc = Parsed(std::string(part.text), entry.path().string());
+      if (!doc.root()["detection"]) continue;
       INFO(entry.path().string());
-      Result<Detection> d = CompileDetection(doc["detection"], entry.path().string(),
+      Result<Detection> d = CompileDetection(doc.root()["detection"], entry.path().string(),
                                              [](std::string_view n) { return std::string(n); });
       if (!d)
         FAIL_CHECK(d.error().message);

@@ -1,0 +1,241 @@
+// vigil's correlations on timing and novelty: beaconing (regular intervals, scored after
+// RITA) and first_seen (a value never seen before in its group).
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "core/time.h"
+#include "correlate/correlator_parts.h"
+#include "correlate/engine.h"
+
+namespace vigil::correlate {
+namespace parts {
+namespace {
+
+// vigil: beaconing. For each group (typically source and destination), the intervals between
+// connections in the window are scored after RITA: a symmetric interval distribution (Bowley
+// skewness near 0), a small median absolute deviation relative to the median interval, and a
+// rhythm that persists over at least half the window. Score = (skew + 2 dispersion +
+// persistence) / 4, in [0, 1].
+class BeaconCorrelator final : public Correlator {
+ public:
+  BeaconCorrelator(const Rule& rule, size_t cap) : rule_(rule), groups_(cap) {}
+
+  void Add(size_t, const Hit& hit, const GroupRef& group, const std::string*,
+           std::vector<Fire>* out) override {
+    Group* g = groups_.Find(group.hash, hit.ts, &capped);
+    if (g == nullptr) return;
+    while (!g->beats.empty() && g->beats.front().ts <= hit.ts - rule_.timespan_us) {
+      g->beats.pop_front();
+      ++g->popped;
+    }
+    // One beat per contributing event (a firing of a correlation counts each of its events).
+    if (hit.ids) {
+      for (int64_t id : *hit.ids) g->beats.push_back(Beat{hit.ts, id});
+    } else {
+      g->beats.push_back(Beat{hit.ts, hit.id});
+    }
+    const size_t n = g->beats.size();
+    if (n < size_t(rule_.beacon.min_connections)) return;
+    if (g->key.empty()) {  // names kept only for the few groups that may fire
+      g->key = group.key;
+      g->values = group.pairs;
+    }
+    // Scoring sorts the intervals: do it again only after a quarter more connections.
+    if (++g->since_eval < std::max<size_t>(1, n / 4)) return;
+    Evaluate(g, hit.ts, out);
+  }
+
+  void Advance(int64_t now, std::vector<Fire>*) override {
+    groups_.Sweep(now, rule_.timespan_us, [](const Group&) { return false; });
+  }
+
+  void Flush(std::vector<Fire>* out) override {
+    // Connections since the last evaluation still belong to the beacon if it scores.
+    std::vector<Group*> pending;
+    for (auto& [hash, g] : groups_.map()) {
+      if (g.since_eval > 0 && g.beats.size() >= size_t(rule_.beacon.min_connections)) {
+        pending.push_back(&g);
+      }
+    }
+    // Deterministic order, whatever the hash table's.
+    std::sort(pending.begin(), pending.end(),
+              [](const Group* a, const Group* b) { return a->key < b->key; });
+    for (Group* g : pending) Evaluate(g, g->beats.back().ts, out);
+  }
+
+ private:
+  struct Beat {
+    int64_t ts, id;
+  };
+  struct Group {
+    Fifo<Beat> beats;
+    uint64_t popped = 0;   // beats dropped from the front so far (absolute index base)
+    uint64_t emitted = 0;  // beats before this absolute index were reported
+    std::string key;       // set once the group has enough beats to score
+    GroupPairs values;
+    size_t since_eval = 0;
+    int64_t last_seen = 0;
+  };
+
+  void Evaluate(Group* g, int64_t now, std::vector<Fire>* out) {
+    g->since_eval = 0;
+    std::vector<double>& gaps = gaps_;
+    gaps.clear();
+    for (size_t i = 1; i < g->beats.size(); ++i) {
+      gaps.push_back(double(g->beats[i].ts - g->beats[i - 1].ts));
+    }
+    std::sort(gaps.begin(), gaps.end());
+    auto quantile = [](const std::vector<double>& v, double q) {
+      const double pos = q * double(v.size() - 1);
+      const size_t lo = size_t(std::floor(pos));
+      const size_t hi = std::min(v.size() - 1, lo + 1);
+      return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
+    };
+    const double q1 = quantile(gaps, 0.25), q2 = quantile(gaps, 0.5), q3 = quantile(gaps, 0.75);
+    if (q2 < double(rule_.beacon.min_interval_us)) return;
+    const double skew = q3 > q1 ? (q3 + q1 - 2 * q2) / (q3 - q1) : 0.0;
+    std::vector<double>& deviations = deviations_;
+    deviations.clear();
+    for (double gap : gaps) deviations.push_back(std::fabs(gap - q2));
+    std::sort(deviations.begin(), deviations.end());
+    const double madm = quantile(deviations, 0.5);
+    const double skew_score = 1.0 - std::min(1.0, std::fabs(skew));
+    const double madm_score = std::max(0.0, 1.0 - madm / q2);
+    const double span = double(g->beats.back().ts - g->beats.front().ts);
+    const double persistence = std::min(1.0, span / (double(rule_.timespan_us) / 2));
+    // Dispersion counts twice: random (Poisson-like) traffic has symmetric-enough intervals
+    // and persists, but its intervals scatter (dispersion score about 0.5).
+    const double score = (skew_score + 2 * madm_score + persistence) / 4.0;
+    if (score < rule_.beacon.min_score) return;
+    Fire fire = StartFire(
+        now, g->key, g->values,
+        fmt::format("beacon score {:.2f} over {} connections: median interval {:.1f}s, "
+                    "skew score {:.2f}, dispersion score {:.2f}, persistence {:.2f}",
+                    score, g->beats.size(), q2 / 1e6, skew_score, madm_score, persistence));
+    const uint64_t first = std::max(g->emitted, g->popped);
+    for (uint64_t i = first - g->popped; i < g->beats.size(); ++i) {
+      const Beat& b = g->beats[i];
+      fire.first_ts = fire.ids.empty() ? b.ts : std::min(fire.first_ts, b.ts);
+      fire.last_ts = std::max(fire.last_ts, b.ts);
+      fire.ids.push_back(b.id);
+    }
+    g->emitted = g->popped + g->beats.size();
+    if (!fire.ids.empty()) out->push_back(std::move(fire));
+  }
+
+  const Rule& rule_;
+  Groups<Group> groups_;
+  std::vector<double> gaps_, deviations_;  // scratch for Evaluate
+};
+
+// vigil: a value of `field` never seen before in its group, once the group has `learn` of
+// history. The first value of a new group is not "new": there is nothing to compare with.
+// With several rules [history, trigger...], the first rule's matches only build the history
+// and only the other rules' matches can fire ("the first privilege this account ever used").
+class FirstSeenCorrelator final : public Correlator {
+ public:
+  FirstSeenCorrelator(const Rule& rule, size_t cap, std::vector<SeenEntry>* new_seen,
+                      const SipKey& key)
+      : rule_(rule), cap_(cap), new_seen_(new_seen), key_(key) {}
+  bool needs_value() const override { return true; }
+
+  void Add(size_t pos, const Hit& hit, const GroupRef& group, const std::string* value,
+           std::vector<Fire>* out) override {
+    if (value == nullptr || value->empty()) return;
+    // With several rules, the first one's matches are history only; the others' are tested.
+    const bool trigger = rule_.inputs.size() < 2 || pos > 0;
+    const uint64_t group_hash = group.hash;
+    const uint64_t value_hash = ValueHash(group.key, *value);
+    auto it = groups_.find(group_hash);
+    if (it == groups_.end()) {
+      if (groups_.size() >= cap_) {
+        capped = true;
+        return;
+      }
+      groups_.emplace(group_hash, hit.ts);
+      values_.emplace(value_hash, hit.ts);
+      new_seen_->push_back(SeenEntry{true, group_hash, hit.ts});
+      new_seen_->push_back(SeenEntry{false, value_hash, hit.ts});
+      return;
+    }
+    const int64_t event_id = hit.ids ? 0 : hit.id;
+    auto [seen, inserted] = values_.emplace(value_hash, hit.ts);
+    if (!inserted) {
+      // One event can match both rules: the history rule may have just inserted its value.
+      const bool same_event = event_id != 0 && event_id == new_by_ && value_hash == new_value_;
+      const bool recent =
+          rule_.first_seen.recent_us > 0 && hit.ts - seen->second <= rule_.first_seen.recent_us;
+      if (!trigger || !(same_event || recent)) return;
+    } else {
+      new_seen_->push_back(SeenEntry{false, value_hash, hit.ts});
+      new_by_ = event_id;
+      new_value_ = value_hash;
+    }
+    const int64_t first_ts = it->second;
+    if (!trigger || hit.ts - first_ts < rule_.first_seen.learn_us) return;
+    Fire fire = StartFire(
+        hit.ts, group,
+        fmt::format("{} {} {} in this group (history since {})", rule_.threshold.field, *value,
+                    inserted ? "never seen before" : "first seen recently", FormatUtc(first_ts)));
+    fire.group[rule_.threshold.field] = *value;
+    AppendIds(hit, &fire.ids);
+    fire.first_ts = hit.first_ts;
+    fire.last_ts = hit.last_ts;
+    out->push_back(std::move(fire));
+  }
+
+  void Advance(int64_t, std::vector<Fire>*) override {}
+  void Flush(std::vector<Fire>*) override {}
+
+  void Load(const std::vector<SeenEntry>& entries) {
+    for (const SeenEntry& e : entries) {
+      auto& table = e.group ? groups_ : values_;
+      auto [it, inserted] = table.emplace(e.hash, e.first_us);
+      if (!inserted && e.first_us < it->second) it->second = e.first_us;
+    }
+  }
+
+ private:
+  // Groups and (group, value) pairs are kept as keyed hashes (SipHash-2-4 under the store's
+  // key): no strings per value, and log data cannot be crafted to collide.
+  uint64_t ValueHash(const std::string& group_key, const std::string& value) {
+    scratch_.assign(group_key);
+    scratch_.push_back('\0');
+    scratch_.append(value);
+    return SipHash24(key_, scratch_);
+  }
+
+  const Rule& rule_;
+  size_t cap_;
+  std::vector<SeenEntry>* new_seen_;
+  SipKey key_;
+  std::unordered_map<uint64_t, int64_t> groups_;  // group hash -> first seen
+  std::unordered_map<uint64_t, int64_t> values_;  // (group, value) hash -> first seen
+  int64_t new_by_ = 0;                            // the event that last added a value
+  uint64_t new_value_ = 0;
+  std::string scratch_;
+};
+
+}  // namespace
+
+std::unique_ptr<Correlator> MakeBeaconCorrelator(const Rule& rule, size_t max_groups) {
+  return std::make_unique<BeaconCorrelator>(rule, max_groups);
+}
+
+std::unique_ptr<Correlator> MakeFirstSeenCorrelator(const Rule& rule, size_t max_groups,
+                                                    std::vector<SeenEntry>* new_seen,
+                                                    const SipKey& key) {
+  return std::make_unique<FirstSeenCorrelator>(rule, max_groups, new_seen, key);
+}
+
+}  // namespace parts
+
+void LoadSeenInto(Correlator* correlator, const std::vector<SeenEntry>& entries) {
+  if (auto* fs = dynamic_cast<parts::FirstSeenCorrelator*>(correlator)) fs->Load(entries);
+}
+
+}  // namespace vigil::correlate
