@@ -43,6 +43,8 @@ class Statement {
   void Reset();
 
   int ColumnCount() const;
+  // The name of result column `index` (0-based): for `SELECT *`, the table's column name.
+  std::string_view ColumnName(int index) const;
   ValueType ColumnType(int index) const;  // 0-based, as in SQLite
   int64_t ColumnInteger(int index) const;
   double ColumnReal(int index) const;
