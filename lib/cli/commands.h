@@ -70,10 +70,6 @@ class RejectionPrinter {
   int64_t count_ = 0;
 };
 
-// kBadInput naming what ingest could not store (rejected records, inputs not read in full),
-// else success.
-Status IngestOutcome(const ingest::Summary& summary);
-
 struct InitOptions {};
 Status RunInit(const Context& ctx, const InitOptions& options);
 

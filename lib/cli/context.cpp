@@ -31,4 +31,29 @@ Result<config::Config> LoadConfigFor(const Context& ctx) {
   return config::LoadConfig(ctx.global.config);
 }
 
+// What `vigil ingest` (and analyze) shows of the rejected records: the first few.
+constexpr int64_t kShownRejections = 20;
+
+void RejectionPrinter::Print(const ingest::Rejection& r, bool after_progress) {
+  ++count_;
+  if (count_ > kShownRejections) return;
+  const std::string where =
+      (r.input == "-" ? std::string("<stdin>") : r.input) + ":" + std::to_string(r.line);
+  ctx_.err << (after_progress ? "\r\033[K" : "") << "vigil ingest: " << Shown(where) << ": "
+           << Shown(r.reason) << "\n";
+}
+
+void RejectionPrinter::Finish(const ingest::Summary& summary, bool errors_file) const {
+  if (count_ > kShownRejections) {
+    ctx_.err << "vigil ingest: ... and " << count_ - kShownRejections << " more rejected records"
+             << (errors_file ? "" : " (list them all with --errors FILE)") << "\n";
+  }
+  // An input that could not be read (to its end) is named with the reason; the others were.
+  for (const auto& i : summary.inputs) {
+    if (i.error.empty()) continue;
+    ctx_.err << "vigil ingest: " << Shown(i.name == "-" ? "<stdin>" : i.name) << ": "
+             << Shown(i.error) << "\n";
+  }
+}
+
 }  // namespace vigil::cli
