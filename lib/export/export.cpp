@@ -284,7 +284,8 @@ Result<Summary> Run(const Options& o, store::Database& db) {
   }
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();
-  sum.sha256 = crypto::DigestHex(sha->Hash(sum.content));
+  const crypto::Digest digest = sha->Hash(sum.content);
+  sum.sha256 = crypto::DigestHex(digest);
   if (o.output == "-") return sum;
 
   // The order is the promise (vigil-export(1)): the bytes go to a temporary file beside the
@@ -302,7 +303,6 @@ Result<Summary> Run(const Options& o, store::Database& db) {
   if (!chain) return chain.error();
   using store::Value;
   const std::string what = (o.events ? "events-" : "") + f;
-  auto digest = sha->Hash(sum.content);
   auto id = chain->Append(
       "reports", {o.filter.ids.size() == 1 ? Value::Integer(o.filter.ids[0]) : Value::Null(),
                   Value::Integer(NowMicros()), Value::Text(what), Value::Text(o.output),
