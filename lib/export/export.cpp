@@ -14,6 +14,7 @@
 #include "store/chain.h"
 #include "store/database.h"
 #include "store/event_codec.h"
+#include "store/ledger_rows.h"
 #include "store/reviews.h"
 #include "store/store.h"
 
@@ -301,12 +302,12 @@ Result<Summary> Run(const Options& o, store::Database& db) {
   if (!tx) return tx.error();
   auto chain = store::ChainWriter::Begin(db);
   if (!chain) return chain.error();
-  using store::Value;
-  const std::string what = (o.events ? "events-" : "") + f;
   auto id = chain->Append(
-      "reports", {o.filter.ids.size() == 1 ? Value::Integer(o.filter.ids[0]) : Value::Null(),
-                  Value::Integer(NowMicros()), Value::Text(what), Value::Text(o.output),
-                  Value::Blob(std::string(crypto::DigestBytes(digest)))});
+      "reports",
+      store::EncodeReport(
+          {o.filter.ids.size() == 1 ? std::optional<int64_t>(o.filter.ids[0]) : std::nullopt,
+           NowMicros(), (o.events ? "events-" : "") + f, o.output,
+           std::string(crypto::DigestBytes(digest))}));
   if (!id) return id.error();
   if (Status s = tx->Commit(); !s.ok()) return s.error();
   if (Status s = file->Commit(); !s.ok()) {

@@ -14,6 +14,7 @@
 #include "ingest/record_reader.h"
 #include "ingest/writer.h"
 #include "store/chain.h"
+#include "store/ledger_rows.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.0.0"
@@ -23,7 +24,6 @@ namespace vigil::ingest {
 namespace {
 
 using formats::FormatDescriptor;
-using store::Value;
 
 constexpr size_t kHead = 65536;  // detection looks at the first 64 KiB (more past a long line)
 
@@ -154,10 +154,10 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
          options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs) {
       sources += (sources.empty() ? "" : " ") + i;
     }
-    auto id = writer->Append("batches",
-                             {Value::Integer(options.now_us),
-                              Value::Text(options.command.empty() ? "ingest" : options.command),
-                              Value::Text(sources), Value::Text(VIGIL_VERSION)});
+    auto id = writer->Append(
+        "batches",
+        store::EncodeBatch({options.now_us, options.command.empty() ? "ingest" : options.command,
+                            std::move(sources), VIGIL_VERSION}));
     if (!id) return id.error();
     Status s = tx->Commit();
     if (!s.ok()) return s.error();

@@ -6,6 +6,7 @@
 
 #include "store/chain.h"
 #include "store/event_codec.h"
+#include "store/ledger_rows.h"
 
 namespace vigil::ingest {
 
@@ -36,15 +37,9 @@ Status Writer::AddRejected(std::string_view format, std::string_view raw, const 
                            const std::string& reason, InputSummary& sum) {
   // Keyed like events, so reading the same file again does not quarantine its bad records
   // twice (they are still reported and counted as rejected).
-  std::vector<Value> row = {Value::Integer(batch_id_),
-                            Value::Integer(now_us_),
-                            Value::Text(std::string(format)),
-                            Value::Text(*origin.input),
-                            Value::Integer(origin.line),
-                            Value::Integer(origin.offset),
-                            Value::Text(reason),
-                            Value::Blob(std::string(raw)),
-                            Value::Blob(keyer_.Key("quarantine:" + std::string(format), raw, 0))};
+  std::vector<Value> row = store::EncodeQuarantine(
+      {batch_id_, now_us_, std::string(format), *origin.input, origin.line, origin.offset, reason,
+       std::string(raw), keyer_.Key("quarantine:" + std::string(format), raw, 0)});
   auto record = store::RecordHashOf("quarantine", row, record_sha_, canonical_);
   if (!record) return record.error();
   pending_.push_back({false, std::move(row), &sum, std::string(format), *record});
