@@ -1,7 +1,7 @@
 #pragma once
-// One plain function per subcommand (no CLI11 here: it lives in cli.cpp only). Each turns its
-// parsed Options into the stage's options, runs the stage and prints the result. A returned
-// Error is printed and mapped to an exit code by cli.cpp; kVerifyFailed means "the check
+// One plain function per subcommand (no CLI11 here: it lives in cli.cpp and declare.cpp only). Each
+// turns its parsed Options into the stage's options, runs the stage and prints the result. A
+// returned Error is printed and mapped to an exit code by cli.cpp; kVerifyFailed means "the check
 // answered no" and is printed without the "error:" prefix.
 
 #include <cstddef>
