@@ -113,6 +113,27 @@ std::vector<std::pair<std::string, std::string>> ExpandInputs(
   return out;
 }
 
+// Records the run in batches (its own transaction, before any record) and returns its id.
+Result<int64_t> BeginBatch(const Options& options, store::Database& db) {
+  auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
+  if (!tx) return tx.error();
+  auto writer = store::ChainWriter::Begin(db);
+  if (!writer) return writer.error();
+  std::string sources;
+  for (const std::string& i :
+       options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs) {
+    sources += (sources.empty() ? "" : " ") + i;
+  }
+  auto id = writer->Append(
+      "batches",
+      store::EncodeBatch({options.now_us, options.command.empty() ? "ingest" : options.command,
+                          std::move(sources), VIGIL_VERSION}));
+  if (!id) return id.error();
+  Status s = tx->Commit();
+  if (!s.ok()) return s.error();
+  return *id;
+}
+
 }  // namespace
 
 Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& inputs) {
@@ -144,25 +165,9 @@ Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& i
 Result<Summary> Run(const Options& options, store::Database& db, const RejectionSink& on_reject) {
   Summary summary;
   const auto inputs = ExpandInputs(options.inputs);
-  {
-    auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
-    if (!tx) return tx.error();
-    auto writer = store::ChainWriter::Begin(db);
-    if (!writer) return writer.error();
-    std::string sources;
-    for (const std::string& i :
-         options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs) {
-      sources += (sources.empty() ? "" : " ") + i;
-    }
-    auto id = writer->Append(
-        "batches",
-        store::EncodeBatch({options.now_us, options.command.empty() ? "ingest" : options.command,
-                            std::move(sources), VIGIL_VERSION}));
-    if (!id) return id.error();
-    Status s = tx->Commit();
-    if (!s.ok()) return s.error();
-    summary.batch_id = *id;
-  }
+  auto batch_id = BeginBatch(options, db);
+  if (!batch_id) return batch_id.error();
+  summary.batch_id = *batch_id;
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();
   auto record_sha = crypto::Sha256::Create();

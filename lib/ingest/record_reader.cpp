@@ -60,6 +60,22 @@ int SyslogYear(std::string_view first_line, int64_t mtime_us) {
   return static_cast<int>(line_month > mtime_month ? year - 1 : year);
 }
 
+// Why a line is a bad record whatever its format, or success.
+Status LineProblem(const Input::Line& line, std::string_view text, const Input& in) {
+  if (line.cut) {
+    return MakeError(ErrorCode::kBadInput, Oversized(line.size, line.sha256, in.max_record()));
+  }
+  if (line.partial) {
+    return MakeError(ErrorCode::kBadInput,
+                     "cut short: the input ends inside this record (" + in.damage() + ")");
+  }
+  if (IsBlank(text)) return MakeError(ErrorCode::kBadInput, "blank line");
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    return MakeError(ErrorCode::kBadInput, "byte order mark inside the input");
+  }
+  return {};
+}
+
 }  // namespace
 
 // Why a record over --max-record-size was rejected; quarantine keeps its first KiB.
@@ -134,17 +150,10 @@ Status RecordReader::Lines(Input& in, const FormatDescriptor& format, InputSumma
       }
     }
     ++sum.read;
-    Status parsed;
+    Status parsed = LineProblem(line, text, in);
     events.clear();
-    if (line.cut) {
-      parsed = MakeError(ErrorCode::kBadInput, Oversized(line.size, line.sha256, in.max_record()));
-    } else if (line.partial) {
-      parsed = MakeError(ErrorCode::kBadInput,
-                         "cut short: the input ends inside this record (" + in.damage() + ")");
-    } else if (IsBlank(text)) {
-      parsed = MakeError(ErrorCode::kBadInput, "blank line");
-    } else if (text.substr(0, 3) == "\xEF\xBB\xBF") {
-      parsed = MakeError(ErrorCode::kBadInput, "byte order mark inside the input");
+    if (!parsed.ok()) {
+      // the line itself is bad: nothing to parse
     } else if (reader == Reader::kSyslog) {
       if (!syslog) {
         SyslogOptions so;
@@ -164,15 +173,9 @@ Status RecordReader::Lines(Input& in, const FormatDescriptor& format, InputSumma
       parsed = json_.Parse(text, records, context, ev);
       if (parsed.ok()) events.push_back(std::move(ev));
     }
-    if (!parsed.ok()) {
-      Status s = Reject(format_name, raw, origin, parsed.error().message, sum);
-      if (!s.ok()) return s;
-      continue;
-    }
-    for (Event& e : events) {
-      Status s = writer_.AddEvent(e, raw, origin, sum);
-      if (!s.ok()) return s;
-    }
+    Status s = parsed.ok() ? AddEvents(events, raw, origin, sum)
+                           : Reject(format_name, raw, origin, parsed.error().message, sum);
+    if (!s.ok()) return s;
   }
 }
 
@@ -213,6 +216,16 @@ Status RecordReader::Document(Input& in, const FormatDescriptor& format, InputSu
       return RejectBig(format.name, rest, origin, why + "; ", in.max_record(), sum);
     }
     return Reject(format.name, rest, origin, why, sum);
+  }
+  return {};
+}
+
+// The events parsed from one record, to the Writer.
+Status RecordReader::AddEvents(std::vector<Event>& events, std::string_view raw,
+                               const Origin& origin, InputSummary& sum) {
+  for (Event& e : events) {
+    Status s = writer_.AddEvent(e, raw, origin, sum);
+    if (!s.ok()) return s;
   }
   return {};
 }

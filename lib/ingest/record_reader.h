@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "formats/format.h"
@@ -35,6 +36,9 @@ class RecordReader {
                    const std::string& why, size_t limit, InputSummary& sum);
 
  private:
+  Status AddEvents(std::vector<Event>& events, std::string_view raw, const Origin& origin,
+                   InputSummary& sum);
+
   const Options& options_;
   Writer& writer_;
   const RejectionSink& sink_;
