@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "export/export.h"
 #include "formats/format.h"
 
 namespace vigil::cli {
@@ -189,8 +190,10 @@ void DeclareReview(CLI::App* review, ReviewOptions& review_options) {
 
 void DeclareExport(CLI::App* exporter, ExportOptions& export_options) {
   exporter->add_option("id", export_options.report.ids, "Incident ids (default: all that match)");
-  exporter->add_option("--format", export_options.format, "pdf, json, ndjson, csv, markdown")
-      ->check(CLI::IsMember({"json", "ndjson", "csv", "markdown", "pdf"}));
+  const std::vector<std::string> formats = exporter::FormatNames();
+  std::string names;
+  for (const std::string& f : formats) names += (names.empty() ? "" : ", ") + f;
+  exporter->add_option("--format", export_options.format, names)->check(CLI::IsMember(formats));
   exporter->add_flag("--events", export_options.events, "The incidents' events, not the incidents");
   exporter->add_option("-o,--output", export_options.output,
                        "File to write (recorded in the store, then put in place), - for stdout");
