@@ -6,6 +6,7 @@
 #include "core/severity.h"
 #include "core/time.h"
 #include "export/export.h"
+#include "ingest/outcome.h"
 #include "pipeline/pipeline.h"
 #include "report/narrative.h"
 #include "report/render.h"
@@ -33,7 +34,7 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
   po.after_step = [&](pipeline::Step step, const pipeline::Summary& s) {
     if (step == pipeline::Step::kIngest) {
       printer.Finish(s.ingest, false);
-      if (Status outcome = IngestOutcome(s.ingest); !outcome.ok()) {
+      if (Status outcome = ingest::Outcome(s.ingest); !outcome.ok()) {
         bad_input = true;
         ctx.err << "vigil analyze: " << Shown(outcome.error().ToString())
                 << "; the other records go on\n";

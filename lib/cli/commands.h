@@ -1,7 +1,7 @@
 #pragma once
-// One plain function per subcommand (no CLI11 here: it lives in cli.cpp only). Each turns its
-// parsed Options into the stage's options, runs the stage and prints the result. A returned
-// Error is printed and mapped to an exit code by cli.cpp; kVerifyFailed means "the check
+// One plain function per subcommand (no CLI11 here: it lives in cli.cpp and declare.cpp only). Each
+// turns its parsed Options into the stage's options, runs the stage and prints the result. A
+// returned Error is printed and mapped to an exit code by cli.cpp; kVerifyFailed means "the check
 // answered no" and is printed without the "error:" prefix.
 
 #include <cstddef>
@@ -69,10 +69,6 @@ class RejectionPrinter {
   const Context& ctx_;
   int64_t count_ = 0;
 };
-
-// kBadInput naming what ingest could not store (rejected records, inputs not read in full),
-// else success.
-Status IngestOutcome(const ingest::Summary& summary);
 
 struct InitOptions {};
 Status RunInit(const Context& ctx, const InitOptions& options);

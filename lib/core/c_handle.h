@@ -1,7 +1,6 @@
 #pragma once
 // Owners for plain C handles. Deleters are empty functor structs so unique_ptr stays one
-// pointer wide (STYLE.md §4). Library-specific owners live beside their only users
-// (crypto/, store/).
+// pointer wide. Library-specific owners live beside their only users (crypto/, store/).
 
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Errors as values (see STYLE.md §3). Library code returns Result<T> or Status; only
+// Errors as values: library code returns Result<T> or Status rather than throwing; only
 // cli/cli.cpp turns an ErrorCode into an exit code. Member names follow std::expected.
 
 #include <cassert>

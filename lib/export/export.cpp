@@ -14,6 +14,7 @@
 #include "store/chain.h"
 #include "store/database.h"
 #include "store/event_codec.h"
+#include "store/ledger_rows.h"
 #include "store/reviews.h"
 #include "store/store.h"
 
@@ -204,18 +205,99 @@ Result<PdfMeta> MetaOf(store::Database& db) {
   return m;
 }
 
+// What a format renders from: the store (the PDF's cover and charts read it), the options and
+// the incidents the filter selected.
+struct Input {
+  store::Database& db;
+  const Options& options;
+  const std::vector<Incident>& incidents;
+};
+
+Result<std::string> PdfOf(const Input& in) {
+  auto meta = MetaOf(in.db);
+  if (!meta) return meta.error();
+  auto activity = stats::ComputeStats(in.db, ActivityScopeOf(in.options.filter, in.incidents));
+  if (!activity) return activity.error();
+  meta->stats = &*activity;
+  return WritePdf(in.incidents, *meta, in.options.render);
+}
+Result<std::string> JsonOf(const Input& in) { return RenderJson(in.incidents, in.options.render); }
+Result<std::string> NdjsonOf(const Input& in) {
+  std::string out;
+  for (const Incident& inc : in.incidents) out += IncidentJson(inc, in.options.render) + "\n";
+  return out;
+}
+Result<std::string> CsvOf(const Input& in) { return IncidentsCsv(in.incidents); }
+Result<std::string> MarkdownOf(const Input& in) {
+  return RenderMarkdown(in.incidents, in.options.render);
+}
+
+// --events: the NDJSON lines (or CSV rows) EventRows wrote, as the format wants them.
+std::string EventsAsIs(std::string rows) { return rows; }
+std::string EventsAsJson(std::string rows) {
+  std::string arr = "{\"events\":[";
+  size_t start = 0;
+  for (size_t nl; (nl = rows.find('\n', start)) != std::string::npos; start = nl + 1) {
+    if (start != 0) arr += ',';
+    arr.append(rows, start, nl - start);
+  }
+  return arr + "]}\n";
+}
+
+// One row per export format: a new format is a row here, its renderer, and its man page
+// lines. `--format`'s choices, the file-name guess of `analyze -o` and the messages read this.
+struct Format {
+  std::string_view name;
+  std::string_view extensions[2];  // what a file name ends with to ask for it
+  Result<std::string> (*incidents)(const Input&);
+  std::string (*events)(std::string rows);  // nullptr: the format cannot carry --events
+};
+const Format kFormats[] = {
+    {"pdf", {".pdf", {}}, &PdfOf, nullptr},
+    {"json", {".json", {}}, &JsonOf, &EventsAsJson},
+    {"ndjson", {".ndjson", ".jsonl"}, &NdjsonOf, &EventsAsIs},
+    {"csv", {".csv", {}}, &CsvOf, &EventsAsIs},
+    {"markdown", {".md", ".markdown"}, &MarkdownOf, nullptr},
+};
+
+const Format* FindFormat(std::string_view name) {
+  for (const Format& f : kFormats) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+// "a, b, c" with `last` before the final name; only formats that carry events if asked.
+std::string NameList(std::string_view sep, std::string_view last, bool events_only) {
+  std::vector<std::string_view> names;
+  for (const Format& f : kFormats) {
+    if (!events_only || f.events != nullptr) names.push_back(f.name);
+  }
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += i + 1 == names.size() ? last : sep;
+    out += names[i];
+  }
+  return out;
+}
+
 }  // namespace
 
+std::vector<std::string> FormatNames() {
+  std::vector<std::string> out;
+  for (const Format& f : kFormats) out.emplace_back(f.name);
+  return out;
+}
+
 std::string FormatOfPath(std::string_view path) {
-  auto ends = [&](std::string_view ext) {
-    return path.size() >= ext.size() &&
-           path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
-  };
-  if (ends(".json")) return "json";
-  if (ends(".ndjson") || ends(".jsonl")) return "ndjson";
-  if (ends(".csv")) return "csv";
-  if (ends(".md") || ends(".markdown")) return "markdown";
-  if (ends(".pdf")) return "pdf";
+  for (const Format& f : kFormats) {
+    for (std::string_view ext : f.extensions) {
+      if (!ext.empty() && path.size() >= ext.size() &&
+          path.compare(path.size() - ext.size(), ext.size(), ext) == 0) {
+        return std::string(f.name);
+      }
+    }
+  }
   return {};
 }
 
@@ -236,55 +318,34 @@ std::string CsvField(std::string_view text) {
 
 Result<Summary> Run(const Options& o, store::Database& db) {
   const std::string& f = o.format;
-  if (f != "json" && f != "ndjson" && f != "csv" && f != "markdown" && f != "pdf") {
+  const Format* format = FindFormat(f);
+  if (format == nullptr) {
     return MakeError(ErrorCode::kUsage,
-                     "export --format " + f + " is not one of pdf, json, ndjson, csv, markdown");
+                     "export --format " + f + " is not one of " + NameList(", ", ", ", false));
   }
-  if (o.events && (f == "markdown" || f == "pdf")) {
-    return MakeError(ErrorCode::kUsage, "--events exports data: json, ndjson or csv");
+  if (o.events && format->events == nullptr) {
+    return MakeError(ErrorCode::kUsage, "--events exports data: " + NameList(", ", " or ", true));
   }
   auto incidents = ReadIncidents(db, o.filter);
   if (!incidents) return incidents.error();
   Summary sum;
   sum.incidents = int64_t(incidents->size());
+  const Input in{db, o, *incidents};
   if (o.events) {
     std::string rows;
     if (Status s = EventRows(db, *incidents, f == "csv", rows, sum.events); !s.ok()) {
       return s.error();
     }
-    if (f == "json") {
-      // One array of the NDJSON objects.
-      std::string arr = "{\"events\":[";
-      size_t start = 0;
-      for (size_t nl; (nl = rows.find('\n', start)) != std::string::npos; start = nl + 1) {
-        if (start != 0) arr += ',';
-        arr.append(rows, start, nl - start);
-      }
-      sum.content = arr + "]}\n";
-    } else {
-      sum.content = std::move(rows);
-    }
-  } else if (f == "json") {
-    sum.content = RenderJson(*incidents, o.render);
-  } else if (f == "ndjson") {
-    for (const Incident& inc : *incidents) sum.content += IncidentJson(inc, o.render) + "\n";
-  } else if (f == "csv") {
-    sum.content = IncidentsCsv(*incidents);
-  } else if (f == "pdf") {
-    auto meta = MetaOf(db);
-    if (!meta) return meta.error();
-    auto activity = stats::ComputeStats(db, ActivityScopeOf(o.filter, *incidents));
-    if (!activity) return activity.error();
-    meta->stats = &*activity;
-    auto pdf = WritePdf(*incidents, *meta, o.render);
-    if (!pdf) return pdf.error();
-    sum.content = std::move(*pdf);
+    sum.content = format->events(std::move(rows));
   } else {
-    sum.content = RenderMarkdown(*incidents, o.render);
+    auto content = format->incidents(in);
+    if (!content) return content.error();
+    sum.content = std::move(*content);
   }
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();
-  sum.sha256 = crypto::DigestHex(sha->Hash(sum.content));
+  const crypto::Digest digest = sha->Hash(sum.content);
+  sum.sha256 = crypto::DigestHex(digest);
   if (o.output == "-") return sum;
 
   // The order is the promise (vigil-export(1)): the bytes go to a temporary file beside the
@@ -300,13 +361,12 @@ Result<Summary> Run(const Options& o, store::Database& db) {
   if (!tx) return tx.error();
   auto chain = store::ChainWriter::Begin(db);
   if (!chain) return chain.error();
-  using store::Value;
-  const std::string what = (o.events ? "events-" : "") + f;
-  auto digest = sha->Hash(sum.content);
   auto id = chain->Append(
-      "reports", {o.filter.ids.size() == 1 ? Value::Integer(o.filter.ids[0]) : Value::Null(),
-                  Value::Integer(NowMicros()), Value::Text(what), Value::Text(o.output),
-                  Value::Blob(std::string(crypto::DigestBytes(digest)))});
+      "reports",
+      store::EncodeReport(
+          {o.filter.ids.size() == 1 ? std::optional<int64_t>(o.filter.ids[0]) : std::nullopt,
+           NowMicros(), (o.events ? "events-" : "") + f, o.output,
+           std::string(crypto::DigestBytes(digest))}));
   if (!id) return id.error();
   if (Status s = tx->Commit(); !s.ok()) return s.error();
   if (Status s = file->Commit(); !s.ok()) {

@@ -16,6 +16,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "report/facts.h"
@@ -43,6 +45,9 @@ struct Summary {
 };
 
 Result<Summary> Run(const Options& options, store::Database& db);
+
+// The export formats, in the order --format lists them.
+std::vector<std::string> FormatNames();
 
 // The export format a file name asks for by its extension (.pdf, .json, .ndjson or .jsonl,
 // .csv, .md or .markdown); "" for any other name.

@@ -1,31 +1,20 @@
-// The ingest driver: per input, detect the format, read records (lines, or the elements of one
-// JSON document), parse each into events, and hand them to the Writer, which keys them, drops
-// repeats and appends the rest, with the rejected records, under the chain in batches.
+// The ingest driver: per input, detect the format and let the RecordReader (record_reader.h)
+// read its records (lines, or the elements of one JSON document) into events for the Writer
+// (writer.h), which keys them, drops repeats and appends the rest, with the rejected records,
+// under the chain in batches.
 #include "ingest/ingest.h"
 
-#include <pthread.h>
-
-#include <chrono>
-#include <condition_variable>
-#include <deque>
+#include <algorithm>
 #include <filesystem>
-#include <mutex>
-#include <thread>
 
-#include "core/encoding.h"
-#include "core/time.h"
-#include "core/time_parse.h"
 #include "crypto/sha256.h"
 #include "ingest/detect.h"
 #include "ingest/input.h"
-#include "ingest/json_event.h"
-#include "ingest/json_split.h"
 #include "ingest/record_key.h"
-#include "ingest/syslog_parser.h"
-#include "ingest/text_records.h"
-#include "ingest/zeek_tsv.h"
+#include "ingest/record_reader.h"
+#include "ingest/writer.h"
 #include "store/chain.h"
-#include "store/event_codec.h"
+#include "store/ledger_rows.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION "0.0.0"
@@ -34,421 +23,9 @@
 namespace vigil::ingest {
 namespace {
 
-using store::Value;
-
-constexpr uint64_t kMaxDocument = 1ull << 30;
-constexpr size_t kHead = 65536;  // detection looks at the first 64 KiB (more past a long line)
-
-struct Origin {
-  const std::string* input;
-  int64_t line;
-  int64_t offset;
-};
-
-// Collects rows and writes them in batches, each in one write transaction under the chain.
-class Writer {
- public:
-  Writer(store::Database& db, int64_t batch_id, const Options& options, Keyer keyer,
-         crypto::Sha256 record_sha)
-      : record_sha_(std::move(record_sha)),
-        db_(db),
-        batch_id_(batch_id),
-        now_us_(options.now_us),
-        batch_size_(options.batch_size),
-        interval_(std::chrono::microseconds(options.commit_interval_us)),
-        keyer_(std::move(keyer)) {}
-
-  Status AddEvent(Event& ev, std::string_view raw, const Origin& origin, InputSummary& sum) {
-    std::string key = keyer_.Key(ev.source_format, raw, ev.ts_from_record ? ev.ts_us : 0);
-    std::vector<Value> row = store::EncodeEvent(
-        std::move(ev), {batch_id_, *origin.input, origin.line, origin.offset, std::move(key)}, raw);
-    // The record hash is computed here, on the parsing thread, to lighten the writing one.
-    auto record = store::RecordHashOf("events", row, record_sha_, canonical_);
-    if (!record) return record.error();
-    pending_.push_back({true, std::move(row), &sum, ev.source_format, *record});
-    return MaybeFlush();
-  }
-
-  Status AddRejected(std::string_view format, std::string_view raw, const Origin& origin,
-                     const std::string& reason, InputSummary& sum) {
-    // Keyed like events, so reading the same file again does not quarantine its bad records
-    // twice (they are still reported and counted as rejected).
-    std::vector<Value> row = {Value::Integer(batch_id_),
-                              Value::Integer(now_us_),
-                              Value::Text(std::string(format)),
-                              Value::Text(*origin.input),
-                              Value::Integer(origin.line),
-                              Value::Integer(origin.offset),
-                              Value::Text(reason),
-                              Value::Blob(std::string(raw)),
-                              Value::Blob(keyer_.Key("quarantine:" + std::string(format), raw, 0))};
-    auto record = store::RecordHashOf("quarantine", row, record_sha_, canonical_);
-    if (!record) return record.error();
-    pending_.push_back({false, std::move(row), &sum, std::string(format), *record});
-    return MaybeFlush();
-  }
-
-  // Hands the collected rows to the writing thread (without waiting for their commit).
-  // Returns the writing thread's error, if it has failed.
-  Status Flush() {
-    if (!keyer_.ok()) return MakeError(ErrorCode::kCrypto, "SHA-256 failed while keying records");
-    std::deque<std::vector<Pending>> spent;
-    last_flush_ = Clock::now();
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      // At most one batch waits: parsing may run ahead of writing, but not without bound.
-      cv_.wait(lock, [&] { return queue_.empty() || !error_.ok(); });
-      if (!error_.ok()) return error_;
-      spent.swap(spent_);
-      if (!pending_.empty()) {
-        queue_.push_back(std::move(pending_));
-        cv_.notify_all();
-      }
-    }
-    // Written batches come back to be freed here, on the thread that allocated their strings:
-    // glibc frees another thread's blocks slowly, and the writing thread is the busier one.
-    // The first one's capacity is kept for the next batch.
-    pending_.clear();
-    if (!spent.empty()) {
-      pending_ = std::move(spent.front());
-      pending_.clear();
-    }
-    return {};
-  }
-
-  // Writes what is left and waits for the writing thread. Counts are final after this.
-  Status Finish() {
-    Status s = Flush();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-    return s.ok() ? error_ : s;
-  }
-
-  ~Writer() { (void)Finish(); }
-
-  const std::map<std::string, int64_t>& formats() const { return formats_; }
-  void NewInput() { keyer_.NewInput(); }
-
- private:
-  struct Pending {
-    bool is_event;
-    std::vector<Value> row;
-    InputSummary* summary;
-    std::string format;
-    crypto::Digest record_hash;
-  };
-  // Every batch_size records, and at least every interval (a slow pipe's lines are committed
-  // while it stays open; vigil-ingest(1), STREAMS).
-  Status MaybeFlush() {
-    if (pending_.size() >= batch_size_ || Clock::now() - last_flush_ >= interval_) return Flush();
-    return {};
-  }
-  using Clock = std::chrono::steady_clock;
-
-  // The writing thread: SQLite and the chain get one core while parsing has the other.
-  void WriteLoop() {
-    pthread_setname_np(pthread_self(), "vigil-writer");  // tells the threads apart in perf, top
-    for (;;) {
-      std::vector<Pending> batch;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return !queue_.empty() || done_; });
-        if (queue_.empty()) return;
-        batch = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      cv_.notify_all();
-      Status s = WriteBatch(batch);
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!s.ok()) {
-        error_ = s;
-        queue_.clear();
-        cv_.notify_all();
-        return;
-      }
-      spent_.push_back(std::move(batch));  // freed by the parsing thread (Flush)
-    }
-  }
-
-  // One batch in one write transaction under the chain; counts only what was committed.
-  Status WriteBatch(std::vector<Pending>& batch) {
-    auto tx = store::Transaction::Begin(db_, store::Transaction::Kind::kImmediate);
-    if (!tx) return tx.error();
-    auto writer = store::ChainWriter::Begin(db_);
-    if (!writer) return writer.error();
-    std::vector<int> outcome(batch.size());  // 1 stored, 2 duplicate, 3 rejected
-    for (size_t i = 0; i < batch.size(); ++i) {
-      auto id = writer->AppendIfNew(batch[i].is_event ? "events" : "quarantine", batch[i].row,
-                                    &batch[i].record_hash);
-      if (!id) return id.error();
-      outcome[i] = !batch[i].is_event ? 3 : *id ? 1 : 2;
-    }
-    Status s = tx->Commit();
-    if (!s.ok()) return s;
-    // The parsing thread only touches `read` of an InputSummary; these fields are ours.
-    for (size_t i = 0; i < batch.size(); ++i) {
-      InputSummary& sum = *batch[i].summary;
-      if (outcome[i] == 1) ++sum.stored;
-      if (outcome[i] == 2) ++sum.duplicates;
-      if (outcome[i] == 3) ++sum.rejected;
-      if (outcome[i] != 3) ++formats_[batch[i].format];
-    }
-    return {};
-  }
-
-  crypto::Sha256 record_sha_;  // the parsing thread's
-  store::CanonicalRow canonical_;
-  store::Database& db_;
-  int64_t batch_id_;
-  int64_t now_us_;
-  size_t batch_size_;
-  Clock::duration interval_;
-  Clock::time_point last_flush_ = Clock::now();
-  Keyer keyer_;
-  std::vector<Pending> pending_;
-  std::map<std::string, int64_t> formats_;  // written by the writing thread only
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::vector<Pending>> queue_;
-  std::deque<std::vector<Pending>> spent_;  // written batches, to be freed by the parser
-  bool done_ = false;
-  Status error_;
-  std::thread thread_{[this] { WriteLoop(); }};  // last member: starts when all others exist
-};
-
-// Why a record over --max-record-size was rejected; quarantine keeps its first KiB.
-std::string Oversized(int64_t size, const std::string& sha256, size_t limit) {
-  return "record of " + std::to_string(size) + " bytes is over --max-record-size (" +
-         std::to_string(limit) + " bytes); kept: its first " +
-         std::to_string(Input::kKeptOfOversized) + " bytes; SHA-256 of the whole record " + sha256;
-}
-
-std::string_view StripCr(std::string_view s) {
-  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
-  return s;
-}
-
-bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
-
 using formats::FormatDescriptor;
-using formats::Reader;
 
-// The format whose records the lines of an input of `f` are: a document format read line by
-// line (--input-format bundle on lines) reads ndjson records.
-const FormatDescriptor& LineRecords(const FormatDescriptor& f) {
-  if (f.reader == Reader::kJsonDocument) return *formats::Find("ndjson");
-  return formats::RecordsOf(f);
-}
-
-// The format of a document's element under `key`: a line format's own document
-// ({"Records": [...]}) holds its records under any key; a document format's array key (a
-// bundle's "auth_logs") names that format; anything else is read as the lines would be.
-const FormatDescriptor& ItemRecords(const FormatDescriptor& f, std::string_view key) {
-  if (f.reader != Reader::kJsonDocument && !f.document_keys.empty()) return formats::RecordsOf(f);
-  for (const FormatDescriptor* d : formats::All()) {
-    if (d->reader != Reader::kJsonDocument) continue;
-    for (std::string_view k : d->document_keys) {
-      if (k == key) return *d;
-    }
-  }
-  return LineRecords(f);
-}
-
-// The year of the first RFC 3164 line: the file was last written at its end, so a first line
-// whose month comes after the modification month was written the year before.
-int SyslogYear(std::string_view first_line, int64_t mtime_us) {
-  int64_t year = 0;
-  unsigned mtime_month = 0, day = 0;
-  CivilFromDays(mtime_us / 86400000000, year, mtime_month, day);
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  unsigned line_month = 0;
-  for (unsigned m = 0; m < 12; ++m) {
-    if (first_line.substr(0, 3) == kMonths[m]) line_month = m + 1;
-  }
-  return static_cast<int>(line_month > mtime_month ? year - 1 : year);
-}
-
-class Runner {
- public:
-  Runner(const Options& o, Writer& w, const RejectionSink& sink)
-      : options_(o), writer_(w), sink_(sink) {}
-
-  Status Reject(std::string_view format, std::string_view raw, const Origin& origin,
-                const std::string& reason, InputSummary& sum) {
-    if (sink_) sink_(Rejection{*origin.input, origin.line, origin.offset, reason, raw});
-    return writer_.AddRejected(format, raw, origin, reason, sum);
-  }
-
-  Status Lines(Input& in, const FormatDescriptor& format, InputSummary& sum) {
-    const FormatDescriptor& records = LineRecords(format);
-    const std::string format_name(records.name);
-    const Reader reader = format.reader;
-    const formats::MapContext context{options_.now_us, {}};
-    std::optional<SyslogParser> syslog;
-    ZeekTsv zeek;
-    CsvRecords csv;
-    std::string csv_raw;  // a CSV record may span lines
-    Origin csv_origin{&in.name(), 0, 0};
-    std::vector<Event> events;
-    Event ev;
-    Input::Line line;
-    for (;;) {
-      auto more = in.NextLine(line);
-      if (!more) return more.error();
-      if (!*more) {
-        if (reader == Reader::kCsv && csv.open()) {
-          ++sum.read;
-          return Reject(format_name, csv_raw, csv_origin, "CSV quoted field never closed", sum);
-        }
-        return {};
-      }
-      std::string_view text = StripCr(line.text);
-      if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-      Origin origin{&in.name(), line.number, line.offset};
-      if (options_.on_progress && (line.number & 8191) == 0) {
-        options_.on_progress(in.name(), line.number, line.offset);
-      }
-      if (reader == Reader::kZeekTsv && zeek.Header(text)) continue;
-      std::string_view raw = line.text;
-      if (reader == Reader::kCsv) {
-        if (!csv.open()) {
-          csv_raw.clear();
-          csv_origin = origin;
-        } else {
-          csv_raw.push_back('\n');
-        }
-        csv_raw.append(line.text);
-        auto complete = csv.Add(text);
-        if (complete && !*complete) continue;  // the header, or a record still open
-        origin = csv_origin;
-        raw = csv_raw;
-        if (!complete) {
-          ++sum.read;
-          Status s = Reject(format_name, raw, origin, complete.error().message, sum);
-          if (!s.ok()) return s;
-          continue;
-        }
-      }
-      ++sum.read;
-      Status parsed;
-      events.clear();
-      if (line.cut) {
-        parsed =
-            MakeError(ErrorCode::kBadInput, Oversized(line.size, line.sha256, in.max_record()));
-      } else if (line.partial) {
-        parsed = MakeError(ErrorCode::kBadInput,
-                           "cut short: the input ends inside this record (" + in.damage() + ")");
-      } else if (IsBlank(text)) {
-        parsed = MakeError(ErrorCode::kBadInput, "blank line");
-      } else if (text.substr(0, 3) == "\xEF\xBB\xBF") {
-        parsed = MakeError(ErrorCode::kBadInput, "byte order mark inside the input");
-      } else if (reader == Reader::kSyslog) {
-        if (!syslog) {
-          SyslogOptions so;
-          so.year = options_.year.value_or(SyslogYear(text, in.mtime_us()));
-          syslog.emplace(so);
-        }
-        parsed = syslog->Parse(text, events);
-      } else if (reader == Reader::kCsv) {
-        parsed = json_.Parse(csv.TakeNormalised(), records, context, ev);
-        ev.fields = csv.TakeOriginal();
-        if (parsed.ok()) events.push_back(std::move(ev));
-      } else if (reader == Reader::kCef) {
-        auto json = CefToJson(text);
-        if (!json) {
-          parsed = json.error();
-        } else {
-          parsed = json_.Parse(*json, records, context, ev);
-          ev.fields = *json;
-          if (parsed.ok()) events.push_back(std::move(ev));
-        }
-      } else if (reader == Reader::kZeekTsv) {
-        auto json = zeek.ToJson(text);
-        if (!json) {
-          parsed = json.error();
-        } else {
-          parsed = json_.Parse(*json, records, context, ev);
-          ev.fields = *json;
-          if (parsed.ok()) events.push_back(std::move(ev));
-        }
-      } else {
-        parsed = json_.Parse(text, records, context, ev);
-        if (parsed.ok()) events.push_back(std::move(ev));
-      }
-      if (!parsed.ok()) {
-        Status s = Reject(format_name, raw, origin, parsed.error().message, sum);
-        if (!s.ok()) return s;
-        continue;
-      }
-      for (Event& e : events) {
-        Status s = writer_.AddEvent(e, raw, origin, sum);
-        if (!s.ok()) return s;
-      }
-    }
-  }
-
-  Status Document(Input& in, const FormatDescriptor& format, InputSummary& sum) {
-    auto doc = in.ReadRest(kMaxDocument);
-    if (!doc) return doc.error();
-    SplitResult split = SplitJsonDocument(*doc);
-    Event ev;
-    for (const JsonItem& item : split.items) {
-      ++sum.read;
-      const Origin origin{&in.name(), item.line, item.offset};
-      const FormatDescriptor& records = ItemRecords(format, item.key);
-      if (item.text.size() > in.max_record()) {
-        Status s = RejectBig(records.name, item.text, origin, "", in.max_record(), sum);
-        if (!s.ok()) return s;
-        continue;
-      }
-      Status parsed =
-          json_.Parse(item.text, records, formats::MapContext{options_.now_us, item.key}, ev);
-      if (!parsed.ok()) {
-        std::string reason = parsed.error().message;
-        if (!item.key.empty()) reason = item.key + ": " + reason;
-        Status s = Reject(records.name, item.text, origin, reason, sum);
-        if (!s.ok()) return s;
-        continue;
-      }
-      Status s = writer_.AddEvent(ev, item.text, origin, sum);
-      if (!s.ok()) return s;
-    }
-    if (!split.error.empty()) {
-      ++sum.read;
-      const Origin origin{&in.name(), split.error_line, split.error_offset};
-      const std::string_view rest =
-          std::string_view(*doc).substr(static_cast<size_t>(split.error_offset));
-      const std::string why =
-          split.error + " (the rest of the input from here is kept as one record)";
-      if (rest.size() > in.max_record()) {
-        return RejectBig(format.name, rest, origin, why + "; ", in.max_record(), sum);
-      }
-      return Reject(format.name, rest, origin, why, sum);
-    }
-    return {};
-  }
-
-  // A record over the size limit: its first KiB, with its length and SHA-256 in the reason.
-  Status RejectBig(std::string_view format, std::string_view raw, const Origin& origin,
-                   const std::string& why, size_t limit, InputSummary& sum) {
-    auto digest = crypto::Sha256Of(raw);
-    if (!digest) return digest.error();
-    return Reject(
-        format, raw.substr(0, Input::kKeptOfOversized), origin,
-        why + Oversized(static_cast<int64_t>(raw.size()), crypto::DigestHex(*digest), limit), sum);
-  }
-
- private:
-  const Options& options_;
-  Writer& writer_;
-  const RejectionSink& sink_;
-  JsonEventParser json_;
-};
+constexpr size_t kHead = 65536;  // detection looks at the first 64 KiB (more past a long line)
 
 struct Opened {
   Input in;
@@ -536,6 +113,27 @@ std::vector<std::pair<std::string, std::string>> ExpandInputs(
   return out;
 }
 
+// Records the run in batches (its own transaction, before any record) and returns its id.
+Result<int64_t> BeginBatch(const Options& options, store::Database& db) {
+  auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
+  if (!tx) return tx.error();
+  auto writer = store::ChainWriter::Begin(db);
+  if (!writer) return writer.error();
+  std::string sources;
+  for (const std::string& i :
+       options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs) {
+    sources += (sources.empty() ? "" : " ") + i;
+  }
+  auto id = writer->Append(
+      "batches",
+      store::EncodeBatch({options.now_us, options.command.empty() ? "ingest" : options.command,
+                          std::move(sources), VIGIL_VERSION}));
+  if (!id) return id.error();
+  Status s = tx->Commit();
+  if (!s.ok()) return s.error();
+  return *id;
+}
+
 }  // namespace
 
 Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& inputs) {
@@ -567,31 +165,15 @@ Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& i
 Result<Summary> Run(const Options& options, store::Database& db, const RejectionSink& on_reject) {
   Summary summary;
   const auto inputs = ExpandInputs(options.inputs);
-  {
-    auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
-    if (!tx) return tx.error();
-    auto writer = store::ChainWriter::Begin(db);
-    if (!writer) return writer.error();
-    std::string sources;
-    for (const std::string& i :
-         options.inputs.empty() ? std::vector<std::string>{"-"} : options.inputs) {
-      sources += (sources.empty() ? "" : " ") + i;
-    }
-    auto id = writer->Append("batches",
-                             {Value::Integer(options.now_us),
-                              Value::Text(options.command.empty() ? "ingest" : options.command),
-                              Value::Text(sources), Value::Text(VIGIL_VERSION)});
-    if (!id) return id.error();
-    Status s = tx->Commit();
-    if (!s.ok()) return s.error();
-    summary.batch_id = *id;
-  }
+  auto batch_id = BeginBatch(options, db);
+  if (!batch_id) return batch_id.error();
+  summary.batch_id = *batch_id;
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();
   auto record_sha = crypto::Sha256::Create();
   if (!record_sha) return record_sha.error();
   Writer writer(db, summary.batch_id, options, Keyer(std::move(*sha)), std::move(*record_sha));
-  Runner runner(options, writer, on_reject);
+  RecordReader runner(options, writer, on_reject);
   summary.inputs.reserve(inputs.size());
   Status failed;
   // Each input stands alone: one that cannot be opened, told or read to its end is reported in

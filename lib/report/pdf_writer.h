@@ -1,5 +1,6 @@
 #pragma once
-// The PDF report (vigil-export(1), PDF): the only user of PoDoFo. A cover with the period and
+// The PDF report (vigil-export(1), PDF), drawn through pdf_document.h (whose .cpp is the only
+// file that includes PoDoFo). A cover with the period and
 // the store's identity (record count, chain head), an executive summary by severity with a
 // vector chart, then one section per incident: facts, the drafted narrative, risk parts,
 // timeline, indicators, ATT&CK, actions, confidence and reviews. Text is set in DejaVu Sans

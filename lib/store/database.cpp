@@ -116,6 +116,11 @@ void Statement::Reset() {
 
 int Statement::ColumnCount() const { return sqlite3_column_count(stmt_.get()); }
 
+std::string_view Statement::ColumnName(int index) const {
+  const char* name = sqlite3_column_name(stmt_.get(), index);
+  return name != nullptr ? std::string_view(name) : std::string_view();
+}
+
 ValueType Statement::ColumnType(int index) const {
   switch (sqlite3_column_type(stmt_.get(), index)) {
     case SQLITE_INTEGER:

@@ -1,8 +1,8 @@
 #pragma once
-// RAII owners for SQLite (STYLE.md §4): Database owns the connection, Statement owns a
-// prepared statement and must be destroyed before its Database, Transaction rolls back in its
-// destructor unless Commit() succeeded. Every value reaches SQL through a bound parameter.
-// A Database and its Statements belong to one thread at a time.
+// RAII owners for SQLite (the only folder that includes sqlite3.h): Database owns the connection,
+// Statement owns a prepared statement and must be destroyed before its Database, Transaction rolls
+// back in its destructor unless Commit() succeeded. Every value reaches SQL through a bound
+// parameter. A Database and its Statements belong to one thread at a time.
 
 #include <cstdint>
 #include <memory>
@@ -43,6 +43,8 @@ class Statement {
   void Reset();
 
   int ColumnCount() const;
+  // The name of result column `index` (0-based): for `SELECT *`, the table's column name.
+  std::string_view ColumnName(int index) const;
   ValueType ColumnType(int index) const;  // 0-based, as in SQLite
   int64_t ColumnInteger(int index) const;
   double ColumnReal(int index) const;

@@ -1,7 +1,6 @@
 #include "store/store.h"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include "core/c_handle.h"
 #include "core/encoding.h"
 #include "core/time.h"
+#include "crypto/random.h"
 #include "store/schema.h"
 #include "store/schema_check.h"
 
@@ -42,8 +42,8 @@ Status EnsureIdentity(Database& db) {
   auto have = db.QueryInteger("SELECT count(*) FROM meta WHERE key = 'store_id'", "read store id");
   if (!have) return have.error();
   if (*have == 0) {
-    unsigned char id[16];
-    if (RAND_bytes(id, sizeof id) != 1) {
+    uint8_t id[16];
+    if (!crypto::RandomBytes(id).ok()) {
       return MakeError(ErrorCode::kCrypto, "cannot draw a random store id", db.path());
     }
     auto insert = db.Prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)", "write store meta");

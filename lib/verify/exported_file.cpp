@@ -9,6 +9,7 @@
 #include "core/c_handle.h"
 #include "crypto/sha256.h"
 #include "store/database.h"
+#include "store/store.h"
 
 namespace vigil::verify {
 namespace {
@@ -57,6 +58,20 @@ Result<ExportedFile> CheckExportedFile(store::Database& db, const std::string& f
     if (!*row) break;
     out.records.push_back({st->ColumnInteger(0), st->ColumnInteger(1),
                            std::string(st->ColumnText(2)), std::string(st->ColumnText(3))});
+  }
+  return out;
+}
+
+Result<std::vector<ExportedFile>> CheckExportedFiles(const std::string& db_path,
+                                                     const std::vector<std::string>& files) {
+  std::vector<ExportedFile> out;
+  if (files.empty()) return out;
+  auto db = store::OpenStore(db_path, store::StoreAccess::kRead);
+  if (!db) return db.error();
+  for (const std::string& path : files) {
+    auto f = CheckExportedFile(*db, path);
+    if (!f) return f.error();
+    out.push_back(std::move(*f));
   }
   return out;
 }

@@ -31,5 +31,8 @@ struct ExportedFile {
 // Hashes `file` (read in chunks, any size) and finds the exports recorded with its digest.
 // kNotFound / kIo if the file cannot be read; no record is an answer (empty `records`).
 Result<ExportedFile> CheckExportedFile(store::Database& db, const std::string& file);
+// CheckExportedFile for each of `files`, in the store at `db_path` (opened to read).
+Result<std::vector<ExportedFile>> CheckExportedFiles(const std::string& db_path,
+                                                     const std::vector<std::string>& files);
 
 }  // namespace vigil::verify

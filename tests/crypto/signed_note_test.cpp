@@ -1,5 +1,5 @@
-// Signed notes and keys against the C2SP / Go vectors in tests/data/signed-note (copied from
-// ../shared/data/merkle; Apache-2.0, see LICENSE.txt there).
+// Signed notes and keys against the C2SP / Go vectors in tests/data/signed-note (Apache-2.0,
+// see LICENSE.txt and PROVENANCE.md there).
 #include "crypto/signed_note.h"
 
 #include <simdjson.h>
