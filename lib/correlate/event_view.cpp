@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "formats/format.h"
+#include "formats/legacy_labels.h"
 
 namespace vigil::correlate {
 namespace {
@@ -94,7 +95,7 @@ bool LookupIn(object obj, std::string_view path, element* out) {
 
 }  // namespace
 
-struct EventView::Impl final : formats::RecordStrings {
+struct EventView::Impl {
   const formats::Sigma* sigma = nullptr;
   bool parsed = false;
   bool has_root = false;
@@ -102,9 +103,9 @@ struct EventView::Impl final : formats::RecordStrings {
   simdjson::dom::parser parser;
   std::string padded;  // the record + SIMDJSON_PADDING, reused
 
-  bool service_done = false;
-  std::string service;
-  const StoredEvent* event = nullptr;  // for String()
+  // The product and service of an event stored before schema version 7, derived once.
+  bool legacy_done = false;
+  formats::LegacyLabels legacy;
 
   std::deque<std::string> scratch;
   size_t scratch_used = 0;
@@ -192,15 +193,6 @@ struct EventView::Impl final : formats::RecordStrings {
     for (char& c : key) c = c == '.' ? '_' : c;
     return root.at_key(key).get(*out) == simdjson::SUCCESS;
   }
-
-  std::optional<std::string_view> String(std::string_view path) const override {
-    auto& self = const_cast<Impl&>(*this);  // parsing is a cache: the event does not change
-    if (!self.parsed) self.Parse(*event);
-    element e;
-    std::string_view text;
-    if (self.Find(path, &e) && e.get_string().get(text) == simdjson::SUCCESS) return text;
-    return std::nullopt;
-  }
 };
 
 EventView::EventView() : impl_(std::make_unique<Impl>()) {}
@@ -209,10 +201,9 @@ EventView::~EventView() = default;
 void EventView::Reset(const StoredEvent& ev) {
   ev_ = &ev;
   impl_->sigma = &formats::SigmaOf(ev.event.source_format);
-  impl_->event = &ev;
   impl_->parsed = false;
   impl_->has_root = false;
-  impl_->service_done = false;
+  impl_->legacy_done = false;
   impl_->scratch_used = 0;
 }
 
@@ -269,16 +260,23 @@ void EventView::KeywordTexts(std::vector<std::string_view>* out) const {
 
 std::string_view EventView::product() const {
   if (ev_ == nullptr) return {};
-  return impl_->sigma->product;
+  if (ev_->event.product) return *ev_->event.product;
+  return Legacy().product;
 }
 
 std::string_view EventView::service() const {
   if (ev_ == nullptr) return {};
+  if (ev_->event.product) return ev_->event.service ? std::string_view(*ev_->event.service) : "";
+  return Legacy().service;
+}
+
+const formats::LegacyLabels& EventView::Legacy() const {
   Impl& m = *impl_;
-  if (m.service_done) return m.service;
-  m.service_done = true;
-  m.service = m.sigma->service != nullptr ? m.sigma->service(ev_->event, m) : std::string();
-  return m.service;
+  if (!m.legacy_done) {
+    m.legacy_done = true;
+    m.legacy = formats::DeriveLegacyLabels(*ev_, {.logsource = true});
+  }
+  return m.legacy;
 }
 
 const formats::Sigma& EventView::sigma() const { return *impl_->sigma; }

@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "core/time_parse.h"
 #include "crypto/sha256.h"
+#include "formats/labels.h"
 #include "ingest/detect.h"
 #include "ingest/input.h"
 #include "ingest/json_event.h"
@@ -289,6 +290,7 @@ class Runner {
     const std::string format_name(records.name);
     const Reader reader = format.reader;
     const formats::MapContext context{options_.now_us, {}};
+    const formats::MapContext text_context{options_.now_us, {}, true};
     std::optional<SyslogParser> syslog;
     ZeekTsv zeek;
     CsvRecords csv;
@@ -354,8 +356,9 @@ class Runner {
           syslog.emplace(so);
         }
         parsed = syslog->Parse(text, events);
+        for (Event& e : events) formats::Label(e, nullptr, false);
       } else if (reader == Reader::kCsv) {
-        parsed = json_.Parse(csv.TakeNormalised(), records, context, ev);
+        parsed = json_.Parse(csv.TakeNormalised(), records, text_context, ev);
         ev.fields = csv.TakeOriginal();
         if (parsed.ok()) events.push_back(std::move(ev));
       } else if (reader == Reader::kCef) {
@@ -363,7 +366,7 @@ class Runner {
         if (!json) {
           parsed = json.error();
         } else {
-          parsed = json_.Parse(*json, records, context, ev);
+          parsed = json_.Parse(*json, records, text_context, ev);
           ev.fields = *json;
           if (parsed.ok()) events.push_back(std::move(ev));
         }
@@ -372,7 +375,7 @@ class Runner {
         if (!json) {
           parsed = json.error();
         } else {
-          parsed = json_.Parse(*json, records, context, ev);
+          parsed = json_.Parse(*json, records, text_context, ev);
           ev.fields = *json;
           if (parsed.ok()) events.push_back(std::move(ev));
         }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "formats/labels.h"
 #include "ingest/json_record.h"
 
 namespace vigil::ingest {
@@ -83,6 +84,8 @@ Status JsonEventParser::Parse(std::string_view text, const formats::FormatDescri
   JsonRecord record(obj, records.numbers_as_text);
   if (records.map != nullptr) records.map(record, out, context);
   if (!record.ok()) return MakeError(ErrorCode::kBadInput, record.error());
+  const formats::RecordStringsOf strings(record);
+  formats::Label(out, &strings, !context.text_line);
   return {};
 }
 

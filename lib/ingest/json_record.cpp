@@ -124,6 +124,22 @@ std::optional<formats::Found> JsonRecord::DoFind(NameList names) const {
   return found;
 }
 
+std::optional<formats::Found> JsonRecord::DoFindAt(NameList keys) const {
+  element e;
+  object obj = obj_;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const bool found = i == 0 && index_.complete()
+                           ? index_.Find(keys[i], e)
+                           : obj.at_key(keys[i]).get(e) == simdjson::SUCCESS;
+    if (!found) return std::nullopt;
+    if (i + 1 < keys.size() && e.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
+  }
+  if (keys.empty() || e.type() == element_type::NULL_VALUE) return std::nullopt;
+  formats::Found found{keys.back(), TypeOf(e.type()), {}};
+  if (found.type == formats::ValueType::kString) found.string = e.get_string().value_unsafe();
+  return found;
+}
+
 std::optional<std::string> JsonRecord::DoStr(NameList names) {
   auto f = FindElement(names);
   if (!f) return std::nullopt;

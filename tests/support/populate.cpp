@@ -101,7 +101,10 @@ Status AppendEvents(store::Database& db, const PopulateOptions& o, int64_t batch
            Value::Null(),
            Value::Text(message),
            Value::Null(),
-           Value::Blob(raw)};
+           Value::Blob(raw),
+           Value::Null(),  // product, service, source_country: as a row of schema 6
+           Value::Null(),
+           Value::Null()};
     auto id = writer->Append("events", row);
     if (!id) return id.error();
   }
