@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "support/populate.h"
 #include "support/test_support.h"
 
 using vigil::testing::RawQueryInt;
 using vigil::testing::RawRows;
-using vigil::testing::RawSql;
 using vigil::testing::RunCli;
 using vigil::testing::TempDir;
 
@@ -65,11 +65,10 @@ TEST_CASE("issue 20: a store of schema 6 correlates and scores as one of schema 
   const std::string legacy = dir.File("v6.db");
   Ingest(labelled);
   Ingest(legacy);
-  // The same rows as vigil of schema 6 wrote them: without the three columns. Opening the store
-  // again migrates it to 7, which adds them back as NULL.
-  RawSql(legacy,
-         "ALTER TABLE events DROP COLUMN source_country; ALTER TABLE events DROP COLUMN service;"
-         "ALTER TABLE events DROP COLUMN product; PRAGMA user_version = 6;");
+  // The same rows as vigil of schema 6 wrote and sealed them. Opening the store to write
+  // migrates it to 7, which adds the three columns back as NULL.
+  REQUIRE(vigil::testing::EventsAsSchema6(legacy).ok());
+  REQUIRE(RunCli({"--db", legacy, "verify", "--quiet"}).code == 0);
 
   // Ingest labelled every event, with the values the readers used to derive.
   CHECK(RawQueryInt(labelled, "SELECT count(*) FROM events WHERE product IS NULL") == 0);
@@ -96,4 +95,5 @@ TEST_CASE("issue 20: a store of schema 6 correlates and scores as one of schema 
   // The countries reach the user profiles.
   CHECK(RawQueryInt(labelled, "SELECT count(*) FROM profiles WHERE data LIKE '%\"US\"%'") > 0);
   CHECK(Outcome(legacy) == want);
+  CHECK(RunCli({"--db", legacy, "verify", "--quiet"}).code == 0);
 }
