@@ -17,21 +17,8 @@ namespace {
 // for rows stored before schema version 7, to derive it), and the message's first characters.
 store::EventQuery FeatureQuery() {
   store::EventQuery q;
-  q.fields = store::EventFields()
-                 .Add(&Event::user_name)
-                 .Add(&Event::source_ip)
-                 .Add(&Event::destination_ip)
-                 .Add(&Event::destination_port)
-                 .Add(&Event::host_name)
-                 .Add(&Event::event_outcome)
-                 .Add(&Event::event_category)
-                 .Add(&Event::event_action)
-                 .Add(&Event::process_name)
-                 .Add(&Event::source_bytes)
-                 .Add(&Event::message)
-                 .Add(&Event::product)
-                 .Add(&Event::source_country);
-  q.message_prefix = 8;
+  q.fields = FeatureFields().Add(&Event::product).Add(&Event::source_country);
+  q.message_prefix = kMessagePrefix;
   q.raw = true;
   q.raw_only_legacy = true;
   return q;
