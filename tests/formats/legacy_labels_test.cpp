@@ -97,3 +97,25 @@ TEST_CASE("issue 20: a store of schema 6 correlates and scores as one of schema 
   CHECK(Outcome(legacy) == want);
   CHECK(RunCli({"--db", legacy, "verify", "--quiet"}).code == 0);
 }
+
+TEST_CASE("issue 20: ingest stores the country of JSON records only, in the documented order",
+          "[ingest][formats]") {
+  TempDir dir;
+  const std::string db = dir.File("s.db");
+  vigil::testing::WriteText(
+      dir.File("a.ndjson"),
+      R"({"ts":"2026-01-01T00:00:00Z","geo":"US","source":{"geo":{"country_iso_code":"FR"}}})"
+      "\n"
+      R"({"ts":"2026-01-01T00:00:01Z","src_country":"BR","source":{"geo":{"country_iso_code":"FR"}}})"
+      "\n"
+      R"({"ts":"2026-01-01T00:00:02Z","client":{"geo":{"country_iso_code":"DE"}},"geo":""})"
+      "\n"
+      R"({"ts":"2026-01-01T00:00:03Z","source_geo_country_iso_code":"JP","country":7})"
+      "\n");
+  vigil::testing::WriteText(dir.File("b.csv"), "ts,country\n2026-01-01T00:00:04Z,IT\n");
+  Run(db, {"ingest", "--quiet", dir.File("a.ndjson"), dir.File("b.csv")});
+  CHECK(RawRows(db,
+                "SELECT source_format, coalesce(source_country, '-') FROM events ORDER BY "
+                "ts_us") ==
+        std::vector<std::string>{"ndjson|US", "ndjson|BR", "ndjson|DE", "ndjson|-", "csv|-"});
+}
