@@ -6,7 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <iosfwd>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +40,31 @@ Result<config::Config> LoadConfigFor(const Context& ctx);
 
 // Progress lines only for a person watching a terminal: not --quiet, stderr a tty.
 bool WantsProgress(const Context& ctx);
+
+// A stage's progress on one line of stderr, drawn only when WantsProgress.
+class ProgressLine {
+ public:
+  explicit ProgressLine(const Context& ctx) : ctx_(ctx), on_(WantsProgress(ctx)) {}
+  bool on() const { return on_; }
+  // Draws `text` (which starts with "\r", and "\033[K" to clear what was there).
+  void Show(std::string_view text) const { ctx_.err << text << std::flush; }
+  // Clears the line once the stage is done.
+  void Clear() const {
+    if (on_) ctx_.err << "\r\033[K" << std::flush;
+  }
+
+ private:
+  const Context& ctx_;
+  bool on_;
+};
+
+// A stage's summary as --format asks: `json` for json, else `text`.
+template <class Summary>
+void PrintSummary(const Context& ctx, const Summary& summary, bool dry_run,
+                  void (*json)(const Context&, const Summary&, bool),
+                  void (*text)(const Context&, const Summary&, bool)) {
+  (ctx.global.format == OutputFormat::kJson ? json : text)(ctx, summary, dry_run);
+}
 
 // Writes "vigil <command>: <message>" to stderr unless --quiet. The message is Shown().
 void Note(const Context& ctx, const std::string& message);

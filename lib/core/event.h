@@ -39,6 +39,15 @@ struct Event {
   // record is not JSON (syslog key=value pairs, CEF extensions, CSV columns). NULL for JSON
   // inputs: their raw record already keeps every field under its name.
   std::optional<std::string> fields;
+
+  // Set by ingest after the mapping (formats/labels.h), from the format and the record: the
+  // event's Sigma product and service (lower case; service NULL when unknown), and the ECS
+  // source.geo.country_iso_code its JSON record names. All three are NULL in rows stored before
+  // schema version 7 (readers derive them then: formats/legacy_labels.h); product is set in
+  // every later row.
+  std::optional<std::string> product;
+  std::optional<std::string> service;
+  std::optional<std::string> source_country;
 };
 
 // One row of `events` as a stage reads it back (store/event_codec.h).

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "formats/format.h"
+#include "formats/legacy_labels.h"
 #include "json/json.h"
 
 namespace vigil::correlate {
@@ -78,16 +79,16 @@ const Column* FindColumn(std::string_view name) {
 
 }  // namespace
 
-struct EventView::Impl final : formats::RecordStrings {
+struct EventView::Impl {
   const formats::Sigma* sigma = nullptr;
   bool parsed = false;
   bool has_root = false;
   Value root;
   json::Parser parser;
 
-  bool service_done = false;
-  std::string service;
-  const StoredEvent* event = nullptr;  // for String()
+  // The product and service of an event stored before schema version 7, derived once.
+  bool legacy_done = false;
+  formats::LegacyLabels legacy;
 
   std::deque<std::string> scratch;
   size_t scratch_used = 0;
@@ -171,13 +172,6 @@ struct EventView::Impl final : formats::RecordStrings {
     for (char& c : key) c = c == '.' ? '_' : c;
     return root.Find(key);
   }
-
-  std::optional<std::string_view> String(std::string_view path) const override {
-    auto& self = const_cast<Impl&>(*this);  // parsing is a cache: the event does not change
-    if (!self.parsed) self.Parse(*event);
-    if (auto e = self.Find(path)) return e->String();
-    return std::nullopt;
-  }
 };
 
 EventView::EventView() : impl_(std::make_unique<Impl>()) {}
@@ -186,10 +180,9 @@ EventView::~EventView() = default;
 void EventView::Reset(const StoredEvent& ev) {
   ev_ = &ev;
   impl_->sigma = &formats::SigmaOf(ev.event.source_format);
-  impl_->event = &ev;
   impl_->parsed = false;
   impl_->has_root = false;
-  impl_->service_done = false;
+  impl_->legacy_done = false;
   impl_->scratch_used = 0;
 }
 
@@ -246,16 +239,23 @@ void EventView::KeywordTexts(std::vector<std::string_view>* out) const {
 
 std::string_view EventView::product() const {
   if (ev_ == nullptr) return {};
-  return impl_->sigma->product;
+  if (ev_->event.product) return *ev_->event.product;
+  return Legacy().product;
 }
 
 std::string_view EventView::service() const {
   if (ev_ == nullptr) return {};
+  if (ev_->event.product) return ev_->event.service ? std::string_view(*ev_->event.service) : "";
+  return Legacy().service;
+}
+
+const formats::LegacyLabels& EventView::Legacy() const {
   Impl& m = *impl_;
-  if (m.service_done) return m.service;
-  m.service_done = true;
-  m.service = m.sigma->service != nullptr ? m.sigma->service(ev_->event, m) : std::string();
-  return m.service;
+  if (!m.legacy_done) {
+    m.legacy_done = true;
+    m.legacy = formats::DeriveLegacyLabels(*ev_, {.logsource = true});
+  }
+  return m.legacy;
 }
 
 const formats::Sigma& EventView::sigma() const { return *impl_->sigma; }

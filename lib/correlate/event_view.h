@@ -31,6 +31,7 @@
 #include "correlate/field_source.h"
 #include "correlate/logsource.h"
 #include "formats/format.h"
+#include "formats/legacy_labels.h"
 
 namespace vigil::correlate {
 
@@ -51,10 +52,10 @@ class EventView final : public FieldSource {
   // The message column (when set) and the raw record (for syslog: the whole line).
   void KeywordTexts(std::vector<std::string_view>* out) const override;
 
-  // The event's Sigma product and service, as its format's descriptor gives them
-  // (formats::SigmaOf(source_format)): "windows" / channel, "linux" / program, "zeek" / log,
-  // "suricata" / event_type, "aws" / "cloudtrail", "vigil" / source_format. The service is lower
-  // case, empty when unknown.
+  // The event's Sigma product and service as ingest stored them (formats/labels.h): "windows" /
+  // channel, "linux" / program, "zeek" / log, "suricata" / event_type, "aws" / "cloudtrail",
+  // "vigil" / source_format. The service is lower case, empty when unknown. For an event stored
+  // before schema version 7 they are derived once from its record (formats/legacy_labels.h).
   std::string_view product() const;
   std::string_view service() const;
 
@@ -69,6 +70,7 @@ class EventView final : public FieldSource {
 
  private:
   struct Impl;
+  const formats::LegacyLabels& Legacy() const;
   const StoredEvent* ev_ = nullptr;
   std::unique_ptr<Impl> impl_;
 };

@@ -12,6 +12,7 @@
 // Record (formats/record.h) to read fields from.
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -48,12 +49,22 @@ struct RuleField {
   std::string_view to;
 };
 
-// Strings of a stored record by field path ("Channel", "winlog.channel"): nullopt when absent
-// or not a string. Implemented by correlate over the stored raw record.
+// Strings of a record: nullopt when absent or not a string. Implemented over an input record
+// (formats/labels.h, at ingest) and over a stored one (formats/legacy_labels.h).
 class RecordStrings {
  public:
   virtual ~RecordStrings() = default;
+  // By field path ("Channel", "winlog.channel"): a literal key first, then each split point as
+  // a nested object, then (a dotted path not found) with dots as underscores ("winlog_channel").
   virtual std::optional<std::string_view> String(std::string_view path) const = 0;
+  // At exactly these nested object keys ({"source", "geo", "country_iso_code"}; a key may hold
+  // dots: {"source.geo.country_iso_code"} is one flat key), no other spelling tried.
+  std::optional<std::string_view> At(std::initializer_list<std::string_view> keys) const {
+    return DoAt(std::span<const std::string_view>(keys.begin(), keys.size()));
+  }
+
+ private:
+  virtual std::optional<std::string_view> DoAt(std::span<const std::string_view> keys) const = 0;
 };
 
 // What Sigma rules know about the events of one stored format (events.source_format).

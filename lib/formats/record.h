@@ -33,6 +33,8 @@ struct Found {
 struct MapContext {
   int64_t received_us = 0;    // when the batch runs (dates records that carry only an hour)
   std::string_view item_key;  // the array's key when the record is an element of a document
+  // The record was made from a text line (CSV, CEF, Zeek TSV): its raw is not this JSON.
+  bool text_line = false;
 };
 
 class Record {
@@ -41,6 +43,9 @@ class Record {
 
   // The first of `names` present and not null.
   std::optional<Found> Find(Names names) const { return DoFind(List(names)); }
+  // The value at exactly these nested object keys (no flat or dotted spelling tried), when
+  // present and not null.
+  std::optional<Found> FindAt(Names keys) const { return DoFindAt(List(keys)); }
   // A string; empty strings are absent.
   std::optional<std::string> Str(Names names) { return DoStr(List(names)); }
   // Strings, and numbers or booleans written as text (severity 2, EventID "4625").
@@ -81,6 +86,7 @@ class Record {
   static NameList List(Names names) { return NameList(names.begin(), names.size()); }
 
   virtual std::optional<Found> DoFind(NameList names) const = 0;
+  virtual std::optional<Found> DoFindAt(NameList keys) const = 0;
   virtual std::optional<std::string> DoStr(NameList names) = 0;
   virtual std::optional<std::string> DoText(NameList names) = 0;
   virtual std::optional<int64_t> DoInt(NameList names, int64_t lo, int64_t hi,

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "formats/labels.h"
 #include "ingest/json_record.h"
 #include "json/json.h"
 
@@ -39,6 +40,8 @@ Status JsonEventParser::Parse(std::string_view text, const formats::FormatDescri
   JsonRecord record(*doc, records.numbers_as_text);
   if (records.map != nullptr) records.map(record, out, context);
   if (!record.ok()) return MakeError(ErrorCode::kBadInput, record.error());
+  const formats::RecordStringsOf strings(record);
+  formats::Label(out, &strings, !context.text_line);
   return {};
 }
 

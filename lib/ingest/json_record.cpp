@@ -57,6 +57,18 @@ std::optional<formats::Found> JsonRecord::DoFind(NameList names) const {
   return found;
 }
 
+std::optional<formats::Found> JsonRecord::DoFindAt(NameList keys) const {
+  std::optional<Value> v;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    v = i == 0 ? index_.Find(keys[i]) : v->Find(keys[i]);  // nullopt too for a non-object
+    if (!v) return std::nullopt;
+  }
+  if (!v || v->IsNull()) return std::nullopt;
+  formats::Found found{keys.back(), TypeOf(v->type()), {}};
+  if (found.type == formats::ValueType::kString) found.string = *v->String();
+  return found;
+}
+
 std::optional<std::string> JsonRecord::DoStr(NameList names) {
   auto f = FindElement(names);
   if (!f) return std::nullopt;

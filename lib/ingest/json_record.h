@@ -22,6 +22,7 @@ class JsonRecord final : public formats::Record {
 
  private:
   std::optional<formats::Found> DoFind(NameList names) const override;
+  std::optional<formats::Found> DoFindAt(NameList keys) const override;
   std::optional<std::string> DoStr(NameList names) override;
   std::optional<std::string> DoText(NameList names) override;
   std::optional<int64_t> DoInt(NameList names, int64_t lo, int64_t hi, bool digit_strings) override;

@@ -4,6 +4,7 @@
 
 #include "core/time.h"
 #include "crypto/sha256.h"
+#include "formats/labels.h"
 #include "ingest/json_split.h"
 #include "ingest/syslog_parser.h"
 #include "ingest/text_records.h"
@@ -96,6 +97,8 @@ Status RecordReader::Lines(Input& in, const FormatDescriptor& format, InputSumma
   const std::string format_name(records.name);
   const Reader reader = format.reader;
   const formats::MapContext context{options_.now_us, {}};
+  // A record that is not the line itself (CSV, CEF, Zeek TSV): its country is not read.
+  const formats::MapContext text_context{options_.now_us, {}, true};
   std::optional<SyslogParser> syslog;
   ZeekTsv zeek;
   CsvRecords csv;
@@ -106,7 +109,7 @@ Status RecordReader::Lines(Input& in, const FormatDescriptor& format, InputSumma
   // A line converted to JSON first (CEF, Zeek TSV): the event keeps the JSON as its fields.
   auto parse_converted = [&](Result<std::string> json) -> Status {
     if (!json) return json.error();
-    Status parsed = json_.Parse(*json, records, context, ev);
+    Status parsed = json_.Parse(*json, records, text_context, ev);
     ev.fields = *json;
     if (parsed.ok()) events.push_back(std::move(ev));
     return parsed;
@@ -161,8 +164,9 @@ Status RecordReader::Lines(Input& in, const FormatDescriptor& format, InputSumma
         syslog.emplace(so);
       }
       parsed = syslog->Parse(text, events);
+      for (Event& e : events) formats::Label(e, nullptr, false);
     } else if (reader == Reader::kCsv) {
-      parsed = json_.Parse(csv.TakeNormalised(), records, context, ev);
+      parsed = json_.Parse(csv.TakeNormalised(), records, text_context, ev);
       ev.fields = csv.TakeOriginal();
       if (parsed.ok()) events.push_back(std::move(ev));
     } else if (reader == Reader::kCef) {

@@ -1,5 +1,5 @@
 #pragma once
-// A read-only JSON DOM, the only door to simdjson (json.cpp is its one includer; STYLE.md §1).
+// A read-only JSON DOM, the only door to simdjson (json.cpp is its one includer).
 // A Parser owns the parsed document; every Value, string view and range from it stays valid
 // until that parser parses again or is destroyed. Nothing here throws: a missing key, a value
 // of another type or bad JSON is an empty optional, false, or an Error.

@@ -1,19 +1,18 @@
+// FindHashes is a scan of the record's text, not format knowledge: it reads any record the same
+// way (JSON, key=value lists, CEF, a syslog line), keyed only on the name written in front of a
+// hex run, so it needs neither the format's mapping nor a stored column.
 #include "report/hashes.h"
 
 #include <algorithm>
 #include <cctype>
+
+#include "core/ascii.h"
 
 namespace vigil::report {
 namespace {
 
 bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 bool IsWord(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The name in front of a value that starts at `at`: `"name": "` in JSON, `name=` in key=value
 // lists (Sysmon's Hashes, CEF), lower-cased; "" when there is none.

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/ascii.h"
+
 namespace vigil::score {
 
 // Generated from lib/score/attack/*.tsv (embed_attack.cmake).
@@ -33,12 +35,6 @@ std::vector<std::vector<std::string_view>> Rows(std::string_view tsv) {
     rows.push_back(std::move(cells));
   }
   return rows;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace

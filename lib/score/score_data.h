@@ -15,6 +15,7 @@
 #include "score/profile.h"
 #include "score/score.h"
 #include "store/database.h"
+#include "store/event_codec.h"
 
 namespace vigil::score {
 
@@ -29,6 +30,24 @@ inline std::optional<int64_t> Integer(const store::Statement& st, int i) {
 }
 
 constexpr uint32_t kNoIndex = UINT32_MAX;
+
+// What the features (score/features.h) and incident facts read of an event; read with a
+// message prefix of kMessagePrefix characters.
+inline store::EventFields FeatureFields() {
+  return store::EventFields()
+      .Add(&Event::user_name)
+      .Add(&Event::source_ip)
+      .Add(&Event::destination_ip)
+      .Add(&Event::destination_port)
+      .Add(&Event::host_name)
+      .Add(&Event::event_outcome)
+      .Add(&Event::event_category)
+      .Add(&Event::event_action)
+      .Add(&Event::process_name)
+      .Add(&Event::source_bytes)
+      .Add(&Event::message);
+}
+constexpr size_t kMessagePrefix = 8;
 
 // Strings seen often (user names, addresses, labels), stored once.
 class Interner {

@@ -138,19 +138,8 @@ Status ReadIncidents(store::Database& db, const Options& options, const EventTab
 
   store::EventQuery q;
   q.scope = store::EventQuery::Scope::kAllIncidents;
-  q.fields = store::EventFields()
-                 .Add(&Event::user_name)
-                 .Add(&Event::source_ip)
-                 .Add(&Event::destination_ip)
-                 .Add(&Event::destination_port)
-                 .Add(&Event::host_name)
-                 .Add(&Event::event_outcome)
-                 .Add(&Event::event_action)
-                 .Add(&Event::process_name)
-                 .Add(&Event::source_bytes)
-                 .Add(&Event::message)
-                 .Add(&Event::event_category);
-  q.message_prefix = 8;
+  q.fields = FeatureFields();
+  q.message_prefix = kMessagePrefix;
   auto ev = store::EventCursor::Open(db, q);
   if (!ev) return ev.error();
   std::unique_ptr<FactsBuilder> builder;

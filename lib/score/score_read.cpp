@@ -1,10 +1,9 @@
 // The score stage's reads: the last run, the model, the events (two passes) and the
-// incidents. Every statement binds its values (STYLE.md: log data is attacker-controlled).
-#include <simdjson.h>
-
+// incidents. Every statement binds its values (log data is attacker-controlled).
 #include <algorithm>
 #include <set>
 
+#include "formats/legacy_labels.h"
 #include "score/features.h"
 #include "score/score_data.h"
 #include "store/database.h"
@@ -14,49 +13,22 @@
 namespace vigil::score {
 namespace {
 
-// What the features and behaviour flags read of an event: raw only where it may name a
-// country, and the message's first characters.
+// What the features and behaviour flags read of an event: its stored source country (raw only
+// for rows stored before schema version 7, to derive it), and the message's first characters.
 store::EventQuery FeatureQuery() {
   store::EventQuery q;
-  q.fields = store::EventFields()
-                 .Add(&Event::user_name)
-                 .Add(&Event::source_ip)
-                 .Add(&Event::destination_ip)
-                 .Add(&Event::destination_port)
-                 .Add(&Event::host_name)
-                 .Add(&Event::event_outcome)
-                 .Add(&Event::event_category)
-                 .Add(&Event::event_action)
-                 .Add(&Event::process_name)
-                 .Add(&Event::source_bytes)
-                 .Add(&Event::message);
-  q.message_prefix = 8;
+  q.fields = FeatureFields().Add(&Event::product).Add(&Event::source_country);
+  q.message_prefix = kMessagePrefix;
   q.raw = true;
-  q.raw_only_if_contains = {"geo", "ountry"};
+  q.raw_only_legacy = true;
   return q;
 }
 
-// The country a JSON record names for its source, if any ("geo": "US", ECS
-// source.geo.country_iso_code, nested or dotted, or a plain "country").
-std::string CountryOf(std::string_view raw, simdjson::dom::parser& parser) {
-  simdjson::dom::element root;
-  if (parser.parse(raw.data(), raw.size()).get(root) != simdjson::SUCCESS) return {};
-  simdjson::dom::object obj;
-  if (root.get(obj) != simdjson::SUCCESS) return {};
-  std::string_view s;
-  for (const char* key : {"geo", "country", "source.geo.country_iso_code", "src_country",
-                          "client.geo.country_iso_code", "source_country"}) {
-    if (obj[key].get(s) == simdjson::SUCCESS && !s.empty()) return std::string(s);
-  }
-  for (const char* parent : {"source", "client"}) {
-    if (obj.at_pointer(std::string("/") + parent + "/geo/country_iso_code").get(s) ==
-            simdjson::SUCCESS &&
-        !s.empty()) {
-      return std::string(s);
-    }
-  }
-  if (obj.at_pointer("/geo/country_iso_code").get(s) == simdjson::SUCCESS) return std::string(s);
-  return {};
+// The country of the source, as stored or (rows before schema version 7) derived.
+std::string CountryOf(const StoredEvent& stored) {
+  const Event& e = stored.event;
+  if (e.product) return e.source_country.value_or("");
+  return formats::DeriveLegacyLabels(stored, {.country = true}).country;
 }
 
 uint32_t ParseFlags(std::string_view names) {
@@ -138,7 +110,6 @@ Status ReadEvents(store::Database& db, const Options& options, const StoreState&
                   bool score_all, ProfileBuilder& profiles, EventTable& events,
                   std::vector<float>& to_score, std::vector<double>* fit_sample) {
   FeatureExtractor features(300'000'000, &options.config);
-  simdjson::dom::parser parser;
   StoredEvent stored;
   const Event& e = stored.event;
   int64_t total = 0;
@@ -159,9 +130,7 @@ Status ReadEvents(store::Database& db, const Options& options, const StoreState&
       }
       const int64_t id = stored.id;
       const bool here = score_all || id > state.watermark;
-      std::string country;
-      if (!stored.raw.empty()) country = CountryOf(stored.raw, parser);
-      const uint32_t flags = profiles.Observe(e, country);
+      const uint32_t flags = profiles.Observe(e, CountryOf(stored));
       events.id.push_back(id);
       events.ts.push_back(e.ts_us);
       events.user.push_back(e.user_name ? events.names.Add(*e.user_name) : kNoIndex);

@@ -2,7 +2,7 @@
 // order, and a cursor's SELECT and its decoding are built from it once per query, so the per
 // row work is a loop over the chosen columns. SQL is put together from the constant names in
 // kColumns only; every value is bound (?1 incident id, ?2 min_ts, ?3 max_id, ?4 message
-// prefix length, ?5... the raw needles).
+// prefix length).
 #include "store/event_codec.h"
 
 #include <array>
@@ -56,6 +56,9 @@ const EventColumn kColumns[] = {
     Text("message", &Event::message),
     Text("fields", &Event::fields),
     Fixed("raw", R::kRaw, T::kBlob, true),
+    Text("product", &Event::product),  // schema version 7
+    Text("service", &Event::service),
+    Text("source_country", &Event::source_country),
 };
 static_assert(std::size(kColumns) <= 64, "EventFields is a 64-bit mask");
 
@@ -181,15 +184,7 @@ Result<EventCursor> EventCursor::Open(Database& db, const EventQuery& q) {
   }
   int raw_at = -1, origin_at = -1, score_at = -1;
   if (q.raw) {
-    if (q.raw_only_if_contains.empty()) {
-      sql += ", e.raw";
-    } else {
-      sql += ", CASE WHEN ";
-      for (size_t k = 0; k < q.raw_only_if_contains.size(); ++k) {
-        sql += (k ? " OR instr(e.raw, ?" : "instr(e.raw, ?") + std::to_string(5 + k) + ")";
-      }
-      sql += " THEN e.raw END";
-    }
+    sql += q.raw_only_legacy ? ", CASE WHEN e.product IS NULL THEN e.raw END" : ", e.raw";
     raw_at = at++;
   }
   if (q.origin) {
@@ -244,11 +239,6 @@ Status EventCursor::Start(int64_t incident_id) {
   for (const Slot& slot : slots_) {
     if (query_.message_prefix > 0 && slot.column->text == &Event::message) {
       if (Status s = st_.BindInteger(4, int64_t(query_.message_prefix)); !s.ok()) return s;
-    }
-  }
-  if (raw_at_ >= 0) {
-    for (size_t k = 0; k < query_.raw_only_if_contains.size(); ++k) {
-      if (Status s = st_.BindText(int(5 + k), query_.raw_only_if_contains[k]); !s.ok()) return s;
     }
   }
   return {};

@@ -84,8 +84,9 @@ struct EventQuery {
   Scope scope = Scope::kAll;
   EventFields fields = EventFields::All();
   bool raw = false;
-  // Read raw only when it contains one of these byte strings (otherwise it reads as empty).
-  std::vector<std::string> raw_only_if_contains;
+  // Read raw only for rows stored before schema version 7 (product NULL), whose labels are
+  // derived from it (formats/legacy_labels.h); other rows' raw reads as empty.
+  bool raw_only_legacy = false;
   bool origin = false;            // source_file, source_line, source_offset: EventCursor::origin
   bool newest_score = false;      // the event's newest event_scores row: EventCursor::score
   size_t message_prefix = 0;      // > 0: Event::message holds at most its first so many characters

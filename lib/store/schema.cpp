@@ -288,13 +288,25 @@ constexpr std::string_view kMigrationV6 = R"sql(
 ALTER TABLE reviews ADD COLUMN digest BLOB;
 )sql";
 
+// Version 7: an event stores its Sigma product and service and its source's country
+// (formats/labels.h), which correlate and score read instead of re-parsing the raw record.
+// Nullable columns appended at the end, so the encoding of rows written before is unchanged;
+// in those rows all three are NULL and readers derive them as ingest would
+// (formats/legacy_labels.h).
+constexpr std::string_view kMigrationV7 = R"sql(
+ALTER TABLE events ADD COLUMN product TEXT;
+ALTER TABLE events ADD COLUMN service TEXT;
+ALTER TABLE events ADD COLUMN source_country TEXT;
+)sql";
+
 struct Migration {
   int to_version;
   std::string_view sql;
 };
 
 constexpr Migration kMigrations[] = {{1, kMigrationV1}, {2, kMigrationV2}, {3, kMigrationV3},
-                                     {4, kMigrationV4}, {5, kMigrationV5}, {6, kMigrationV6}};
+                                     {4, kMigrationV4}, {5, kMigrationV5}, {6, kMigrationV6},
+                                     {7, kMigrationV7}};
 
 }  // namespace
 
@@ -335,7 +347,10 @@ const std::vector<TableDef>& ChainedTables() {
         {"process_name", T::kText, false},
         {"message", T::kText, false},
         {"fields", T::kText, false},
-        {"raw", T::kBlob, true}}},
+        {"raw", T::kBlob, true},
+        {"product", T::kText, false},
+        {"service", T::kText, false},
+        {"source_country", T::kText, false}}},
       {"quarantine",
        {{"batch_id", T::kInteger, true},
         {"received_us", T::kInteger, true},

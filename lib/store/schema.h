@@ -11,7 +11,7 @@
 
 namespace vigil::store {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 struct ColumnDef {
   const char* name;

@@ -15,7 +15,9 @@
 #include "report/review_status.h"
 #include "store/chain.h"
 #include "store/database.h"
+#include "store/schema.h"
 #include "store/store.h"
+#include "support/populate.h"
 #include "support/test_support.h"
 
 using vigil::testing::ParseJson;
@@ -270,6 +272,8 @@ TEST_CASE("issue 19: reviews of a schema 5 store read 'version not recorded' and
                 .has_value());
     REQUIRE(tx->Commit().ok());
   }
+  // Its events as well, as that vigil wrote them (issue 20: no product, service, country).
+  REQUIRE(vigil::testing::EventsAsSchema6(db).ok());
   RawSql(db, "ALTER TABLE reviews DROP COLUMN digest; PRAGMA user_version = 5;");
   CHECK(RunCli({"--db", db, "verify", "--quiet"}).code == 0);
   // vigil report reads it without migrating it.
@@ -283,7 +287,7 @@ TEST_CASE("issue 19: reviews of a schema 5 store read 'version not recorded' and
   // A review migrates the store; the old review keeps reading as not recorded, the new one is
   // bound to its version, and the chain still verifies.
   Run(db, {"review", "2", "--approve", "--analyst", "alice"});
-  CHECK(RawQueryInt(db, "PRAGMA user_version") == 6);
+  CHECK(RawQueryInt(db, "PRAGMA user_version") == vigil::store::kSchemaVersion);
   CHECK(RawRows(db, "SELECT incident_id, digest IS NULL FROM reviews ORDER BY id") ==
         std::vector<std::string>{"4|1", "2|0"});
   CHECK(Has(Run(db, {"report", "4"}), "version not recorded"));

@@ -57,7 +57,7 @@ TEST_CASE("OpenStore refuses a store from a newer vigil with a clear message", "
     REQUIRE_FALSE(db.has_value());
     CHECK(db.error().code == ErrorCode::kStore);
     CHECK(db.error().message ==
-          "store schema version 99 is newer than this vigil understands (6); use a newer vigil");
+          "store schema version 99 is newer than this vigil understands (7); use a newer vigil");
   }
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "store/canonical.h"
 #include "store/chain.h"
 #include "store/store.h"
 
@@ -101,7 +102,10 @@ Status AppendEvents(store::Database& db, const PopulateOptions& o, int64_t batch
            Value::Null(),
            Value::Text(message),
            Value::Null(),
-           Value::Blob(raw)};
+           Value::Blob(raw),
+           Value::Null(),  // product, service, source_country: as a row of schema 6
+           Value::Null(),
+           Value::Null()};
     auto id = writer->Append("events", row);
     if (!id) return id.error();
   }
@@ -204,6 +208,66 @@ Status Populate(const std::string& db_path, const PopulateOptions& o) {
     if (!s.ok()) return s;
   }
   return AppendIncidents(*db, o.incidents, o.events, rng);
+}
+
+Status EventsAsSchema6(const std::string& db_path) {
+  auto db = store::OpenStore(db_path, store::StoreAccess::kWrite);
+  if (!db) return db.error();
+  auto tx = store::Transaction::Begin(*db, store::Transaction::Kind::kImmediate);
+  if (!tx) return tx.error();
+  Status s = db->Exec("UPDATE events SET product = NULL, service = NULL, source_country = NULL",
+                      "unlabel events");
+  if (!s.ok()) return s;
+  auto made = crypto::Sha256::Create();
+  if (!made) return made.error();
+  crypto::Sha256& sha = *made;
+  store::CanonicalRow scratch;
+  auto rows = db->Prepare("SELECT * FROM events ORDER BY id", "read events");
+  auto seal = db->Prepare("UPDATE chain SET record_hash = ?1 WHERE tbl = 'events' AND row_id = ?2",
+                          "seal events");
+  if (!rows || !seal) return MakeError(ErrorCode::kStore, "prepare");
+  for (;;) {
+    auto more = rows->Step();
+    if (!more) return more.error();
+    if (!*more) break;
+    std::vector<Value> values;
+    for (int c = 1; c < rows->ColumnCount(); ++c) values.push_back(rows->ColumnValue(c));
+    auto hash = store::RecordHashOf("events", values, sha, scratch);
+    if (!hash) return hash.error();
+    seal->Reset();
+    if (!(s = seal->BindBlob(1, crypto::DigestBytes(*hash))).ok()) return s;
+    if (!(s = seal->BindInteger(2, rows->ColumnInteger(0))).ok()) return s;
+    if (auto done = seal->Step(); !done) return done.error();
+  }
+  auto links = db->Prepare("SELECT seq, tbl, row_id, record_hash FROM chain ORDER BY seq", "read");
+  auto relink = db->Prepare("UPDATE chain SET chain_hash = ?1 WHERE seq = ?2", "relink");
+  if (!links || !relink) return MakeError(ErrorCode::kStore, "prepare");
+  crypto::Digest prev{};
+  std::string link_scratch;
+  std::vector<std::pair<int64_t, crypto::Digest>> hashes;
+  for (;;) {
+    auto more = links->Step();
+    if (!more) return more.error();
+    if (!*more) break;
+    crypto::Digest record{};
+    const std::string_view bytes = links->ColumnBlob(3);
+    std::copy(bytes.begin(), bytes.end(), record.begin());
+    prev = store::ChainLinkHash(sha, link_scratch, prev, links->ColumnInteger(0),
+                                links->ColumnText(1), links->ColumnInteger(2), record);
+    hashes.emplace_back(links->ColumnInteger(0), prev);
+  }
+  for (const auto& [seq, hash] : hashes) {
+    relink->Reset();
+    if (!(s = relink->BindBlob(1, crypto::DigestBytes(hash))).ok()) return s;
+    if (!(s = relink->BindInteger(2, seq)).ok()) return s;
+    if (auto done = relink->Step(); !done) return done.error();
+  }
+  s = db->Exec(
+      "ALTER TABLE events DROP COLUMN source_country; ALTER TABLE events DROP COLUMN service; "
+      "ALTER TABLE events DROP COLUMN product; PRAGMA user_version = 6;",
+      "drop the columns of schema 7");
+  if (!s.ok()) return s;
+  return tx->Commit();
 }
 
 }  // namespace vigil::testing

@@ -20,4 +20,10 @@ struct PopulateOptions {
 // Creates the store if needed and appends to it.
 Status Populate(const std::string& db_path, const PopulateOptions& options);
 
+// Makes a store's events what vigil of store schema 6 wrote (issue 20): product, service and
+// source_country NULL and then dropped, every chain entry sealed again as that vigil sealed it
+// (the events' record hashes without the three, and the links after them), user_version 6.
+// For a store without checkpoints.
+Status EventsAsSchema6(const std::string& db_path);
+
 }  // namespace vigil::testing
