@@ -285,12 +285,12 @@ Result<bool> Write(store::Database& db, const StoreState& state, Plan& plan) {
     if (!id) return id.error();
   }
   for (const EventOutcome& o : plan.writes) {
-    auto id = chain->Append(
-        "event_scores", {Value::Integer(o.event_id), Value::Integer(sum.run_id),
-                         Value::Integer(o.risk), Value::Text(kSeverityNames[o.severity]),
-                         std::isnan(o.anomaly) ? Value::Null() : Value::Real(double(o.anomaly)),
-                         Value::Text(state.labels[o.label]),
-                         o.flags ? Value::Text(FlagNames(o.flags)) : Value::Null()});
+    auto id = chain->Append("event_scores",
+                            {Value::Integer(o.event_id), Value::Integer(sum.run_id),
+                             Value::Integer(o.risk), Value::Text(kSeverityNames[o.severity]),
+                             std::isnan(o.anomaly) ? Value::Null() : Value::Real(double(o.anomaly)),
+                             Value::Text(state.labels[o.label]),
+                             o.flags ? Value::Text(FlagNames(o.flags)) : Value::Null()});
     if (!id) return id.error();
   }
   for (size_t i = 0; i < plan.profiles.size(); ++i) {
