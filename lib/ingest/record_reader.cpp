@@ -3,6 +3,7 @@
 #include "ingest/record_reader.h"
 
 #include "core/time.h"
+#include "core/time_parse.h"
 #include "crypto/sha256.h"
 #include "formats/labels.h"
 #include "ingest/json_split.h"
@@ -46,19 +47,37 @@ const FormatDescriptor& ItemRecords(const FormatDescriptor& f, std::string_view 
   return LineRecords(f);
 }
 
-// The year of the first RFC 3164 line: the file was last written at its end, so a first line
-// whose month comes after the modification month was written the year before.
+// The year of the first RFC 3164 line. The file was last written at its end (`mtime_us`; now
+// for a pipe), so its first line cannot be later than that: a first line whose month and day
+// come more than a day after the modification time, read in that time's year, was written the
+// year before (the day of slack covers hosts whose local time is ahead of UTC). Later lines
+// roll the year forward (SyslogParser).
 int SyslogYear(std::string_view first_line, int64_t mtime_us) {
+  constexpr int64_t kDayUs = 86400000000;
+  const int64_t mtime_days = mtime_us / kDayUs;
   int64_t year = 0;
-  unsigned mtime_month = 0, day = 0;
-  CivilFromDays(mtime_us / 86400000000, year, mtime_month, day);
+  unsigned mtime_month = 0, mtime_day = 0;
+  CivilFromDays(mtime_days, year, mtime_month, mtime_day);
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   unsigned line_month = 0;
   for (unsigned m = 0; m < 12; ++m) {
     if (first_line.substr(0, 3) == kMonths[m]) line_month = m + 1;
   }
-  return static_cast<int>(line_month > mtime_month ? year - 1 : year);
+  if (line_month == 0) return static_cast<int>(year);
+  // "Mmm dd" or "Mmm  d": the day, 1 to 31 (anything else: the month decides alone).
+  unsigned line_day = 1;
+  std::string_view rest = first_line.substr(3);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  if (rest.size() >= 1 && rest[0] >= '1' && rest[0] <= '9') {
+    line_day = static_cast<unsigned>(rest[0] - '0');
+    if (rest.size() >= 2 && rest[1] >= '0' && rest[1] <= '9') {
+      line_day = line_day * 10 + static_cast<unsigned>(rest[1] - '0');
+    }
+    if (line_day > 31) line_day = 1;
+  }
+  const int64_t line_days = DaysFromCivil(year, line_month, line_day);
+  return static_cast<int>(line_days > mtime_days + 1 ? year - 1 : year);
 }
 
 // Why a line is a bad record whatever its format, or success.

@@ -763,3 +763,26 @@ TEST_CASE(
   // 2027-03-10T12:00:00Z
   CHECK(RawQueryInt(db, "SELECT ts_us FROM events") == 1804680000LL * 1000000);
 }
+
+TEST_CASE(
+    "issue 21: a syslog line dated after its file's modification time is from the year before",
+    "[ingest]") {
+  TempDir dir;
+  // Modified 2026-12-07T12:00:00Z. "Dec 10" read in 2026 would be three days in the future.
+  const struct timespec times[2] = {{1796644800, 0}, {1796644800, 0}};
+  const std::string db = dir.File("store.db");
+  SECTION("three days later: the year before") {
+    const std::string log = dir.File("auth.log");
+    WriteText(log, "Dec 10 12:00:00 host sshd[1]: Invalid user bob from 192.0.2.1\n");
+    REQUIRE(::utimensat(AT_FDCWD, log.c_str(), times, 0) == 0);
+    REQUIRE(RunCli({"--db", db, "ingest", "--quiet", log}).code == 0);
+    CHECK(RawQueryInt(db, "SELECT ts_us FROM events") == 1765368000LL * 1000000);  // 2025-12-10
+  }
+  SECTION("within a day (a host whose local time is ahead of UTC): the same year") {
+    const std::string log = dir.File("auth.log");
+    WriteText(log, "Dec  8 03:00:00 host sshd[1]: Invalid user bob from 192.0.2.1\n");
+    REQUIRE(::utimensat(AT_FDCWD, log.c_str(), times, 0) == 0);
+    REQUIRE(RunCli({"--db", db, "ingest", "--quiet", log}).code == 0);
+    CHECK(RawQueryInt(db, "SELECT ts_us FROM events") == 1796698800LL * 1000000);  // 2026-12-08
+  }
+}
