@@ -35,6 +35,10 @@ void PrintSummary(const Context& ctx, const ingest::Summary& s) {
     ctx.out << Shown(i.name) << ": " << i.format << " (" << i.confidence << "), read " << i.read
             << ", stored " << i.stored << ", duplicates " << i.duplicates << ", rejected "
             << i.rejected << "\n";
+    if (ctx.global.verbose && i.syslog_year != 0) {
+      ctx.out << Shown(i.name) << ": syslog lines from " << i.syslog_year << " on ("
+              << i.syslog_year_why << ")\n";
+    }
   }
   ctx.out << "read " << s.read << " records: stored " << s.stored << " events, " << s.duplicates
           << " already in the store, " << s.rejected << " rejected";

@@ -50,6 +50,10 @@ struct InputSummary {
   // Empty, or why the input could not be opened, told or read to its end ("cannot open: ...",
   // "cannot tell the format ...", "truncated: ..."); what was read of it is stored.
   std::string error;
+  // RFC 3164 syslog lines carry no year: the year of the input's first line, and which rule
+  // chose it (--year, or the input's modification time); 0 and "" for other inputs.
+  int syslog_year = 0;
+  std::string syslog_year_why;
 };
 
 struct Summary {

@@ -51,8 +51,8 @@ const FormatDescriptor& ItemRecords(const FormatDescriptor& f, std::string_view 
 // for a pipe), so its first line cannot be later than that: a first line whose month and day
 // come more than a day after the modification time, read in that time's year, was written the
 // year before (the day of slack covers hosts whose local time is ahead of UTC). Later lines
-// roll the year forward (SyslogParser).
-int SyslogYear(std::string_view first_line, int64_t mtime_us) {
+// roll the year forward (SyslogParser). `why` says which rule chose it (for --verbose).
+int SyslogYear(std::string_view first_line, int64_t mtime_us, bool stdin_input, std::string* why) {
   constexpr int64_t kDayUs = 86400000000;
   const int64_t mtime_days = mtime_us / kDayUs;
   int64_t year = 0;
@@ -64,7 +64,13 @@ int SyslogYear(std::string_view first_line, int64_t mtime_us) {
   for (unsigned m = 0; m < 12; ++m) {
     if (first_line.substr(0, 3) == kMonths[m]) line_month = m + 1;
   }
-  if (line_month == 0) return static_cast<int>(year);
+  const std::string modified =
+      (stdin_input ? "the time reading began, " : "the input's modification time, ") +
+      FormatUtc(mtime_us);
+  if (line_month == 0) {
+    *why = "the year of " + modified;
+    return static_cast<int>(year);
+  }
   // "Mmm dd" or "Mmm  d": the day, 1 to 31 (anything else: the month decides alone).
   unsigned line_day = 1;
   std::string_view rest = first_line.substr(3);
@@ -77,7 +83,14 @@ int SyslogYear(std::string_view first_line, int64_t mtime_us) {
     if (line_day > 31) line_day = 1;
   }
   const int64_t line_days = DaysFromCivil(year, line_month, line_day);
-  return static_cast<int>(line_days > mtime_days + 1 ? year - 1 : year);
+  if (line_days > mtime_days + 1) {
+    *why = "the year before " + modified + ": the first line, " +
+           std::string(kMonths[line_month - 1]) + " " + std::to_string(line_day) +
+           ", would come after it";
+    return static_cast<int>(year - 1);
+  }
+  *why = "the year of " + modified;
+  return static_cast<int>(year);
 }
 
 // Why a line is a bad record whatever its format, or success.
@@ -179,7 +192,13 @@ Status RecordReader::Lines(Input& in, const FormatDescriptor& format, InputSumma
     } else if (reader == Reader::kSyslog) {
       if (!syslog) {
         SyslogOptions so;
-        so.year = options_.year.value_or(SyslogYear(text, in.mtime_us()));
+        if (options_.year) {
+          so.year = *options_.year;
+          sum.syslog_year_why = "--year";
+        } else {
+          so.year = SyslogYear(text, in.mtime_us(), in.name() == "-", &sum.syslog_year_why);
+        }
+        sum.syslog_year = so.year;
         syslog.emplace(so);
       }
       parsed = syslog->Parse(text, events);

@@ -775,8 +775,14 @@ TEST_CASE(
     const std::string log = dir.File("auth.log");
     WriteText(log, "Dec 10 12:00:00 host sshd[1]: Invalid user bob from 192.0.2.1\n");
     REQUIRE(::utimensat(AT_FDCWD, log.c_str(), times, 0) == 0);
-    REQUIRE(RunCli({"--db", db, "ingest", "--quiet", log}).code == 0);
+    auto r = RunCli({"--db", db, "ingest", "--verbose", log});
+    REQUIRE(r.code == 0);
     CHECK(RawQueryInt(db, "SELECT ts_us FROM events") == 1765368000LL * 1000000);  // 2025-12-10
+    CHECK(r.out.find(": syslog lines from 2025 on (the year before the input's modification "
+                     "time, 2026-12-07T12:00:00Z: the first line, Dec 10, would come after "
+                     "it)\n") != std::string::npos);
+    auto forced = RunCli({"--db", db, "ingest", "--verbose", "--year", "2024", log});
+    CHECK(forced.out.find(": syslog lines from 2024 on (--year)\n") != std::string::npos);
   }
   SECTION("within a day (a host whose local time is ahead of UTC): the same year") {
     const std::string log = dir.File("auth.log");
