@@ -23,12 +23,7 @@ using vigil::testing::WriteText;
 namespace {
 
 std::string Report(const std::string& db, std::vector<std::string> args, int code = 0) {
-  std::vector<std::string> argv = {"--db", db};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto r = RunCli(argv);
-  INFO(r.out << r.err);
-  REQUIRE(r.code == code);
-  return r.out;
+  return vigil::testing::RunOn(db, args, code);
 }
 
 std::set<int64_t> Ids(simdjson::dom::parser& parser, const std::string& json) {

@@ -90,6 +90,15 @@ CliRun RunCli(const std::vector<std::string>& args) {
   return run;
 }
 
+std::string RunOn(const std::string& db, const std::vector<std::string>& args, int code) {
+  std::vector<std::string> argv = {"--db", db};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = RunCli(argv);
+  INFO(r.out << r.err);
+  REQUIRE(r.code == code);
+  return r.out;
+}
+
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   INFO(path);

@@ -46,6 +46,8 @@ struct CliRun {
 };
 // vigil::cli::Main in-process with argv = {"vigil", args...}.
 CliRun RunCli(const std::vector<std::string>& args);
+// `vigil --db DB ARGS...`, required to exit with `code`; its standard output.
+std::string RunOn(const std::string& db, const std::vector<std::string>& args, int code = 0);
 
 std::string ReadText(const std::string& path);
 void WriteText(const std::string& path, const std::string& text);
