@@ -20,9 +20,13 @@ namespace vigil::correlate {
 struct EngineOptions {
   size_t max_groups_per_rule = 200'000;  // state cap per correlation rule (warns when reached)
   size_t max_events_per_incident = 1'000'000;
-  // Working hours for the vigil.offhours field: [start, end) hour UTC, Monday..Friday.
+  // Working hours for the vigil.offhours field: [start, end) hour on the working days (bit 0
+  // Monday .. bit 6 Sunday), in the local time of utc_offset_minutes. `vigil correlate` takes
+  // them from the config's work_hours (vigil-config(5)); the defaults are the config's.
   int work_start_hour = 8;
   int work_end_hour = 18;
+  uint8_t work_days = 0x1f;
+  int utc_offset_minutes = 0;
   // Key for the hashes of first-seen state (correlate.cpp derives it from the store id, so
   // state stays valid across runs and cannot be predicted from outside).
   SipKey hash_key{};

@@ -47,6 +47,7 @@ const std::map<std::string, std::string> kRuleIds = {
     {"vigil_unfamiliar_spray", "6b1d3f5a-7c9e-5b2d-9e4f-8a1c3e5b7d45"},
     {"vigil_brute_force_slow", "1b6b0e9a-d732-504e-8dc6-dadeb77cd837"},
     {"vigil_phishing_chain", "b4e65a7b-e7e9-5951-a7f5-5a93a25afdb8"},
+    {"vigil_privesc_offhours", "203ce1eb-11e0-5f42-8dcc-4db675ae50de"},
 };
 
 struct Found {
@@ -68,14 +69,20 @@ struct Found {
   }
 };
 
-Found Correlate(const std::string& text, const std::string& name = "in.ndjson") {
+Found Correlate(const std::string& text, const std::string& name = "in.ndjson",
+                const std::string& config = "") {
   TempDir dir;
   const std::string db = dir.path() + "/s.db", file = dir.path() + "/" + name;
   WriteText(file, text);
   auto in = RunCli({"--db", db, "ingest", "--quiet", file});
   INFO(in.out << in.err);
   REQUIRE(in.code == 0);
-  auto c = RunCli({"--db", db, "correlate", "--quiet"});
+  std::vector<std::string> args = {"--db", db, "correlate", "--quiet"};
+  if (!config.empty()) {
+    WriteText(dir.path() + "/vigil.yml", config);
+    args.insert(args.begin(), {"--config", dir.path() + "/vigil.yml"});
+  }
+  auto c = RunCli(args);
   INFO(c.out << c.err);
   REQUIRE(c.code == 0);
   Found f;
@@ -233,4 +240,25 @@ TEST_CASE("issue 21: one cloud identity's steps across the account are one chain
   CHECK(RawRows(db,
                 "SELECT count(*) FROM incidents WHERE json_extract(details, '$.rule.id') = "
                 "'6a8c0e2f-4b1d-5f7a-8c9e-1b3d5f7a9c78'") != std::vector<std::string>{"0"});
+}
+
+TEST_CASE(
+    "issue 21: an off-hours privilege by an account whose history has none, by the config's "
+    "work hours",
+    "[identity]") {
+  // 2026-03-08 is a Sunday. grace logs on at 07:00 UTC and uses sudo for the first time.
+  const int64_t sunday = 6 * 86400 + 7 * 3600;
+  std::string in = AuthLine(sunday, "login_success", "grace", "10.20.1.70");
+  in += AuthLine(sunday + 300, "privilege_escalation", "grace", "10.20.1.70");
+  // Default work hours (08-18 UTC, Monday to Friday): Sunday is off-hours.
+  CHECK(Correlate(in).Has("vigil_privesc_offhours", "high"));
+  // A site working Sunday to Thursday, 09-17 at UTC+03:00: 10:00 local on a working day.
+  const std::string config =
+      "work_hours:\n  start: 9\n  end: 17\n  days: [sun, mon, tue, wed, thu]\n"
+      "  utc_offset: \"+03:00\"\n";
+  CHECK_FALSE(Correlate(in, "in.ndjson", config).Has("vigil_privesc_offhours"));
+  SECTION("an account whose history has the privilege already is routine") {
+    std::string admin = AuthLine(sunday - 3600, "privilege_escalation", "grace", "10.20.1.70");
+    CHECK_FALSE(Correlate(admin + in).Has("vigil_privesc_offhours"));
+  }
 }
