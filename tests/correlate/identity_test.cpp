@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "correlate/rule.h"
 #include "support/test_support.h"
 
 using vigil::testing::RawRows;
@@ -261,4 +262,51 @@ TEST_CASE(
     std::string admin = AuthLine(sunday - 3600, "privilege_escalation", "grace", "10.20.1.70");
     CHECK_FALSE(Correlate(admin + in).Has("vigil_privesc_offhours"));
   }
+}
+
+TEST_CASE("issue 21: unfamiliar_failures and empty-history are checked when rules load",
+          "[identity]") {
+  const std::string base = R"(title: Fail
+name: fail
+logsource:
+  category: authentication
+detection:
+  selection:
+    event.outcome: failure
+  condition: selection
+---
+title: Ok
+name: ok
+logsource:
+  category: authentication
+detection:
+  selection:
+    event.outcome: success
+  condition: selection
+---
+title: Under test
+name: t
+correlation:
+)";
+  auto problems = [&](const std::string& body) {
+    auto set = vigil::correlate::LoadRules({{"t.yml", base + body}});
+    std::string out;
+    for (const auto& p : set.problems) out += p.where + ": " + p.message + "\n";
+    return out;
+  };
+  const std::string ok_body =
+      "  type: unfamiliar_failures\n  rules: [ok, fail]\n  group-by: [source.ip]\n"
+      "  field: user.name\n  timespan: 1d\n  condition:\n    gte: 10\n";
+  CHECK(problems(ok_body).empty());
+  CHECK(problems("  type: unfamiliar_failures\n  rules: [fail]\n  group-by: [source.ip]\n"
+                 "  field: user.name\n  timespan: 1d\n  condition:\n    gte: 10\n")
+            .find("exactly two rules") != std::string::npos);
+  CHECK(problems("  type: unfamiliar_failures\n  rules: [ok, fail]\n  group-by: [source.ip]\n"
+                 "  timespan: 1d\n  condition:\n    gte: 10\n")
+            .find("needs a field") != std::string::npos);
+  CHECK(problems(ok_body + "  count: users\n").find("count is events or accounts") !=
+        std::string::npos);
+  CHECK(problems("  type: first_seen\n  rules: [ok]\n  group-by: [user.name]\n"
+                 "  field: source.ip\n  timespan: 1h\n  empty-history: maybe\n")
+            .find("empty-history is new or learn") != std::string::npos);
 }
