@@ -69,6 +69,9 @@ Status RunCorrelate(const Context& ctx, const CorrelateOptions& options) {
   co.engine.work_end_hour = config->work_hours.end_hour;
   co.engine.work_days = config->work_hours.days;
   co.engine.utc_offset_minutes = config->work_hours.utc_offset_minutes;
+  co.engine.is_privileged_account = [cfg = *config](std::string_view user) {
+    return cfg.IsPrivileged(user);
+  };
 
   if (options.list_rules) {
     auto set = correlate::LoadRuleSet(co);

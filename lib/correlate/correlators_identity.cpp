@@ -43,10 +43,23 @@ class UnfamiliarFailuresCorrelator final : public Correlator {
     ++g->failures;
     g->accounts.insert(account);
     AppendIds(hit, &g->pending);
-    g->first_ts = g->failures == 1 ? hit.first_ts : std::min(g->first_ts, hit.first_ts);
+    g->first_ts =
+        g->pending.size() <= IdCount(hit) ? hit.first_ts : std::min(g->first_ts, hit.first_ts);
     g->last_ts = std::max(g->last_ts, hit.last_ts);
-    const double measure =
-        double(rule_.unfamiliar.count_accounts ? g->accounts.size() : g->failures);
+    // With a window, only the unfamiliar failures of the last `window` count (a burst).
+    const int64_t window = rule_.unfamiliar.window_us;
+    if (window > 0) {
+      g->recent.push_back(int64_t{hit.ts});
+      while (!g->recent.empty() && g->recent.front() <= hit.ts - window) g->recent.pop_front();
+      if (g->recent.size() == 1) {  // a new burst: earlier unreported failures are not in it
+        g->pending.clear();
+        AppendIds(hit, &g->pending);
+        g->first_ts = hit.first_ts;
+      }
+    }
+    const double measure = double(rule_.unfamiliar.count_accounts ? g->accounts.size()
+                                  : window > 0                    ? g->recent.size()
+                                                                  : g->failures);
     if (!rule_.threshold.Holds(measure)) return;
     Fire fire = StartFire(
         hit.ts, group,
@@ -72,6 +85,7 @@ class UnfamiliarFailuresCorrelator final : public Correlator {
     std::unordered_set<uint64_t> accounts;  // accounts with unfamiliar failures
     uint64_t failures = 0;
     std::vector<int64_t> pending;  // unfamiliar failures not reported yet
+    Fifo<int64_t> recent;          // with a window: the times of those in it
     int64_t first_ts = 0, last_ts = 0;
     int64_t last_seen = 0;
   };

@@ -6,9 +6,11 @@
 // The engine does no I/O. correlate.cpp feeds it from the store and writes what it returns.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/siphash.h"
@@ -27,6 +29,9 @@ struct EngineOptions {
   int work_end_hour = 18;
   uint8_t work_days = 0x1f;
   int utc_offset_minutes = 0;
+  // The site's declared privileged accounts (the config's accounts.privileged) for the
+  // vigil.privileged_account field; unset: none declared.
+  std::function<bool(std::string_view)> is_privileged_account;
   // Key for the hashes of first-seen state (correlate.cpp derives it from the store id, so
   // state stays valid across runs and cannot be predicted from outside).
   SipKey hash_key{};

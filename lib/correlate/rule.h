@@ -62,6 +62,7 @@ struct FirstSeenParams {
 // unfamiliar_failures (correlators_identity.cpp): what the condition counts.
 struct UnfamiliarParams {
   bool count_accounts = false;  // distinct unfamiliar accounts, else failures
+  int64_t window_us = 0;        // count: events only within this window (0: the whole history)
 };
 
 struct Rule {

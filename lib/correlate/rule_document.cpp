@@ -156,6 +156,12 @@ std::optional<RuleProblem> ParseKindParams(const Doc& doc, yaml::Node c, Rule* r
       return doc.Problem(c["count"], "count is events or accounts");
     }
     rule->unfamiliar.count_accounts = count == "accounts";
+    if (const yaml::Node window = c["window"]) {
+      const std::optional<int64_t> us = ParseTimespan(ScalarOr(window));
+      if (!us || *us <= 0) return doc.Problem(window, "bad window timespan");
+      if (rule->unfamiliar.count_accounts) return doc.Problem(window, "window needs count: events");
+      rule->unfamiliar.window_us = *us;
+    }
   }
   if (k == RuleKind::kBeaconing) {
     if (const yaml::Node b = c["beaconing"]) {
