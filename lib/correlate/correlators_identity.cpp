@@ -61,11 +61,15 @@ class UnfamiliarFailuresCorrelator final : public Correlator {
                                   : window > 0                    ? g->recent.size()
                                                                   : g->failures);
     if (!rule_.threshold.Holds(measure)) return;
+    const std::string noun = GroupNoun(group);
     Fire fire = StartFire(
         hit.ts, group,
-        fmt::format("{} failure(s) for {} account(s) never logged on from this {} (history "
-                    "kept while the source is active, forgotten after {} idle)",
-                    g->failures, g->accounts.size(), GroupNoun(group), Span(rule_.timespan_us)));
+        window > 0
+            ? fmt::format("{} failure(s) in {} for accounts never logged on from this {} ({})",
+                          g->recent.size(), Span(window), noun, rule_.threshold.Describe())
+            : fmt::format("{} failure(s) for {} account(s) never logged on from this {} (history "
+                          "kept while the source is active, forgotten after {} idle)",
+                          g->failures, g->accounts.size(), noun, Span(rule_.timespan_us)));
     fire.ids = std::move(g->pending);
     g->pending.clear();
     fire.first_ts = g->first_ts;
