@@ -62,6 +62,16 @@ Status RunCorrelate(const Context& ctx, const CorrelateOptions& options) {
   co.dry_run = options.dry_run;
   co.rescan = options.rescan;
   if (options.max_groups > 0) co.engine.max_groups_per_rule = options.max_groups;
+  // vigil.offhours follows the config's working hours (issue 21: "off-hours" is the site's).
+  auto config = LoadConfigFor(ctx);
+  if (!config) return config.error();
+  co.engine.work_start_hour = config->work_hours.start_hour;
+  co.engine.work_end_hour = config->work_hours.end_hour;
+  co.engine.work_days = config->work_hours.days;
+  co.engine.utc_offset_minutes = config->work_hours.utc_offset_minutes;
+  co.engine.is_privileged_account = [cfg = *config](std::string_view user) {
+    return cfg.IsPrivileged(user);
+  };
 
   if (options.list_rules) {
     auto set = correlate::LoadRuleSet(co);

@@ -143,5 +143,8 @@ std::unique_ptr<Correlator> MakeBeaconCorrelator(const Rule& rule, size_t max_gr
 std::unique_ptr<Correlator> MakeFirstSeenCorrelator(const Rule& rule, size_t max_groups,
                                                     std::vector<SeenEntry>* new_seen,
                                                     const SipKey& key);
+// Failures for accounts a source never logged on as (correlators_identity.cpp).
+std::unique_ptr<Correlator> MakeUnfamiliarFailuresCorrelator(const Rule& rule, size_t max_groups,
+                                                             const SipKey& key);
 
 }  // namespace vigil::correlate::parts

@@ -293,6 +293,8 @@ std::unique_ptr<Correlator> MakeCorrelator(const Rule& rule, size_t max_groups,
       return parts::MakeBeaconCorrelator(rule, max_groups);
     case RuleKind::kFirstSeen:
       return parts::MakeFirstSeenCorrelator(rule, max_groups, new_seen, key);
+    case RuleKind::kUnfamiliarFailures:
+      return parts::MakeUnfamiliarFailuresCorrelator(rule, max_groups, key);
     case RuleKind::kDetection:
       break;
   }

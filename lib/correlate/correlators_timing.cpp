@@ -156,11 +156,13 @@ class FirstSeenCorrelator final : public Correlator {
         capped = true;
         return;
       }
-      groups_.emplace(group_hash, hit.ts);
-      values_.emplace(value_hash, hit.ts);
+      it = groups_.emplace(group_hash, hit.ts).first;
       new_seen_->push_back(SeenEntry{true, group_hash, hit.ts});
-      new_seen_->push_back(SeenEntry{false, value_hash, hit.ts});
-      return;
+      if (!rule_.first_seen.empty_history_new) {
+        values_.emplace(value_hash, hit.ts);
+        new_seen_->push_back(SeenEntry{false, value_hash, hit.ts});
+        return;
+      }
     }
     const int64_t event_id = hit.ids ? 0 : hit.id;
     auto [seen, inserted] = values_.emplace(value_hash, hit.ts);

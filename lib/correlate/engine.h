@@ -6,9 +6,11 @@
 // The engine does no I/O. correlate.cpp feeds it from the store and writes what it returns.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/siphash.h"
@@ -20,9 +22,16 @@ namespace vigil::correlate {
 struct EngineOptions {
   size_t max_groups_per_rule = 200'000;  // state cap per correlation rule (warns when reached)
   size_t max_events_per_incident = 1'000'000;
-  // Working hours for the vigil.offhours field: [start, end) hour UTC, Monday..Friday.
+  // Working hours for the vigil.offhours field: [start, end) hour on the working days (bit 0
+  // Monday .. bit 6 Sunday), in the local time of utc_offset_minutes. `vigil correlate` takes
+  // them from the config's work_hours (vigil-config(5)); the defaults are the config's.
   int work_start_hour = 8;
   int work_end_hour = 18;
+  uint8_t work_days = 0x1f;
+  int utc_offset_minutes = 0;
+  // The site's declared privileged accounts (the config's accounts.privileged) for the
+  // vigil.privileged_account field; unset: none declared.
+  std::function<bool(std::string_view)> is_privileged_account;
   // Key for the hashes of first-seen state (correlate.cpp derives it from the store id, so
   // state stays valid across runs and cannot be predicted from outside).
   SipKey hash_key{};

@@ -27,6 +27,8 @@ enum class RuleKind {
   kNotFollowedBy,  // vigil: the first rule, then no event of the second within the timespan
   kBeaconing,      // vigil: regular intervals from one group (RITA-style timing scores)
   kFirstSeen,      // vigil: a value of `field` never seen before in its group
+  // vigil: failures from a source for accounts it never logged on as, over its whole history
+  kUnfamiliarFailures,
 };
 
 std::string_view RuleKindName(RuleKind kind);
@@ -52,6 +54,15 @@ struct FirstSeenParams {
   // A value first seen less than this long before the trigger still counts as new (e.g. a
   // destination first contacted within the last two hours). 0: only never-seen values.
   int64_t recent_us = 0;
+  // A group with no history yet: its first value counts as new ("never succeeded from here"
+  // holds for an account with no history at all). Default: nothing to compare with, not new.
+  bool empty_history_new = false;
+};
+
+// unfamiliar_failures (correlators_identity.cpp): what the condition counts.
+struct UnfamiliarParams {
+  bool count_accounts = false;  // distinct unfamiliar accounts, else failures
+  int64_t window_us = 0;        // count: events only within this window (0: the whole history)
 };
 
 struct Rule {
@@ -75,6 +86,7 @@ struct Rule {
   Threshold threshold;
   BeaconParams beacon;
   FirstSeenParams first_seen;
+  UnfamiliarParams unfamiliar;
 
   // Whether matches of this rule become incidents. Sigma: correlations generate, the rules
   // they refer to do not unless they say `generate: true`; other detection rules generate.

@@ -31,6 +31,7 @@ constexpr Kind kKinds[] = {
     {"not_followed_by", RuleKind::kNotFollowedBy},
     {"beaconing", RuleKind::kBeaconing},
     {"first_seen", RuleKind::kFirstSeen},
+    {"unfamiliar_failures", RuleKind::kUnfamiliarFailures},
 };
 
 // A YAML document being loaded: its nodes' marks count the file's lines.
@@ -138,6 +139,29 @@ std::optional<RuleProblem> ParseKindParams(const Doc& doc, yaml::Node c, Rule* r
       if (!us) return doc.Problem(recent, "bad recent timespan");
       rule->first_seen.recent_us = *us;
     }
+    if (const yaml::Node empty = c["empty-history"]) {
+      const std::string v = ScalarOr(empty);
+      if (v != "new" && v != "learn") return doc.Problem(empty, "empty-history is new or learn");
+      rule->first_seen.empty_history_new = v == "new";
+    }
+  }
+  if (k == RuleKind::kUnfamiliarFailures) {
+    rule->threshold.field = ScalarOr(c["field"], rule->threshold.field);
+    if (rule->threshold.field.empty()) return doc.Problem(c, "unfamiliar_failures needs a field");
+    if (rule->rule_refs.size() != 2) {
+      return doc.Problem(c, "unfamiliar_failures takes exactly two rules: history, failures");
+    }
+    const std::string count = ScalarOr(c["count"], "events");
+    if (count != "events" && count != "accounts") {
+      return doc.Problem(c["count"], "count is events or accounts");
+    }
+    rule->unfamiliar.count_accounts = count == "accounts";
+    if (const yaml::Node window = c["window"]) {
+      const std::optional<int64_t> us = ParseTimespan(ScalarOr(window));
+      if (!us || *us <= 0) return doc.Problem(window, "bad window timespan");
+      if (rule->unfamiliar.count_accounts) return doc.Problem(window, "window needs count: events");
+      rule->unfamiliar.window_us = *us;
+    }
   }
   if (k == RuleKind::kBeaconing) {
     if (const yaml::Node b = c["beaconing"]) {
@@ -196,13 +220,14 @@ std::optional<RuleProblem> ParseCorrelation(const Doc& doc, yaml::Node c, Rule* 
   const RuleKind k = rule->kind;
   const bool needs_field = k == RuleKind::kValueCount || k == RuleKind::kValueSum ||
                            k == RuleKind::kValueAvg || k == RuleKind::kValuePercentile ||
-                           k == RuleKind::kFirstSeen;
+                           k == RuleKind::kFirstSeen || k == RuleKind::kUnfamiliarFailures;
   // Metrics that grow with the matches in the window. An average or a percentile does not,
   // so an upper bound alone is a test on the matches present (the spec's value_percentile
   // example is `lte: 1`).
-  const bool counting =
-      k == RuleKind::kEventCount || k == RuleKind::kValueCount || k == RuleKind::kValueSum;
-  if (needs_field && rule->threshold.field.empty() && k != RuleKind::kFirstSeen) {
+  const bool counting = k == RuleKind::kEventCount || k == RuleKind::kValueCount ||
+                        k == RuleKind::kValueSum || k == RuleKind::kUnfamiliarFailures;
+  if (needs_field && rule->threshold.field.empty() && k != RuleKind::kFirstSeen &&
+      k != RuleKind::kUnfamiliarFailures) {
     return doc.Problem(c, fmt::format("{} needs condition.field", type_name));
   }
   if (counting && !rule->threshold.HasLowerBound()) {

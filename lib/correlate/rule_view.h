@@ -14,7 +14,8 @@
 namespace vigil::correlate {
 
 // The event as rules see it, plus vigil's derived fields: vigil.hour (0-23 UTC),
-// vigil.weekday (1 = Monday .. 7 = Sunday) and vigil.offhours (outside working hours).
+// vigil.weekday (1 = Monday .. 7 = Sunday), vigil.offhours (outside the working hours of
+// EngineOptions, the config's work_hours) and vigil.privileged_account (a declared account).
 class RuleView final : public FieldSource {
  public:
   RuleView(const EventView& view, const EngineOptions& options) : view_(view), options_(options) {}
@@ -30,9 +31,9 @@ class RuleView final : public FieldSource {
       } else if (name == "vigil.weekday") {
         out->push_back({FieldValue::Kind::kNumber, weekday_text_});
       } else if (name == "vigil.offhours") {
-        const bool off =
-            weekday_ > 5 || hour_ < options_.work_start_hour || hour_ >= options_.work_end_hour;
-        out->push_back({FieldValue::Kind::kBool, off ? "true" : "false"});
+        out->push_back({FieldValue::Kind::kBool, OffHours() ? "true" : "false"});
+      } else if (name == "vigil.privileged_account") {
+        out->push_back({FieldValue::Kind::kBool, PrivilegedAccount() ? "true" : "false"});
       }
       return;
     }
@@ -53,6 +54,27 @@ class RuleView final : public FieldSource {
     weekday_ = int(((days % 7) + 7 + 3) % 7) + 1;  // 1970-01-01 was a Thursday (4)
     hour_text_ = std::to_string(hour_);
     weekday_text_ = std::to_string(weekday_);
+  }
+
+  // Whether the event's account is one the site declared privileged.
+  bool PrivilegedAccount() const {
+    if (!options_.is_privileged_account) return false;
+    std::vector<FieldValue> users;
+    view_.Get("user.name", &users);
+    for (const FieldValue& u : users) {
+      if (options_.is_privileged_account(u.text)) return true;
+    }
+    return false;
+  }
+
+  // Outside the working hours, in the local time of the configured UTC offset.
+  bool OffHours() const {
+    const int64_t local = ts_us_ + int64_t{options_.utc_offset_minutes} * 60'000'000;
+    const int64_t days = local >= 0 ? local / kDayUs : (local - kDayUs + 1) / kDayUs;
+    const int hour = int((local - days * kDayUs) / kHourUs);
+    const int weekday = int(((days % 7) + 7 + 3) % 7);  // Monday = 0; 1970-01-01 a Thursday
+    return ((options_.work_days >> weekday) & 1) == 0 || hour < options_.work_start_hour ||
+           hour >= options_.work_end_hour;
   }
 
   const EventView& view_;

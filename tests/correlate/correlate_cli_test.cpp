@@ -142,7 +142,8 @@ TEST_CASE("vigil correlate turns a brute force into one incident, once", "[corre
   CHECK(std::string_view(inc["rule_id"]) == "ac15bc23-814e-5b61-b009-ee27270aa2de");
   CHECK(std::string_view(inc["author"]) == "vigil");
   CHECK(std::string_view(inc["level"]) == "high");
-  CHECK(std::string_view(inc["type"]) == "event_count");
+  // Issue 21: the burst counts only failures for accounts that never logged on from the source.
+  CHECK(std::string_view(inc["type"]) == "unfamiliar_failures");
   CHECK(std::string_view(inc["group"]["source.ip"]) == "203.0.113.5");
   CHECK(std::string_view(inc["first_seen"]).rfind("2024-03-04T10:00:00", 0) == 0);
   CHECK(std::string_view(inc["last_seen"]).rfind("2024-03-04T10:00:55", 0) == 0);
