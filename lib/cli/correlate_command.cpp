@@ -62,6 +62,11 @@ Status RunCorrelate(const Context& ctx, const CorrelateOptions& options) {
   co.dry_run = options.dry_run;
   co.rescan = options.rescan;
   if (options.max_groups > 0) co.engine.max_groups_per_rule = options.max_groups;
+  // The site's declared internal networks (vigil-config(5) networks.internal) are the rules'
+  // %internal%.
+  auto config = LoadConfigFor(ctx);
+  if (!config) return config.error();
+  co.placeholders = correlate::PlaceholdersFor(config->internal_networks);
 
   if (options.list_rules) {
     auto set = correlate::LoadRuleSet(co);
