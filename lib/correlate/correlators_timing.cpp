@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/time.h"
@@ -185,6 +186,33 @@ class FirstSeenCorrelator final : public Correlator {
     }
     const int64_t event_id = hit.ids ? 0 : hit.id;
     auto [seen, inserted] = values_.emplace(value_hash, hit.ts);
+    const bool group_first = !inserted && seen->second == it->second;
+    if (auto p = pending_.find(value_hash); p != pending_.end()) {
+      if (hit.ts - seen->second > rule_.first_seen.recent_us) {
+        pending_.erase(p);  // seen again later: a destination the host keeps using
+      } else if (trigger) {
+        AppendIds(hit, &p->second.ids);
+        p->second.last_ts = std::max(p->second.last_ts, hit.last_ts);
+        return;
+      }
+    }
+    if (group_first && trigger && rule_.first_seen.recent_us > 0 &&
+        hit.ts - seen->second <= rule_.first_seen.recent_us) {
+      // The group's first value has nothing before it to compare with: new only if the input
+      // never shows it again after `recent` (a backup bucket comes back every night, a drop
+      // site does not). Decided at the end of the input.
+      Fire fire = StartFire(
+          hit.ts, group,
+          fmt::format("{} {} came with this group's first event and was not seen again after "
+                      "{}",
+                      rule_.threshold.field, *value, Span(rule_.first_seen.recent_us)));
+      fire.group[rule_.threshold.field] = *value;
+      AppendIds(hit, &fire.ids);
+      fire.first_ts = hit.first_ts;
+      fire.last_ts = hit.last_ts;
+      pending_.emplace(value_hash, std::move(fire));
+      return;
+    }
     if (!inserted) {
       // One event can match both rules: the history rule may have just inserted its value.
       const bool same_event = event_id != 0 && event_id == new_by_ && value_hash == new_value_;
@@ -214,7 +242,15 @@ class FirstSeenCorrelator final : public Correlator {
   }
 
   void Advance(int64_t, std::vector<Fire>*) override {}
-  void Flush(std::vector<Fire>*) override {}
+  void Flush(std::vector<Fire>* out) override {
+    std::vector<Fire> fires;
+    for (auto& [hash, fire] : pending_) fires.push_back(std::move(fire));
+    pending_.clear();
+    std::sort(fires.begin(), fires.end(), [](const Fire& a, const Fire& b) {
+      return std::tie(a.first_ts, a.group_key) < std::tie(b.first_ts, b.group_key);
+    });
+    for (Fire& f : fires) out->push_back(std::move(f));
+  }
 
   void Load(const std::vector<SeenEntry>& entries) {
     for (const SeenEntry& e : entries) {
@@ -240,7 +276,9 @@ class FirstSeenCorrelator final : public Correlator {
   SipKey key_;
   std::unordered_map<uint64_t, int64_t> groups_;  // group hash -> first seen
   std::unordered_map<uint64_t, int64_t> values_;  // (group, value) hash -> first seen
-  int64_t new_by_ = 0;                            // the event that last added a value
+  // Triggers on a group's first value, held until the input shows it again (dropped) or ends.
+  std::unordered_map<uint64_t, Fire> pending_;
+  int64_t new_by_ = 0;  // the event that last added a value
   uint64_t new_value_ = 0;
   std::string scratch_;
 };
