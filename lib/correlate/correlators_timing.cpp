@@ -61,8 +61,17 @@ class BeaconCorrelator final : public Correlator {
     Evaluate(g, hit.ts, out);
   }
 
-  void Advance(int64_t now, std::vector<Fire>*) override {
-    groups_.Sweep(now, rule_.timespan_us, [](const Group&) { return false; });
+  void Advance(int64_t now, std::vector<Fire>* out) override {
+    // A group idle for a whole window is dropped; connections since its last evaluation are
+    // scored first, as at the end of the input (issue 21: a 300 s beacon that stopped a day
+    // before the input's end was lost with its group).
+    groups_.Sweep(
+        now, rule_.timespan_us, [](const Group&) { return false; },
+        [&](Group& g) {
+          if (g.since_eval > 0 && g.live >= size_t(rule_.beacon.min_connections)) {
+            Evaluate(&g, g.beats.back().ts, out);
+          }
+        });
   }
 
   void Flush(std::vector<Fire>* out) override {
