@@ -19,9 +19,9 @@ namespace {
 // vigil: beaconing. For each group (typically source and destination), the intervals between
 // connections in the window are scored after RITA: a symmetric interval distribution (Bowley
 // skewness near 0), a small median absolute deviation relative to the median interval, and a
-// rhythm that persists over half the window or a hundred median intervals, whichever is
+// rhythm that persists over half the window or fifty median intervals, whichever is
 // shorter. Score = (skew + 2 dispersion + persistence) / 4, in [0, 1].
-constexpr double kPersistPeriods = 100;
+constexpr double kPersistPeriods = 50;
 constexpr int64_t kEchoUs = 50'000;  // records of one connection: within 50 ms of each other
 
 class BeaconCorrelator final : public Correlator {
@@ -133,7 +133,7 @@ class BeaconCorrelator final : public Correlator {
     const double skew_score = 1.0 - std::min(1.0, std::fabs(skew));
     const double madm_score = std::max(0.0, 1.0 - madm / q2);
     // Persistence is measured against the beacon's own rhythm as well as the window: a
-    // rhythm kept for a hundred of its periods persists, so a channel polling every 0.4 s for
+    // rhythm kept for fifty of its periods persists, so a channel polling every 0.4 s for
     // four minutes counts as fully as one polling every minute for half a day.
     const double span = double(g->beats.back().ts - g->beats.front().ts);
     const double horizon = std::min(double(rule_.timespan_us) / 2, kPersistPeriods * q2);
