@@ -62,7 +62,9 @@ Status RunCorrelate(const Context& ctx, const CorrelateOptions& options) {
   co.dry_run = options.dry_run;
   co.rescan = options.rescan;
   if (options.max_groups > 0) co.engine.max_groups_per_rule = options.max_groups;
-  // vigil.offhours follows the config's working hours (issue 21: "off-hours" is the site's).
+  // vigil.offhours follows the config's working hours (issue 21: "off-hours" is the site's),
+  // its privileged accounts are vigil.privileged_account, and its declared internal networks
+  // (vigil-config(5) networks.internal) are the rules' %internal%.
   auto config = LoadConfigFor(ctx);
   if (!config) return config.error();
   co.engine.work_start_hour = config->work_hours.start_hour;
@@ -72,6 +74,7 @@ Status RunCorrelate(const Context& ctx, const CorrelateOptions& options) {
   co.engine.is_privileged_account = [cfg = *config](std::string_view user) {
     return cfg.IsPrivileged(user);
   };
+  co.placeholders = correlate::PlaceholdersFor(config->internal_networks);
 
   if (options.list_rules) {
     auto set = correlate::LoadRuleSet(co);

@@ -62,6 +62,10 @@ bool Config::IsWorkTime(int64_t ts_us) const {
          hour < work_hours.end_hour;
 }
 
+std::vector<std::string> DefaultInternalNetworks() {
+  return {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"};
+}
+
 std::string Config::SeverityOf(int risk) const {
   if (risk >= bands.critical) return "Critical";
   if (risk >= bands.high) return "High";

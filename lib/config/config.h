@@ -64,6 +64,9 @@ struct AlertOptions {
   int exec_timeout_s = 10;            // per --exec run
 };
 
+// RFC 1918 (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) and IPv6 unique-local (fc00::/7).
+std::vector<std::string> DefaultInternalNetworks();
+
 struct Config {
   std::string source;  // the file it was read from, "" for the built-in defaults
   Weights weights;
@@ -74,6 +77,12 @@ struct Config {
   std::vector<std::string> privileged_accounts = {"root", "administrator"};
   WorkHours work_hours;
   ProfileOptions profiles;
+  // networks.internal: the site's own address ranges (addresses or CIDRs, as written). Rules
+  // name them with the placeholder %internal% (vigil-rules(5)): outbound traffic is from inside
+  // these to outside them. Without the key: the RFC 1918 ranges and IPv6 unique-local
+  // addresses. Not part of CanonicalText(): correlate records the rules as expanded.
+  std::vector<std::string> internal_networks = DefaultInternalNetworks();
+  bool networks_declared = false;  // networks.internal was given
   AlertOptions alert;  // not part of CanonicalText(): vigil alert records its own digest
   int unincidented_event_cap = 45;  // highest risk an event outside any incident can get from
                                     // its anomaly alone (0..100)

@@ -170,6 +170,25 @@ Status ParseEntries(const Reader& r, yaml::Node node, const std::string& path, b
       });
 }
 
+// networks: {internal: [...]}: addresses and CIDRs only (a host name is no range).
+Status ParseNetworks(const Reader& r, yaml::Node node, const std::string& path, Config& c) {
+  auto check = [](std::string_view entry) -> std::optional<std::string> {
+    Result<Asset> asset = ParseAsset(entry);
+    if (!asset) return asset.error().message;
+    if (!asset->is_network) return "expected an address or a CIDR (10.0.0.0/8), not a host name";
+    return std::nullopt;
+  };
+  return r.ForEachKey(
+      node, path, {"internal"},
+      [&](std::string_view, yaml::Node value, const std::string& key_path) -> Status {
+        Result<std::vector<std::string>> entries = r.Strings(value, key_path, check);
+        if (!entries) return entries.error();
+        c.internal_networks = std::move(*entries);
+        c.networks_declared = true;
+        return {};
+      });
+}
+
 Status ParseProfiles(const Reader& r, yaml::Node node, const std::string& path, ProfileOptions& p) {
   return r.ForEachKey(
       node, path, {"min_events", "min_days", "rate_spike"},
@@ -233,16 +252,17 @@ Status ParseAlert(const Reader& r, yaml::Node node, const std::string& path, Ale
 Status ParseRoot(const Reader& r, yaml::Node root, Config& c) {
   if (!root.IsNull() && !root.IsMap()) {
     return r.Fail(root, "configuration",
-                  "expected a map of sections (score, assets, accounts, work_hours, profiles, "
-                  "alert), got " +
+                  "expected a map of sections (score, assets, accounts, networks, work_hours, "
+                  "profiles, alert), got " +
                       Describe(root));
   }
   return r.ForEachKey(
-      root, "", {"score", "assets", "accounts", "work_hours", "profiles", "alert"},
+      root, "", {"score", "assets", "accounts", "networks", "work_hours", "profiles", "alert"},
       [&](std::string_view key, yaml::Node value, const std::string& path) -> Status {
         if (key == "score") return ParseScore(r, value, path, c);
         if (key == "assets") return ParseEntries(r, value, path, true, c.critical_assets);
         if (key == "accounts") return ParseEntries(r, value, path, false, c.privileged_accounts);
+        if (key == "networks") return ParseNetworks(r, value, path, c);
         if (key == "work_hours") return ParseWorkHours(r, value, path, c.work_hours);
         if (key == "profiles") return ParseProfiles(r, value, path, c.profiles);
         return ParseAlert(r, value, path, c.alert);

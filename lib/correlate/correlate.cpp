@@ -185,7 +185,7 @@ Result<RuleSet> LoadRuleSet(const Options& options) {
   if (sources.empty()) {
     return MakeError(ErrorCode::kUsage, "no rules: --no-builtin needs --rules FILE|DIR");
   }
-  return LoadRules(sources);
+  return LoadRules(sources, options.placeholders);
 }
 
 Result<Summary> Run(const Options& options, Database& db) {

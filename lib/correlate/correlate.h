@@ -24,6 +24,7 @@ struct Options {
   bool dry_run = false;                 // evaluate every event, write nothing
   bool rescan = false;  // re-read every event (after rules changed); incidents merge
   EngineOptions engine;
+  Placeholders placeholders = DefaultPlaceholders();          // %internal%: the config's networks
   std::function<void(int64_t done, int64_t total)> progress;  // may be empty
 };
 

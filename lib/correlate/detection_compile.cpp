@@ -18,8 +18,12 @@ using sigma::Modifiers;
 
 class Compiler {
  public:
-  Compiler(std::string_view file, const FieldMapper& mapper, yaml::Node detection)
-      : file_(file), mapper_(mapper), fallback_line_(detection.mark().line) {}
+  Compiler(std::string_view file, const FieldMapper& mapper, yaml::Node detection,
+           const Placeholders* placeholders)
+      : file_(file),
+        mapper_(mapper),
+        placeholders_(placeholders),
+        fallback_line_(detection.mark().line) {}
 
   Error At(yaml::Node node, const std::string& message) const {
     int line = node.mark().line;
@@ -51,8 +55,12 @@ class Compiler {
   using Values = std::vector<std::pair<std::optional<std::string>, yaml::Node>>;
   Result<Values> PlainValues(yaml::Node key, const std::string& key_text, yaml::Node value) const;
 
+  // `expand`: every value is a whole %name% that `placeholders_` lists; it stands for that list.
+  Result<Values> Expand(const Values& values) const;
+
   std::string_view file_;
   const FieldMapper& mapper_;
+  const Placeholders* placeholders_;
   int fallback_line_;
   std::vector<std::string> fields_;
 };
@@ -153,6 +161,13 @@ Result<FieldTest> Compiler::CompileField(yaml::Node key, yaml::Node value) {
 
   auto plain = PlainValues(key, key_text, value);
   if (!plain) return plain.error();
+  if (mods->expand) {
+    if (mods->exists || mods->fieldref) {
+      return At(key, "modifier 'expand' cannot be combined with exists or fieldref");
+    }
+    plain = Expand(*plain);
+    if (!plain) return plain.error();
+  }
   const Values& values = *plain;
 
   FieldTest test;
@@ -184,6 +199,27 @@ Result<FieldTest> Compiler::CompileField(yaml::Node key, yaml::Node value) {
     test.values.push_back(std::move(*matcher));
   }
   return test;
+}
+
+Result<Compiler::Values> Compiler::Expand(const Values& values) const {
+  Values out;
+  for (const auto& [text, node] : values) {
+    const std::string name = text && text->size() > 2 && text->front() == '%' && text->back() == '%'
+                                 ? text->substr(1, text->size() - 2)
+                                 : std::string();
+    if (name.empty()) return At(node, "expand needs a value written %name%");
+    const auto it = placeholders_ ? placeholders_->find(name) : Placeholders::const_iterator();
+    if (!placeholders_ || it == placeholders_->end()) {
+      std::string known;
+      if (placeholders_) {
+        for (const auto& p : *placeholders_) known += (known.empty() ? "%" : ", %") + p.first + "%";
+      }
+      return At(node, "unknown placeholder '" + *text + "'" +
+                          (known.empty() ? "" : " (known: " + known + ")"));
+    }
+    for (const std::string& v : it->second) out.emplace_back(v, node);
+  }
+  return out;
 }
 
 Result<Detection::Impl> CompileImpl(yaml::Node detection, Compiler& compiler) {
@@ -239,8 +275,8 @@ Result<Detection::Impl> CompileImpl(yaml::Node detection, Compiler& compiler) {
 }  // namespace
 
 Result<Detection> CompileDetection(yaml::Node detection, std::string_view file,
-                                   const FieldMapper& mapper) {
-  Compiler compiler(file, mapper, detection);
+                                   const FieldMapper& mapper, const Placeholders* placeholders) {
+  Compiler compiler(file, mapper, detection, placeholders);
   auto impl = CompileImpl(detection, compiler);
   if (!impl) return impl.error();
   return Detection(std::make_unique<Detection::Impl>(std::move(*impl)));

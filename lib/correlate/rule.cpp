@@ -11,6 +11,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "config/config.h"
 #include "core/ascii.h"
 #include "core/file_io.h"
 #include "correlate/rule_document.h"
@@ -94,7 +95,8 @@ int64_t RuleSet::LookbackMicros() const {
 namespace {
 
 // Parses every document of `source` into `loaded`; one refused goes to set->problems.
-void ParseSource(const RuleSource& source, RuleSet* set, std::vector<Loaded>* loaded) {
+void ParseSource(const RuleSource& source, const Placeholders& placeholders, RuleSet* set,
+                 std::vector<Loaded>* loaded) {
   for (const yaml::DocumentText& text : yaml::SplitDocuments(source.text)) {
     Result<yaml::Document> document = yaml::Parse(text.text, source.name, text.first_line);
     if (!document) {
@@ -112,7 +114,7 @@ void ParseSource(const RuleSource& source, RuleSet* set, std::vector<Loaded>* lo
       continue;
     }
     Loaded item;
-    if (std::optional<RuleProblem> problem = ParseRuleDocument(*document, &item)) {
+    if (std::optional<RuleProblem> problem = ParseRuleDocument(*document, &item, &placeholders)) {
       set->problems.push_back(std::move(*problem));
       continue;
     }
@@ -242,14 +244,30 @@ class Resolver {
 
 }  // namespace
 
-RuleSet LoadRules(const std::vector<RuleSource>& sources) {
+Placeholders PlaceholdersFor(std::vector<std::string> internal_networks) {
+  Placeholders p;
+  p.emplace("internal", std::move(internal_networks));
+  return p;
+}
+
+Placeholders DefaultPlaceholders() { return PlaceholdersFor(config::DefaultInternalNetworks()); }
+
+RuleSet LoadRules(const std::vector<RuleSource>& sources, const Placeholders& placeholders) {
   RuleSet set;
   std::string all_text;  // hashed once at the end
   std::vector<Loaded> loaded;
   for (const RuleSource& source : sources) {
     all_text.append(source.name).push_back('\0');
     all_text.append(source.text).push_back('\0');
-    ParseSource(source, &set, &loaded);
+    ParseSource(source, placeholders, &set, &loaded);
+  }
+  // What %placeholders% stand for changes what the rules match: part of the digest, unless
+  // they are vigil's defaults (so a store's earlier runs keep their digest).
+  if (placeholders != DefaultPlaceholders()) {
+    for (const auto& [name, values] : placeholders) {
+      all_text.append("%" + name + "%").push_back('\0');
+      for (const std::string& v : values) all_text.append(v).push_back('\0');
+    }
   }
   if (Result<crypto::Sha256> sha = crypto::Sha256::Create(); sha.has_value()) {
     set.digest = crypto::DigestHex(sha.value().Hash(all_text));

@@ -120,10 +120,16 @@ struct RuleSource {
   std::string text;  // YAML, possibly several documents
 };
 
+// The placeholders vigil defines: %internal% is the site's internal networks (the config's
+// networks.internal; by default RFC 1918 and IPv6 unique-local addresses).
+Placeholders DefaultPlaceholders();
+Placeholders PlaceholdersFor(std::vector<std::string> internal_networks);
+
 // Parses every document of every source, then resolves references across all of them.
 // A document that fails is reported in `problems` and left out, along with the
-// correlations that depend on it; the others load.
-RuleSet LoadRules(const std::vector<RuleSource>& sources);
+// correlations that depend on it; the others load. The placeholders are part of the digest.
+RuleSet LoadRules(const std::vector<RuleSource>& sources,
+                  const Placeholders& placeholders = DefaultPlaceholders());
 
 // Reads *.yml / *.yaml files (a directory is searched recursively, in sorted order).
 Result<std::vector<RuleSource>> ReadRuleFiles(const std::vector<std::string>& paths);

@@ -37,10 +37,12 @@ constexpr Kind kKinds[] = {
 // A YAML document being loaded: its nodes' marks count the file's lines.
 class Doc {
  public:
-  explicit Doc(const yaml::Document& document) : document_(document) {}
+  Doc(const yaml::Document& document, const Placeholders* placeholders)
+      : document_(document), placeholders_(placeholders) {}
 
   std::string_view file() const { return document_.name(); }
   yaml::Node root() const { return document_.root(); }
+  const Placeholders* placeholders() const { return placeholders_; }
   std::string Where(yaml::Node node) const { return document_.Where(node); }
   RuleProblem Problem(yaml::Node node, std::string message) const {
     return RuleProblem{Where(node), std::move(message)};
@@ -53,6 +55,7 @@ class Doc {
 
  private:
   const yaml::Document& document_;
+  const Placeholders* placeholders_;
 };
 
 std::string ScalarOr(yaml::Node node, std::string fallback = {}) {
@@ -177,8 +180,13 @@ std::optional<RuleProblem> ParseKindParams(const Doc& doc, yaml::Node c, Rule* r
       }
       if (auto s = Number(b["min-score"])) rule->beacon.min_score = *s;
       if (const yaml::Node mi = b["min-interval"]) {
-        const std::optional<int64_t> us = ParseTimespan(ScalarOr(mi));
-        if (!us) return doc.Problem(mi, "bad min-interval");
+        // A timespan (30s, 5m) or a number of seconds, which may be a fraction (0.2).
+        std::optional<int64_t> us = ParseTimespan(ScalarOr(mi));
+        if (!us) {
+          const std::optional<double> seconds = Number(mi);
+          if (seconds && *seconds >= 0 && *seconds <= 86'400) us = int64_t(*seconds * 1e6);
+        }
+        if (!us) return doc.Problem(mi, "bad min-interval (a timespan, or seconds from 0)");
         rule->beacon.min_interval_us = *us;
       }
     }
@@ -262,7 +270,8 @@ std::optional<RuleProblem> ParseDetection(const Doc& doc, yaml::Node detection, 
   const Logsource logsource = rule->logsource;
   Result<Detection> compiled = CompileDetection(
       detection, doc.file(),
-      [logsource](std::string_view field) { return MapFieldName(logsource, field); });
+      [logsource](std::string_view field) { return MapFieldName(logsource, field); },
+      doc.placeholders());
   if (!compiled.has_value()) {
     // The detection compiler puts "file:line: " at the start of its message.
     const Error& e = compiled.error();
@@ -346,8 +355,9 @@ std::string_view RuleKindName(RuleKind kind) {
   return "?";
 }
 
-std::optional<RuleProblem> ParseRuleDocument(const yaml::Document& document, Loaded* out) {
-  return ParseDocument(Doc(document), out);
+std::optional<RuleProblem> ParseRuleDocument(const yaml::Document& document, Loaded* out,
+                                             const Placeholders* placeholders) {
+  return ParseDocument(Doc(document, placeholders), out);
 }
 
 }  // namespace vigil::correlate

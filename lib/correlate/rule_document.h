@@ -28,6 +28,8 @@ struct Loaded {
 
 // Fills `out` from the document's root, or says why the rule is refused (where = file:line of
 // the offending node, message as vigil-rules(5) lists them).
-std::optional<RuleProblem> ParseRuleDocument(const yaml::Document& document, Loaded* out);
+// `placeholders` resolves the `expand` modifier (nullptr: none).
+std::optional<RuleProblem> ParseRuleDocument(const yaml::Document& document, Loaded* out,
+                                             const Placeholders* placeholders = nullptr);
 
 }  // namespace vigil::correlate

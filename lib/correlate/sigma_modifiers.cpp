@@ -107,7 +107,7 @@ Result<Modifiers> ParseModifiers(const std::vector<std::string_view>& names) {
                   : name == "lt"  ? Modifiers::Compare::kLt
                                   : Modifiers::Compare::kLte;
     } else if (name == "expand") {
-      return Bad("unsupported modifier 'expand' (placeholders)");
+      m.expand = true;
     } else {
       return Bad("unsupported modifier " + Quote(name));
     }

@@ -22,10 +22,11 @@ struct Modifiers {
   bool re = false, re_i = false, re_m = false, re_s = false;
   bool cidr = false, windash = false, base64 = false, base64offset = false;
   bool cased = false, fieldref = false, exists = false;
+  bool expand = false;  // values are %placeholders%, resolved by the detection compiler
 };
 
-// Errors (kBadInput, message without location): "unsupported modifier 'NAME'", "unsupported
-// modifier 'expand' (placeholders)", or a conflicting combination.
+// Errors (kBadInput, message without location): "unsupported modifier 'NAME'" or a
+// conflicting combination.
 Result<Modifiers> ParseModifiers(const std::vector<std::string_view>& names);
 
 // Resolves the escapes `\*`, `\?`, `\\` of a value that is encoded rather than matched.

@@ -16,7 +16,16 @@ Result<Summary> Run(const Options& options, store::Database& db,
   summary.ingest = std::move(*ingested);
   after(Step::kIngest);
 
-  auto correlated = correlate::Run(options.correlate, db);
+  // The configuration serves both correlate (networks.internal, the rules' %internal%) and score.
+  score::Options score = options.score;
+  correlate::Options correlate = options.correlate;
+  if (!options.config_file.empty()) {
+    auto config = config::LoadConfig(options.config_file);
+    if (!config) return config.error();
+    correlate.placeholders = correlate::PlaceholdersFor(config->internal_networks);
+    score.config = std::move(*config);
+  }
+  auto correlated = correlate::Run(correlate, db);
   if (!correlated) return correlated.error();
   summary.correlate = std::move(*correlated);
   after(Step::kCorrelate);
@@ -25,12 +34,6 @@ Result<Summary> Run(const Options& options, store::Database& db,
                      std::to_string(refused) + " rule(s) refused (see above); the others ran");
   }
 
-  score::Options score = options.score;
-  if (!options.config_file.empty()) {
-    auto config = config::LoadConfig(options.config_file);
-    if (!config) return config.error();
-    score.config = std::move(*config);
-  }
   auto scored = score::Run(score, db);
   if (!scored) return scored.error();
   summary.score = std::move(*scored);

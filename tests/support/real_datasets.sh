@@ -8,5 +8,5 @@ for_each_real_dataset() {
   "$run" ct "$real/cloudtrail-otrf-aws/ec2_proxy_s3_exfiltration_2020-09-14011940.json"
   "$run" suri "$real/suricata-slips-test6/eve.json"
   "$run" apt29 "$real"/zeek-otrf-apt29-day1/*.log
-  "$run" wrccdc "$real"/zeek-wrccdc2018/json/{ntlm,rdp,smb_mapping,smb_files,dce_rpc,kerberos,ssh}.json
+  "$run" wrccdc "$real"/zeek-wrccdc2018/json/{ntlm,rdp,smb_mapping,smb_files,dce_rpc,kerberos,ssh,ftp,smtp,dpd}.json
 }
