@@ -29,8 +29,9 @@ double Clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
 
 std::string Megabytes(int64_t b) { return fmt::format("{:.2f} MB", double(b) / 1e6); }
 
-std::string Plural(int64_t n, const char* word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+std::string Plural(int64_t n, const char* word, const char* plural = nullptr) {
+  if (n == 1) return fmt::format("1 {}", word);
+  return plural ? fmt::format("{} {}", n, plural) : fmt::format("{} {}s", n, word);
 }
 
 double HighestLevel(const IncidentFacts& f) {
@@ -65,7 +66,7 @@ Impact ImpactOf(const IncidentFacts& f) {
   }
   if (m.kinds.empty() && f.successes > 0 && HighestLevel(f) >= LevelValue("high")) {
     m.compromise = fmt::format("a rule of level high or critical whose events include {} of {}",
-                               Plural(f.successes, "success"), f.events);
+                               Plural(f.successes, "success", "successes"), f.events);
   }
   if (m.confirmed() || f.failures == 0 || f.successes > 0) return m;
   m.failed_only = true;
