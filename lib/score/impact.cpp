@@ -19,9 +19,6 @@ namespace {
 // whatever these values are; they only order such incidents among themselves.
 constexpr double kFullAttempts = 10'000, kFullMinutes = 1'440, kFullTargets = 100;
 constexpr double kAttemptsShare = 0.7, kDurationShare = 0.15, kTargetsShare = 0.15;
-// Failures alone with no evidence at all may reach 30% of the High band's start, with full
-// evidence just below it.
-constexpr double kCeilingBase = 0.3;
 // Data leaving: bulk transfers of at least 1 MB in all (the outcome part's threshold).
 constexpr int64_t kDataBytes = 1'000'000;
 
@@ -87,8 +84,10 @@ Impact ImpactOf(const IncidentFacts& f) {
 }
 
 int FailedOnlyCeiling(double evidence, const config::Bands& bands) {
-  const double top = bands.high - 1;
-  return int(std::lround(top * (kCeilingBase + (1 - kCeilingBase) * Clamp01(evidence))));
+  // Within the Medium band: failures alone are worth a look (the weighted sum decides whether
+  // they reach it: a low rule's failures stay Low) but never High.
+  const double span = bands.high - 1 - bands.medium;
+  return bands.medium + int(std::lround(span * Clamp01(evidence)));
 }
 
 Component ImpactPart(const IncidentFacts& f, double weighted, const config::Bands& bands,

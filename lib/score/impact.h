@@ -29,8 +29,8 @@ struct Impact {
 
 Impact ImpactOf(const IncidentFacts& f);
 
-// The highest risk failures alone can have: round((high - 1) x (0.3 + 0.7 x evidence)), so
-// always below the High band.
+// The highest risk failures alone can have: medium + round((high - 1 - medium) x evidence),
+// within the Medium band, so always below High.
 int FailedOnlyCeiling(double evidence, const config::Bands& bands);
 
 // The seventh part, "impact": applies the floor or ceiling to `weighted` (the sum of the six
