@@ -14,8 +14,9 @@ namespace {
 // a long campaign (a day from the first to the last = 1) and many distinct targets (100 = 1)
 // raise it by up to 15% each. Chosen after reading the development sets' README (OpenSSH_2k:
 // the 286-attempt brute force of 10 minutes is the worst finding, above 46 attempts over two
-// hours on 19 accounts), then checked, not fitted, on Linux_2k, PurpleSharp, the samples and
-// generator seeds 1..20. The ceiling keeps every failed-only incident below the High band
+// hours on 19 accounts; a first, additive form 0.5/0.25/0.25 ranked the two-hour one first),
+// then checked, not fitted, on Linux_2k, PurpleSharp, the samples and generator seeds 1..20 at
+// 100k and 200k events. The ceiling keeps every failed-only incident below the High band
 // whatever these values are; they only order such incidents among themselves.
 constexpr double kFullAttempts = 10'000, kFullMinutes = 1'440, kFullTargets = 100;
 constexpr double kAttemptsShare = 0.7, kDurationShare = 0.15, kTargetsShare = 0.15;
