@@ -132,6 +132,13 @@ TagMapping MapTags(const std::vector<std::string>& tags) {
   return m;
 }
 
+bool HasTactic(const std::vector<std::string>& tags, std::string_view tactic) {
+  for (const Tactic* t : MapTags(tags).tactics) {
+    if (t->shortname == tactic) return true;
+  }
+  return false;
+}
+
 std::string Describe(const Technique& t) {
   std::string out = t.id + " " + t.name + " (";
   for (size_t i = 0; i < t.tactics.size(); ++i) {

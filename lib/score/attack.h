@@ -41,6 +41,9 @@ struct TagMapping {
 };
 TagMapping MapTags(const std::vector<std::string>& tags);
 
+// Whether the tags name the tactic (a shortname), directly or through one of its techniques.
+bool HasTactic(const std::vector<std::string>& tags, std::string_view tactic);
+
 // "T1110.003 Password Spraying (Credential Access)".
 std::string Describe(const Technique& t);
 

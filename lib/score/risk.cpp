@@ -7,6 +7,7 @@
 
 #include "core/json.h"
 #include "score/attack.h"
+#include "score/impact.h"
 #include "score/profile.h"
 
 namespace vigil::score {
@@ -28,14 +29,6 @@ std::string Bytes(int64_t b) {
   if (b >= 1'000'000) return fmt::format("{:.2f} MB", double(b) / 1e6);
   if (b >= 1'000) return fmt::format("{:.1f} kB", double(b) / 1e3);
   return fmt::format("{} bytes", b);
-}
-
-// Whether the tags name the tactic, directly or through one of its techniques.
-bool HasTactic(const std::vector<std::string>& tags, std::string_view tactic) {
-  for (const Tactic* t : MapTags(tags).tactics) {
-    if (t->shortname == tactic) return true;
-  }
-  return false;
 }
 
 // Weight of each behaviour flag (bit order of score::Flag).
@@ -168,7 +161,8 @@ RiskScore ScoreIncident(const IncidentFacts& f, const config::Config& config) {
     s.components[i].weight = weights[i];
     total += s.components[i].points();
   }
-  s.risk = std::clamp(int(std::lround(total)), 0, 100);
+  // The seventh part: confirmed impact lifts, failures alone are held below High.
+  s.components.push_back(ImpactPart(f, total, config.bands, s.risk));
   s.severity = config.SeverityOf(s.risk);
   return s;
 }

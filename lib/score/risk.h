@@ -1,8 +1,9 @@
 #pragma once
 // An incident's risk (vigil-score(1), RISK): six named sub-scores in [0, 1], each with the
 // reason it has its value, weighted by the config file's weights (which sum to 1) into a
-// risk of 0-100, and a severity from the config's bands. Pure functions: the same facts and
-// config give the same score.
+// risk of 0-100; then a seventh part, impact (score/impact.h), lifts confirmed impact to the
+// High band or above and holds failures alone below it; the severity comes from the config's
+// bands. Pure functions: the same facts and config give the same score.
 
 #include <cstdint>
 #include <string>
@@ -46,7 +47,7 @@ using Component = store::ScoreComponent;
 struct RiskScore {
   int risk = 0;  // 0..100
   std::string severity;
-  std::vector<Component> components;  // in the order above
+  std::vector<Component> components;  // in the order above, then "impact"
 };
 
 // Sub-score of a rule level ("high" -> 0.85); unknown levels count as medium.

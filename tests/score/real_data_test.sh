@@ -78,11 +78,13 @@ for i in load("suri")["incidents"]:
     if i["group"].get("source.ip") in ("192.168.1.132",) or \
             i["group"].get("destination.ip", "").startswith("122.248."):
         expect(i["severity"] in ("Low", "Medium"), f"suri: benign {describe(i)}")
-# Every incident has six parts and ATT&CK; a second run finds nothing to change.
+# Every incident has six parts and impact (issue 21) and ATT&CK; a second run finds nothing
+# to change.
 for name in ("ssh", "lnx", "win", "ct", "suri", "apt29", "wrccdc"):
     first, again = load(name), load(name, ".again")
     for i in first["incidents"]:
-        expect(len(i["components"]) == 6, f"{name}: six parts in {describe(i)}")
+        expect(len(i["components"]) == 7 and i["components"][6]["name"] == "impact",
+               f"{name}: six parts and impact in {describe(i)}")
         expect(i["techniques"], f"{name}: ATT&CK for {describe(i)}")
     expect(again["event_rows"] == 0 and again["incidents_changed"] == 0,
            f"{name}: the second run wrote {again['event_rows']} event rows, "
@@ -94,3 +96,21 @@ if failures:
     sys.exit(1)
 print("ok: the worst finding of each dataset is the attack its README names")
 PY
+
+# Severity by impact (issue 21): on each dataset every attack its README calls a compromise
+# (a success, lateral movement, stolen credentials used, data out) ranks above every incident
+# of failures alone, none of which is High; OpenSSH_2k's 286-attempt brute force ranks above
+# the 26-attempt one.
+rank() {
+  python3 "$here/../bench/severity_ranking.py" "$work/$1.db" "${@:2}"
+}
+status=0
+rank ssh --above 183.62.140.253 112.95.230.3 || status=1
+rank lnx --above 150.183.249.110 207.243.167.114 || status=1
+rank win --confirmed "title=Remote logon followed by remote execution" \
+  --confirmed title=Kerberoasting || status=1
+rank ct --confirmed "title=Cloud instance credentials used" || status=1
+rank apt29 --confirmed "title=Archive uploaded over WebDAV" --confirmed "title=SMB and WinRM" || status=1
+rank wrccdc --confirmed "title=followed by a successful logon" || status=1
+rank suri || status=1
+exit $status

@@ -40,10 +40,12 @@ IncidentFacts BruteForce() {
 
 }  // namespace
 
+// Issue 21 added a seventh part, impact: its points are what the impact rule changed (here the
+// ceiling of failures alone), so the seven parts still add up to the risk.
 TEST_CASE("risk: six named parts, weighted by the config, summed and rounded", "[score]") {
   Config config;
   const RiskScore s = ScoreIncident(BruteForce(), config);
-  REQUIRE(s.components.size() == 6);
+  REQUIRE(s.components.size() == 7);
   const char* names[] = {"rule", "intensity", "outcome", "anomaly", "behaviour", "context"};
   double total = 0;
   for (size_t i = 0; i < 6; ++i) {
@@ -53,7 +55,9 @@ TEST_CASE("risk: six named parts, weighted by the config, summed and rounded", "
     CHECK_FALSE(s.components[i].why.empty());
     total += s.components[i].points();
   }
-  CHECK(s.risk == int(std::lround(total)));
+  CHECK(s.components[6].name == "impact");
+  CHECK(s.risk < int(std::lround(total)));  // 74 failures only: held below High
+  CHECK(s.risk == Approx(total + s.components[6].points()).margin(1e-9));
   CHECK(Part(s, "rule").value == Approx(0.85));
   CHECK(Part(s, "rule").weight == config.weights.rule);
   CHECK(Part(s, "outcome").value == Approx(0.2));
@@ -77,8 +81,13 @@ TEST_CASE("risk: a success after failures, privilege and data moved raise the ou
   const RiskScore s = ScoreIncident(f, config);
   CHECK(Part(s, "outcome").value == 1.0);
   CHECK(Part(s, "outcome").why == "a success (event 99) after 74 failures");
-  // The outcome part goes from 0.2 to 1 (rounding may move the total by one).
-  CHECK(std::abs(s.risk - before - int(std::lround(100 * config.weights.outcome * 0.8))) <= 1);
+  // The outcome part goes from 0.2 to 1, and (issue 21) the failures alone were held below
+  // High while the success lifts the incident to at least High.
+  CHECK(Part(s, "outcome").points() -
+            Part(ScoreIncident(BruteForce(), config), "outcome").points() ==
+        Approx(100 * config.weights.outcome * 0.8));
+  CHECK(before < config.bands.high);
+  CHECK(s.risk >= config.bands.high);
 
   IncidentFacts exfil;
   exfil.level = "medium";
