@@ -243,6 +243,19 @@ TEST_CASE("issue 21: a false positive never hides a stronger finding on the same
     }
   }
 
+  SECTION("a score in a higher band than the marked incident's when marked is kept") {
+    // The same incidents, scored with lower bands: without the mark incident 1 would now be a
+    // band above the one it had when alice marked it.
+    const std::string config = s.dir.File("low_bands.yml");
+    WriteText(config, "score:\n  bands: {medium: 5, high: 10, critical: 95}\n");
+    auto rescored = Incidents(Run(s.db, {"--format", "json", "--config", config, "score"}));
+    CHECK(rescored[1].like == 0);
+    CHECK(rescored[1].severity != "Low");
+    const std::string parts = Run(s.db, {"score", "--explain", "1", "--config", config});
+    CHECK(parts.find("not suppressed: ") != std::string::npos);
+    CHECK(parts.find("is stronger than incident 1 was (") != std::string::npos);
+  }
+
   SECTION("the rules: each of an incident's rules must be covered") {
     vigil::review::Marks marks;
     vigil::review::Mark m;
