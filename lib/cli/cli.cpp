@@ -145,7 +145,7 @@ const Command kCommands[] = {
     {"report", "Draft incident reports (text, --format markdown or json); drafts until reviewed",
      [](CLI::App* c, Parsed& p) { DeclareReport(c, p.report); },
      [](const Context& ctx, const Parsed& p) { return RunReport(ctx, p.report); }, true},
-    {"review", "Approve, reject or comment on an incident report",
+    {"review", "Approve, reject or comment on an incident report, or mark it a false positive",
      [](CLI::App* c, Parsed& p) { DeclareReview(c, p.review); },
      [](const Context& ctx, const Parsed& p) { return RunReview(ctx, p.review); }},
     {"export", "Write a PDF report, or incidents or their events as JSON, NDJSON, CSV or Markdown",

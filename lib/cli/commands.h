@@ -172,7 +172,9 @@ Result<report::Filter> ReportFilter(const ReportOptions& options);
 struct ReviewOptions {
   int64_t id = 0;
   bool approve = false, reject = false, comment = false;
-  std::string analyst;  // --analyst, else $VIGIL_ANALYST
+  bool false_positive = false, undo = false;  // analyst feedback (review/feedback.h)
+  std::string scope = "entity";               // of --false-positive: entity or rule
+  std::string analyst;                        // --analyst, else $VIGIL_ANALYST
   std::string note;
 };
 Status RunReview(const Context& ctx, const ReviewOptions& options);

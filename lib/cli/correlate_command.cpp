@@ -39,6 +39,7 @@ void PrintText(const Context& ctx, const correlate::Summary& s, bool dry_run) {
       ctx.out << "    also matched: " << Shown(a.title) << " [" << Shown(a.display_id()) << "] by "
               << (a.author.empty() ? "unknown" : Shown(a.author)) << "\n";
     }
+    if (!i.suppressed.empty()) ctx.out << "    suppressed: " << Shown(i.suppressed) << "\n";
   }
   if (dry_run && ctx.global.verbose) {
     for (size_t r = 0; r < s.rules.rules.size() && r < s.match_counts.size(); ++r) {
@@ -51,6 +52,11 @@ void PrintText(const Context& ctx, const correlate::Summary& s, bool dry_run) {
           << " read with the look-back), " << s.rules.rules.size() << " rules: " << created
           << (dry_run ? " incidents would be raised" : " incidents created") << ", " << extended
           << " extended\n";
+  if (s.suppressed > 0) {
+    ctx.out << s.suppressed
+            << " of them suppressed: the same pattern as an incident an analyst marked a false "
+               "positive (vigil review --false-positive); still written, scored Low\n";
+  }
 }
 
 }  // namespace

@@ -91,9 +91,16 @@ void PrintCorrelateJson(const Context& ctx, const correlate::Summary& s, bool dr
       w.BeginObject().Key("rule").String(a.title).Key("rule_id").String(a.display_id());
       w.Key("author").String(a.author).Key("level").String(a.level).EndObject();
     }
-    w.EndArray().EndObject();
+    w.EndArray().Key("suppressed");
+    if (i.suppressed.empty()) {
+      w.Null();
+    } else {
+      w.BeginObject().Key("like_incident").Int(i.like_incident);
+      w.Key("reason").String(i.suppressed).EndObject();
+    }
+    w.EndObject();
   }
-  w.EndArray().Key("matches").BeginObject();
+  w.EndArray().Key("suppressed").Int(s.suppressed).Key("matches").BeginObject();
   for (size_t r = 0; r < s.rules.rules.size() && r < s.match_counts.size(); ++r) {
     if (s.match_counts[r] > 0) {
       w.Key(s.rules.rules[r].display_id()).Int(int64_t(s.match_counts[r]));

@@ -179,13 +179,25 @@ void DeclareReview(CLI::App* review, ReviewOptions& review_options) {
   auto* approve = review->add_flag("--approve", review_options.approve, "Approve the report");
   auto* reject = review->add_flag("--reject", review_options.reject, "Reject it (needs --note)");
   auto* comment = review->add_flag("--comment", review_options.comment, "Comment (needs --note)");
-  approve->excludes(reject)->excludes(comment);
-  reject->excludes(comment);
+  auto* fp = review->add_flag("--false-positive", review_options.false_positive,
+                              "Mark a false positive: later correlate and score runs suppress "
+                              "the same pattern (see --scope)");
+  auto* undo = review->add_flag("--undo", review_options.undo, "Withdraw a false-positive mark");
+  auto* scope = review->add_option("--scope", review_options.scope,
+                                   "Of --false-positive: entity (this rule on this entity, the "
+                                   "default) or rule (this rule on any entity)");
+  scope->check(CLI::IsMember({"entity", "rule"}))->needs(fp);
+  approve->excludes(reject)->excludes(comment)->excludes(fp)->excludes(undo);
+  reject->excludes(comment)->excludes(fp)->excludes(undo);
+  comment->excludes(fp)->excludes(undo);
+  fp->excludes(undo);
   review->add_option("--analyst", review_options.analyst, "Who decides (default $VIGIL_ANALYST)");
   review->add_option("--note", review_options.note, "Why");
   review->footer(
       "Examples:\n  vigil review 12 --approve --analyst alice\n"
-      "  vigil review 12 --reject --analyst bob --note \"backup job, see ticket 4711\"");
+      "  vigil review 12 --reject --analyst bob --note \"backup job, see ticket 4711\"\n"
+      "  vigil review 12 --false-positive --analyst alice --note \"nightly backup\"\n"
+      "  vigil review 12 --undo --analyst alice");
 }
 
 void DeclareExport(CLI::App* exporter, ExportOptions& export_options) {

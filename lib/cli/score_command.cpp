@@ -30,6 +30,7 @@ void PrintText(const Context& ctx, const score::Summary& s, bool dry_run) {
                            i.score.severity, i.score.risk, Techniques(i), Shown(i.title),
                            Shown(i.group_key, kShownGroup), i.events,
                            i.changed ? "" : "  unchanged");
+    if (!i.suppressed.empty()) ctx.out << "        suppressed: " << Shown(i.suppressed) << "\n";
   }
   if (ctx.global.quiet) return;
   for (const auto& w : s.warnings) ctx.err << "vigil score: warning: " << Shown(w) << "\n";

@@ -55,6 +55,13 @@ void PrintScoreJson(const Context& ctx, const score::Summary& s, bool dry_run) {
     }
     w.EndArray().Key("components");
     WriteComponents(w, i.score.components);
+    w.Key("suppressed");
+    if (i.suppressed.empty()) {
+      w.Null();
+    } else {
+      w.BeginObject().Key("like_incident").Int(i.like_incident);
+      w.Key("reason").String(i.suppressed).EndObject();
+    }
     w.EndObject();
   }
   w.EndArray().Key("warnings").BeginArray();

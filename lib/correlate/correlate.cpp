@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "core/time.h"
 #include "correlate/event_reader.h"
+#include "correlate/feedback.h"
 #include "correlate/incident_writer.h"
 #include "store/chain.h"
 #include "store/correlate_state.h"
@@ -168,6 +169,7 @@ Result<bool> Write(const Options& options, Database& db, const ReadResult& rr, S
   for (const SeenState& s : rr.new_seen) {
     if (Status st = writer.AddSeen(*run_id, s); !st.ok()) return st.error();
   }
+  if (Status s = MarkSuppressed(db, summary); !s.ok()) return s.error();
   if (Status s = tx->Commit(); !s.ok()) return s.error();
   return true;
 }
@@ -214,6 +216,7 @@ Result<Summary> Run(const Options& options, Database& db) {
     }
     if (options.dry_run) {
       for (const Candidate& c : rr.candidates) summary.incidents.push_back(DryRunResult(c));
+      if (Status s = MarkSuppressed(db, &summary); !s.ok()) return s.error();
       return summary;
     }
     if (rr.nothing_new) return summary;

@@ -37,6 +37,10 @@ struct IncidentResult {
   size_t event_count = 0;  // events linked in total
   size_t events_added = 0;
   std::string detail;
+  // Analyst feedback (correlate/feedback.h): the same pattern as an incident marked a false
+  // positive. Still written; `suppressed` says why ("like incident 12, marked ...").
+  int64_t like_incident = 0;
+  std::string suppressed = {};
   std::vector<size_t> also_rules;  // merged in: other rules that matched the same events
 };
 
@@ -50,6 +54,7 @@ struct Summary {
   std::vector<IncidentResult> incidents;  // created or grown in this run
   std::vector<std::string> warnings;
   std::vector<size_t> match_counts;  // per rule
+  int64_t suppressed = 0;            // incidents above that are suppressed
 };
 
 // Loads the rules (the built-in pack, then --rules in order).

@@ -4,17 +4,35 @@
 #include "crypto/sha256.h"
 #include "report/facts.h"
 #include "report/review_status.h"
+#include "review/feedback.h"
 #include "store/chain.h"
 #include "store/database.h"
 
 namespace vigil::review {
+namespace {
+
+// kUsage unless a false-positive mark of the incident is in force (what --undo withdraws).
+Status HasMark(store::Database& db, int64_t incident_id) {
+  auto reader = store::ReviewReader::Open(db);
+  if (!reader) return reader.error();
+  auto reviews = reader->Of(incident_id);
+  if (!reviews) return reviews.error();
+  if (MarkInForce(*reviews)) return {};
+  return MakeError(ErrorCode::kUsage, "incident " + std::to_string(incident_id) +
+                                          " is not marked a false positive: nothing to undo");
+}
+
+}  // namespace
 
 Result<Summary> Run(const Options& r, store::Database& db) {
   if (r.analyst.empty()) return MakeError(ErrorCode::kUsage, "a review needs --analyst NAME");
-  if (r.decision != "approve" && r.decision != "reject" && r.decision != "comment") {
-    return MakeError(ErrorCode::kUsage, "a review is --approve, --reject or --comment");
+  const bool feedback = r.decision == kFalsePositive || r.decision == kFalsePositiveRule ||
+                        r.decision == kUndoFalsePositive;
+  if (r.decision != "approve" && r.decision != "reject" && r.decision != "comment" && !feedback) {
+    return MakeError(ErrorCode::kUsage,
+                     "a review is --approve, --reject, --comment or --false-positive");
   }
-  if (r.decision != "approve" && r.note.empty()) {
+  if (r.decision != "approve" && !feedback && r.note.empty()) {
     return MakeError(ErrorCode::kUsage, "--" + r.decision + " needs --note TEXT saying why");
   }
   auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
@@ -28,6 +46,9 @@ Result<Summary> Run(const Options& r, store::Database& db) {
   if (incidents->size() != 1) {
     return MakeError(ErrorCode::kInternal,
                      "incident " + std::to_string(r.incident_id) + " read more than once");
+  }
+  if (r.decision == kUndoFalsePositive) {
+    if (Status s = HasMark(db, r.incident_id); !s.ok()) return s.error();
   }
   auto sha = crypto::Sha256::Create();
   if (!sha) return sha.error();

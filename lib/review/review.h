@@ -7,8 +7,9 @@
 //
 // Reads: the incident (events, scores, earlier reviews) through report::ReadIncidentsLocked.
 // Writes: one row of table reviews, under the chain, in one transaction with that read.
-// Errors: kUsage for a missing incident, an empty analyst, an unknown decision, or a
-// reject/comment without a note; kCrypto when hashing fails; kStore when the store does.
+// Errors: kUsage for a missing incident, an empty analyst, an unknown decision, a
+// reject/comment without a note, or an undo of an incident with no false-positive mark; kCrypto
+// when hashing fails; kStore when the store does.
 
 #include <cstdint>
 #include <string>
@@ -24,8 +25,10 @@ namespace vigil::review {
 struct Options {
   int64_t incident_id = 0;
   std::string analyst;
-  std::string decision;  // approve, reject, comment
-  std::string note;      // required for reject and comment
+  // approve, reject, comment, or analyst feedback (review/feedback.h): false-positive (this
+  // rule on this entity), false-positive-rule (this rule anywhere), undo-false-positive
+  std::string decision;
+  std::string note;  // required for reject and comment
 };
 
 struct Summary {

@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "core/time.h"
 #include "score/features.h"
+#include "score/feedback.h"
 #include "score/score_data.h"
 #include "store/chain.h"
 #include "store/database.h"
@@ -143,12 +144,15 @@ Result<Plan> Compute(const Options& options, store::Database& db, StoreState& st
   if (Status s = ReadIncidents(db, options, events, plan.incidents, members); !s.ok()) {
     return s.error();
   }
+  auto feedback = Feedback::Read(db, plan.incidents);
+  if (!feedback) return feedback.error();
   if (Status s = tx->Commit(); !s.ok()) return s.error();
 
   // Incidents.
   for (IncidentRow& r : plan.incidents) {
     r.facts.has_model = forest != nullptr;
     r.out.score = ScoreIncident(r.facts, options.config);
+    feedback->Apply(options.config, r.out);
     r.out.anomaly = r.facts.max_anomaly;
     const bool has_anomaly = r.facts.max_anomaly >= 0;
     const bool anomaly_changed =

@@ -46,6 +46,10 @@ struct IncidentScore {
   std::vector<TechniqueRef> techniques;
   std::string label;     // the threat label its events carry
   bool changed = false;  // a new scores row was written (or would be, in a dry run)
+  // Analyst feedback (score/feedback.h): the marked incident this one is like, and why it is
+  // suppressed ("like incident 12, marked a false positive by alice on ..."); 0 and "": not.
+  int64_t like_incident = 0;
+  std::string suppressed;
 };
 
 struct Summary {

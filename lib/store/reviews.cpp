@@ -39,6 +39,37 @@ Result<std::vector<ReviewRecord>> ReviewReader::Of(int64_t incident_id) {
   return out;
 }
 
+Result<std::vector<IncidentReview>> ReadAllReviews(Database& db) {
+  auto st = db.Prepare(
+      "SELECT incident_id, id, reviewed_us, analyst, decision, note FROM reviews ORDER BY id",
+      "read the reviews");
+  if (!st) return st.error();
+  std::vector<IncidentReview> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back({st->ColumnInteger(0),
+                   ReviewRecord{st->ColumnInteger(1), st->ColumnInteger(2), Text(*st, 3),
+                                Text(*st, 4), Text(*st, 5), std::nullopt}});
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> SeverityAsOf(Database& db, int64_t incident_id, int64_t at_us) {
+  auto st = db.Prepare(
+      "SELECT severity FROM scores WHERE incident_id = ? AND scored_us <= ? ORDER BY id DESC "
+      "LIMIT 1",
+      "read an incident's severity when it was reviewed");
+  if (!st) return st.error();
+  if (Status s = st->BindInteger(1, incident_id); !s.ok()) return s.error();
+  if (Status s = st->BindInteger(2, at_us); !s.ok()) return s.error();
+  auto row = st->Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(st->ColumnText(0)));
+}
+
 Result<std::optional<std::string>> NewestCheckpointNote(Database& db) {
   auto st = db.Prepare("SELECT note FROM checkpoints ORDER BY id DESC LIMIT 1",
                        "read the newest checkpoint");

@@ -34,6 +34,18 @@ class ReviewReader {
   Statement st_;
 };
 
+// Every review in the store in the order made, with its incident: the analyst feedback
+// (review/feedback.h) reads the false-positive marks from them.
+struct IncidentReview {
+  int64_t incident_id = 0;
+  ReviewRecord review;
+};
+Result<std::vector<IncidentReview>> ReadAllReviews(Database& db);
+
+// The severity of the newest score of an incident written at or before `at_us`, nullopt
+// when it had none then.
+Result<std::optional<std::string>> SeverityAsOf(Database& db, int64_t incident_id, int64_t at_us);
+
 // The note of the newest checkpoint, nullopt when the store has none.
 Result<std::optional<std::string>> NewestCheckpointNote(Database& db);
 

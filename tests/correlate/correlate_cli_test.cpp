@@ -118,8 +118,8 @@ TEST_CASE("vigil correlate turns a brute force into one incident, once", "[corre
   auto doc = ParseJson(parser, run.out);
   // The keys vigil-correlate(1) documents, no more, no fewer.
   CHECK(Keys(doc) == std::set<std::string>{"dry_run", "new_events", "events_read", "lookback_s",
-                                           "rules", "run", "incidents", "matches", "problems",
-                                           "warnings"});
+                                           "rules", "run", "incidents", "suppressed", "matches",
+                                           "problems", "warnings"});
   CHECK(bool(doc["dry_run"]) == false);
   CHECK(int64_t(doc["new_events"]) == 12);
   CHECK(int64_t(doc["events_read"]) == 12);
@@ -134,8 +134,10 @@ TEST_CASE("vigil correlate turns a brute force into one incident, once", "[corre
   auto inc = incidents.at(0);
   CHECK(Keys(inc) == std::set<std::string>{"id", "status", "rule", "rule_id", "author", "level",
                                            "type", "group", "first_seen", "last_seen",
-                                           "event_count", "events_added", "detail",
-                                           "also_matched"});
+                                           "event_count", "events_added", "detail", "also_matched",
+                                           "suppressed"});
+  CHECK(inc["suppressed"].is_null());  // issue 21: no false-positive mark here
+  CHECK(int64_t(doc["suppressed"]) == 0);
   CHECK(int64_t(inc["id"]) == RawQueryInt(db, "SELECT id FROM incidents"));
   CHECK(std::string_view(inc["status"]) == "new");
   CHECK(std::string_view(inc["rule"]) == "Brute force against one source's targets");
