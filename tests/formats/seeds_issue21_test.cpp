@@ -165,3 +165,23 @@ TEST_CASE("issue 21: one account's chain of classified events is one incident", 
                 "WHERE e.user_name = 'j.wu')") ==
         std::vector<std::string>{"Ransomware reported by a source|critical"});
 }
+
+TEST_CASE("issue 21: classified logons alone, or one finding alone, make no chain", "[ingest]") {
+  TempDir dir;
+  const std::string db = dir.path() + "/s.db";
+  const std::string input = dir.path() + "/benign.ndjson";
+  std::string lines;
+  // A user who mistypes twice and logs on, and another whose only event is one finding.
+  for (const char* type : {"failed_login", "failed_login", "login", "logout"}) {
+    lines += std::string(R"({"ts":"2026-03-02T09:0)") + std::to_string(lines.size() % 10) +
+             R"(:00Z","username":"dana","srcaddr":"10.1.1.5","event_type":")" + type + "\"}\n";
+  }
+  lines += R"({"ts":"2026-03-02T09:30:00Z","username":"eve","srcaddr":"10.1.1.6",)"
+           R"("event_type":"privilege_escalation"})"
+           "\n";
+  vigil::testing::WriteText(input, lines);
+  RunOn(db, {"ingest", input});
+  RunOn(db, {"correlate"});
+  CHECK(RawRows(db, "SELECT title FROM incidents ORDER BY id") ==
+        std::vector<std::string>{"Privilege escalation reported by a source"});
+}
