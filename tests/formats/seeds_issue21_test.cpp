@@ -145,6 +145,10 @@ TEST_CASE("issue 21: one account's chain of classified events is one incident", 
                     "SELECT json_extract(details, '$.rule.level') = 'high' FROM incidents "
                     "WHERE id = " +
                         chain[0]) == 1);
+  // No other incident for them: the findings' own incidents merged into the chain.
+  CHECK(RawQueryInt(db,
+                    "SELECT count(DISTINCT ie.incident_id) FROM incident_events ie JOIN events e "
+                    "ON e.id = ie.event_id WHERE e.user_name = 'u1042'") == 1);
   // The scan and the malware are incidents of their own, medium and high.
   CHECK(RawRows(db,
                 "SELECT title, json_extract(details, '$.rule.level') FROM incidents WHERE id IN "
