@@ -93,6 +93,11 @@ TEST_CASE("issue 21: classified events with only an hour are read, dated and cla
             "alert|network|port_scan|NULL|u2001|45.33.32.156|NULL|NULL",
             "alert|malware|malware_detected|NULL|u3003|10.20.4.44|NULL|NULL",
         });
+  // analyze --verbose says so too, on standard error.
+  auto analyzed =
+      RunCli({"--db", dir.path() + "/a.db", "-v", "analyze", Seed("classified_events.json")});
+  CHECK(analyzed.err.find("classified_events.json: 11 records gave only an hour of day") !=
+        std::string::npos);
   // Ingesting the same file again finds every event already stored.
   auto again = RunCli({"--db", db, "ingest", Seed("classified_events.json")});
   CHECK(again.out.find("stored 0 events, 11 already in the store") != std::string::npos);
