@@ -34,6 +34,13 @@ Status RunAnalyze(const Context& ctx, const AnalyzeOptions& options) {
   po.after_step = [&](pipeline::Step step, const pipeline::Summary& s) {
     if (step == pipeline::Step::kIngest) {
       printer.Finish(s.ingest, false);
+      for (const ingest::InputSummary& i : s.ingest.inputs) {
+        if (ctx.global.verbose && i.dated_by_ingest != 0) {
+          ctx.err << "vigil analyze: " << Shown(i.name) << ": " << i.dated_by_ingest
+                  << " records gave only an hour of day: the date was supplied (the day of "
+                     "ingest, UTC)\n";
+        }
+      }
       if (Status outcome = ingest::Outcome(s.ingest); !outcome.ok()) {
         bad_input = true;
         ctx.err << "vigil analyze: " << Shown(outcome.error().ToString())

@@ -39,6 +39,11 @@ void PrintSummary(const Context& ctx, const ingest::Summary& s) {
       ctx.out << Shown(i.name) << ": syslog lines from " << i.syslog_year << " on ("
               << i.syslog_year_why << ")\n";
     }
+    if (ctx.global.verbose && i.dated_by_ingest != 0) {
+      ctx.out << Shown(i.name) << ": " << i.dated_by_ingest
+              << " records gave only an hour of day: the date was supplied (the day of ingest, "
+                 "UTC)\n";
+    }
   }
   ctx.out << "read " << s.read << " records: stored " << s.stored << " events, " << s.duplicates
           << " already in the store, " << s.rejected << " rejected";

@@ -6,10 +6,9 @@ namespace vigil::formats {
 namespace {
 
 constexpr std::string_view kKeys[] = {"firewall_logs", "auth_logs", "phishing_alerts"};
-constexpr std::string_view kTimeFields[] = {"@timestamp", "ts", "timestamp", "time", "event_time"};
 
 void MapBundle(Record& f, Event& ev, const MapContext& context) {
-  if (auto t = f.Time(kTimeFields, false)) ev.ts_us = *t;
+  MapTime(f, ev, context);
   const char* category = context.item_key == "firewall_logs" ? "network"
                          : context.item_key == "auth_logs"   ? "authentication"
                                                              : "email";
@@ -26,7 +25,7 @@ extern const FormatDescriptor kBundleFormat = {
     .reads_documents = true,
     .document_keys = kKeys,
     .map = MapBundle,
-    .time_fields = kTimeFields,
+    .time_fields = kCommonTimeFields,
     .sigma = &kVigilSigma,
 };
 

@@ -6,6 +6,7 @@
 
 #include "core/event.h"
 #include "formats/format.h"
+#include "formats/variants.h"
 
 namespace vigil::formats {
 
@@ -14,10 +15,13 @@ namespace vigil::formats {
 // array); else a string "source" ("auth", "firewall", ...) decides it. Leaves ts_us alone.
 void MapGeneric(Record& f, Event& ev, std::optional<std::string> category);
 
-// The time fields of records with common names, in the order tried.
-inline constexpr std::string_view kCommonTimeFields[] = {
-    "@timestamp", "ts",   "timestamp",  "time",           "event_time", "eventTime",
-    "datetime",   "date", "created_at", "event_datetime", "eventtime"};
+// The time fields of records with common names, in the order tried (formats/variants.h).
+inline constexpr std::span<const std::string_view> kCommonTimeFields = variants::kTime;
+
+// The record's time from kCommonTimeFields; without one, an hour of day ("hour": 3) dates it
+// on the day of ingest (context.received_us, UTC) at that hour, and ev.ts_from_record is
+// false. A record with neither fails "time: missing (expected one of ...)". Whether it was set.
+bool MapTime(Record& f, Event& ev, const MapContext& context);
 
 // A record with common names: its time from kCommonTimeFields, then MapGeneric; an exported
 // audit trail's "Event Name" (ListObjects) says more than its "Event Type" (ndjson, csv).

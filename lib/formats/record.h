@@ -46,19 +46,27 @@ class Record {
   // The value at exactly these nested object keys (no flat or dotted spelling tried), when
   // present and not null.
   std::optional<Found> FindAt(Names keys) const { return DoFindAt(List(keys)); }
+  std::optional<Found> Find(std::span<const std::string_view> names) const { return DoFind(names); }
   // A string; empty strings are absent.
   std::optional<std::string> Str(Names names) { return DoStr(List(names)); }
+  std::optional<std::string> Str(std::span<const std::string_view> names) { return DoStr(names); }
   // Strings, and numbers or booleans written as text (severity 2, EventID "4625").
   std::optional<std::string> Text(Names names) { return DoText(List(names)); }
   // An integer in [lo, hi]; with `digit_strings` (or numbers as text), "389" counts too.
   std::optional<int64_t> Int(Names names, int64_t lo, int64_t hi, bool digit_strings = false) {
     return DoInt(List(names), lo, hi, digit_strings);
   }
+  std::optional<int64_t> Int(std::span<const std::string_view> names, int64_t lo, int64_t hi) {
+    return DoInt(names, lo, hi, false);
+  }
   std::optional<int64_t> Port(Names names, bool digit_strings = false) {
     return Int(names, 0, 65535, digit_strings);
   }
   std::optional<int64_t> Bytes(Names names, bool digit_strings = false) {
     return Int(names, 0, INT64_MAX, digit_strings);
+  }
+  std::optional<int64_t> Bytes(std::span<const std::string_view> names, bool digit_strings) {
+    return DoInt(names, 0, INT64_MAX, digit_strings);
   }
   // A required time: ISO 8601 text, or with `epoch` also seconds as a number. Missing fails
   // with "time: missing (expected one of ...)".

@@ -54,6 +54,8 @@ struct InputSummary {
   // chose it (--year, or the input's modification time); 0 and "" for other inputs.
   int syslog_year = 0;
   std::string syslog_year_why;
+  // Events whose record gave only an hour of day: dated on the day of ingest (UTC).
+  int64_t dated_by_ingest = 0;
 };
 
 struct Summary {

@@ -24,6 +24,7 @@ Writer::Writer(store::Database& db, int64_t batch_id, const Options& options, Ke
 
 Status Writer::AddEvent(Event& ev, std::string_view raw, const Origin& origin, InputSummary& sum) {
   std::string key = keyer_.Key(ev.source_format, raw, ev.ts_from_record ? ev.ts_us : 0);
+  if (!ev.ts_from_record) ++sum.dated_by_ingest;
   std::vector<Value> row = store::EncodeEvent(
       std::move(ev), {batch_id_, *origin.input, origin.line, origin.offset, std::move(key)}, raw);
   // The record hash is computed here, on the parsing thread, to lighten the writing one.
