@@ -8,6 +8,7 @@
 #include "core/encoding.h"
 #include "core/json.h"
 #include "core/time.h"
+#include "correlate/actors.h"
 #include "correlate/event_reader.h"
 #include "correlate/feedback.h"
 #include "correlate/incident_writer.h"
@@ -60,7 +61,8 @@ Status LoadSeen(Database& db, Engine* engine) {
 // Runs every event of `events` through the engine. A reader thread steps SQLite and decodes
 // rows while this thread runs the engine: the two halves take similar time, and the machine
 // has at least two cores.
-Status Feed(const Options& options, store::EventCursor& events, Engine* engine, ReadResult* rr) {
+Status Feed(const Options& options, store::EventCursor& events, Engine* engine, ActorLog* actors,
+            ReadResult* rr) {
   EventReader reader(events);
   reader.Start();
   for (;;) {
@@ -68,6 +70,7 @@ Status Feed(const Options& options, store::EventCursor& events, Engine* engine, 
     if (batch == nullptr) break;
     for (const StoredEvent& ev : *batch) {
       engine->Feed(ev);
+      actors->Add(ev);
       rr->max_ts = std::max(rr->max_ts, ev.event.ts_us);
       if ((++rr->events_read & 0xffff) == 0 && options.progress) {
         options.progress(rr->events_read, -1);
@@ -117,9 +120,11 @@ Result<ReadResult> Evaluate(const Options& options, const RuleSet& set, int64_t 
   query.max_id = rr.max_id;
   auto events = store::EventCursor::Open(db, query);
   if (!events) return events.error();
-  if (Status s = Feed(options, *events, &engine, &rr); !s.ok()) return s.error();
+  ActorLog actors;
+  if (Status s = Feed(options, *events, &engine, &actors, &rr); !s.ok()) return s.error();
   rr.candidates = engine.Finish();
   MergeOverlapping(set, &rr.candidates);
+  MergeByActor(set, actors.Of(rr.candidates), &rr.candidates);
   rr.new_seen = engine.new_seen();
   rr.warnings = engine.warnings();
   rr.match_counts = engine.match_counts();

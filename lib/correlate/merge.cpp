@@ -1,10 +1,13 @@
-// MergeOverlapping: candidates of different rules that share at least half the events of the
-// smaller one are one incident, found as clusters with a union-find over shared events.
+// One attack, one incident (vigil-correlate(1), MERGING). MergeOverlapping: candidates of
+// different rules that share at least half the events of the smaller one are one incident,
+// found as clusters with a union-find over shared events. MergeByActor: candidates with an
+// actor in common (actors.h) whose windows overlap or are adjacent are one incident.
 
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
+#include "correlate/actors.h"
 #include "correlate/engine.h"
 
 namespace vigil::correlate {
@@ -24,29 +27,12 @@ size_t Find(std::vector<size_t>& parent, size_t i) {
   return i;
 }
 
-}  // namespace
-
-void MergeOverlapping(const RuleSet& rules, std::vector<Candidate>* candidates) {
+// Merges each cluster of `parent` (a union-find forest over *candidates) into its
+// representative; keeps the order of the survivors.
+void MergeClusters(const RuleSet& rules, std::vector<size_t>& parent,
+                   std::vector<Candidate>* candidates) {
   std::vector<Candidate>& cs = *candidates;
   const size_t n = cs.size();
-  if (n < 2) return;
-  std::unordered_map<int64_t, std::vector<size_t>> owners;
-  for (size_t i = 0; i < n; ++i) {
-    for (int64_t id : cs[i].event_ids) owners[id].push_back(i);
-  }
-  std::unordered_map<uint64_t, size_t> shared;  // (i << 32 | j) -> events in common
-  for (const auto& [id, list] : owners) {
-    for (size_t a = 0; a < list.size(); ++a) {
-      for (size_t b = a + 1; b < list.size(); ++b) ++shared[(uint64_t(list[a]) << 32) | list[b]];
-    }
-  }
-  std::vector<size_t> parent(n);
-  for (size_t i = 0; i < n; ++i) parent[i] = i;
-  for (const auto& [key, count] : shared) {
-    const size_t i = size_t(key >> 32), j = size_t(key & 0xffffffffu);
-    const size_t smaller = std::min(cs[i].event_ids.size(), cs[j].event_ids.size());
-    if (2 * count >= smaller) parent[Find(parent, i)] = Find(parent, j);
-  }
   // The representative of each cluster: highest level, then most events, then first.
   std::vector<size_t> best(n, SIZE_MAX);
   auto better = [&](size_t a, size_t b) {
@@ -73,6 +59,9 @@ void MergeOverlapping(const RuleSet& rules, std::vector<Candidate>* candidates) 
     Candidate& from = cs[i];
     into.also_rules.push_back(from.rule);
     into.also_details.push_back(from.detail);
+    into.also_rules.insert(into.also_rules.end(), from.also_rules.begin(), from.also_rules.end());
+    into.also_details.insert(into.also_details.end(), from.also_details.begin(),
+                             from.also_details.end());
     into.event_ids.insert(into.event_ids.end(), from.event_ids.begin(), from.event_ids.end());
     into.first_us = std::min(into.first_us, from.first_us);
     into.last_us = std::max(into.last_us, from.last_us);
@@ -88,6 +77,70 @@ void MergeOverlapping(const RuleSet& rules, std::vector<Candidate>* candidates) 
     out.push_back(std::move(c));
   }
   cs = std::move(out);
+}
+
+}  // namespace
+
+void MergeOverlapping(const RuleSet& rules, std::vector<Candidate>* candidates) {
+  std::vector<Candidate>& cs = *candidates;
+  const size_t n = cs.size();
+  if (n < 2) return;
+  std::unordered_map<int64_t, std::vector<size_t>> owners;
+  for (size_t i = 0; i < n; ++i) {
+    for (int64_t id : cs[i].event_ids) owners[id].push_back(i);
+  }
+  std::unordered_map<uint64_t, size_t> shared;  // (i << 32 | j) -> events in common
+  for (const auto& [id, list] : owners) {
+    for (size_t a = 0; a < list.size(); ++a) {
+      for (size_t b = a + 1; b < list.size(); ++b) ++shared[(uint64_t(list[a]) << 32) | list[b]];
+    }
+  }
+  std::vector<size_t> parent(n);
+  for (size_t i = 0; i < n; ++i) parent[i] = i;
+  for (const auto& [key, count] : shared) {
+    const size_t i = size_t(key >> 32), j = size_t(key & 0xffffffffu);
+    const size_t smaller = std::min(cs[i].event_ids.size(), cs[j].event_ids.size());
+    if (2 * count >= smaller) parent[Find(parent, i)] = Find(parent, j);
+  }
+  MergeClusters(rules, parent, candidates);
+}
+
+void MergeByActor(const RuleSet& rules, std::vector<ActorLog::Actors> actors,
+                  std::vector<Candidate>* candidates) {
+  std::vector<Candidate>& cs = *candidates;
+  const size_t n = cs.size();
+  for (size_t i = 0; i < n; ++i) {  // the window is the evidence's, not the group's history
+    if (actors[i].has_events) {
+      cs[i].first_us = actors[i].first_us;
+      cs[i].last_us = actors[i].last_us;
+    }
+  }
+  if (n < 2) return;
+  std::unordered_map<uint32_t, std::vector<size_t>> by_key;
+  for (size_t i = 0; i < n; ++i) {
+    for (uint32_t k : actors[i].keys) by_key[k].push_back(i);
+  }
+  std::vector<size_t> parent(n);
+  for (size_t i = 0; i < n; ++i) parent[i] = i;
+  for (auto& [key, list] : by_key) {
+    if (list.size() < 2) continue;
+    std::sort(list.begin(), list.end(), [&](size_t a, size_t b) {
+      return cs[a].first_us != cs[b].first_us ? cs[a].first_us < cs[b].first_us : a < b;
+    });
+    size_t reach = list.front();  // the candidate of the run so far that ends last
+    for (size_t x = 1; x < list.size(); ++x) {
+      const size_t j = list[x];
+      const int64_t gap = std::min(RuleGapMicros(rules.rules[cs[reach].rule]),
+                                   RuleGapMicros(rules.rules[cs[j].rule]));
+      if (cs[j].first_us - cs[reach].last_us <= gap) {
+        parent[Find(parent, j)] = Find(parent, reach);
+        if (cs[j].last_us > cs[reach].last_us) reach = j;
+      } else {
+        reach = j;
+      }
+    }
+  }
+  MergeClusters(rules, parent, candidates);
 }
 
 }  // namespace vigil::correlate

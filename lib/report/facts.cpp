@@ -8,6 +8,7 @@
 #include "core/encoding.h"
 #include "core/ip.h"
 #include "crypto/sha256.h"
+#include "report/counts.h"
 #include "report/hashes.h"
 #include "report/review_status.h"
 #include "store/database.h"
@@ -82,15 +83,21 @@ Status ReadEvents(store::Database& db, Incident& inc) {
                  .Add(&Event::host_name)
                  .Add(&Event::domain)
                  .Add(&Event::url)
-                 .Add(&Event::source_bytes);
+                 .Add(&Event::source_bytes)
+                 .Add(&Event::source_port)
+                 .Add(&Event::destination_port)
+                 .Add(&Event::network_protocol)
+                 .Add(&Event::fields)
+                 .Add(&Event::process_name);
   q.raw = true;
   auto st = store::EventCursor::Open(db, q);
   if (!st) return st.error();
   if (Status s = st->Start(inc.id); !s.ok()) return s;
-  std::map<std::string, int64_t> sources, destinations, users, hosts, actions, outcomes, domains,
-      urls;
+  std::map<std::string, int64_t> sources, destinations, users, hosts, actions, domains, urls;
   std::map<std::pair<std::string, std::string>, int64_t> hashes;  // (algorithm, hex)
   std::vector<TimelineEntry> lines;
+  EvidenceCounter counter;
+  std::map<std::string, int64_t> bytes_to;
   StoredEvent stored;
   const Event& e = stored.event;
   for (;;) {
@@ -107,18 +114,22 @@ Status ReadEvents(store::Database& db, Incident& inc) {
     t.destination = Text(e.destination_ip);
     t.host = Text(e.host_name);
     const std::string domain = Text(e.domain), url = Text(e.url);
-    if (e.source_bytes) inc.bytes_out += *e.source_bytes;
-    for (auto [m, v] : {std::pair{&sources, &t.source},
-                        {&destinations, &t.destination},
-                        {&users, &t.user},
-                        {&hosts, &t.host},
-                        {&actions, &t.action}}) {
-      if (!v->empty()) ++(*m)[*v];
+    if (counter.Add(stored)) {  // a second sensor's copy is evidence, not a second event
+      if (e.source_bytes) {
+        inc.bytes_out += *e.source_bytes;
+        if (!t.destination.empty()) bytes_to[t.destination] += *e.source_bytes;
+      }
+      for (auto [m, v] : {std::pair{&sources, &t.source},
+                          {&destinations, &t.destination},
+                          {&users, &t.user},
+                          {&hosts, &t.host},
+                          {&actions, &t.action}}) {
+        if (!v->empty()) ++(*m)[*v];
+      }
+      if (!domain.empty()) ++domains[domain];
+      if (!url.empty()) ++urls[url];
+      for (FileHash& h : FindHashes(stored.raw)) ++hashes[{h.algorithm, std::move(h.value)}];
     }
-    ++outcomes[t.outcome.empty() ? "unknown" : t.outcome];
-    if (!domain.empty()) ++domains[domain];
-    if (!url.empty()) ++urls[url];
-    for (FileHash& h : FindHashes(stored.raw)) ++hashes[{h.algorithm, std::move(h.value)}];
     if (!lines.empty()) {
       TimelineEntry& last = lines.back();
       if (last.action == t.action && last.outcome == t.outcome && last.user == t.user &&
@@ -135,7 +146,8 @@ Status ReadEvents(store::Database& db, Incident& inc) {
   inc.users = ByCount(users);
   inc.hosts = ByCount(hosts);
   inc.actions = ByCount(actions);
-  inc.outcomes = ByCount(outcomes);
+  counter.Finish(inc);
+  inc.bytes_by_destination = ByCount(bytes_to);
   if (lines.size() > kTimelineHead + kTimelineTail) {
     inc.timeline_omitted = int64_t(lines.size() - kTimelineHead - kTimelineTail);
     lines.erase(lines.begin() + long(kTimelineHead), lines.end() - long(kTimelineTail));

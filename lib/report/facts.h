@@ -76,8 +76,18 @@ struct Incident {
   std::vector<std::string> tactics;  // of its techniques, in order of first appearance
   // Entities, by number of events (most first), then by name.
   std::vector<std::pair<std::string, int64_t>> sources, destinations, users, hosts, actions;
-  std::vector<std::pair<std::string, int64_t>> outcomes;  // success / failure / unknown
+  // success / failure / unknown, in attempts (CountAttempts in facts.cpp; vigil-report(1),
+  // COUNTS): lines that log one attempt (sshd's "Failed password" and pam_unix's
+  // "authentication failure" of the same sshd process) count once.
+  std::vector<std::pair<std::string, int64_t>> outcomes;
+  // Who acted besides the source addresses: calling accounts (Windows SubjectUserName) and the
+  // accounts of events that did not fail; the workstations named as where a logon came from.
+  std::vector<std::pair<std::string, int64_t>> actor_accounts, workstations;
+  // Events a second sensor also logged (same action and 5-tuple, another host, within a
+  // second): kept in the timeline, counted once in the counts above and in bytes_out.
+  int64_t duplicate_events = 0;
   int64_t bytes_out = 0;
+  std::vector<std::pair<std::string, int64_t>> bytes_by_destination;  // most first
   std::vector<Indicator> indicators;
   std::vector<TimelineEntry> timeline;
   int64_t timeline_omitted = 0;  // lines left out of a long timeline

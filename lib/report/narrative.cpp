@@ -72,23 +72,42 @@ bool SucceededAfterFailures(const Incident& inc) {
          p->why.rfind("a success", 0) == 0;
 }
 
+// Who acted (vigil-report(1), COUNTS): the source addresses, the workstations logons came
+// from and the accounts that acted, never the first target of a failed logon.
 std::string Actor(const Incident& inc) {
+  std::string who;
   if (inc.sources.size() == 1) {
     const std::string& s = inc.sources.front().first;
     const bool ext = ParseIp(s) && !IsPrivateAddress(s);
-    return (ext ? "the external address " : "") + s;
+    who = (ext ? "the external address " : "") + s;
+  } else if (inc.sources.size() > 1) {
+    who = fmt::format("{} source addresses ({})", inc.sources.size(), Names(inc.sources));
   }
-  if (inc.sources.size() > 1) {
-    return fmt::format("{} source addresses ({})", inc.sources.size(), Names(inc.sources));
+  const std::string accounts =
+      inc.actor_accounts.empty()
+          ? std::string()
+          : (inc.actor_accounts.size() == 1 ? "the account " : "the accounts ") +
+                Names(inc.actor_accounts);
+  const std::string stations = Names(inc.workstations);
+  if (who.empty()) {
+    if (accounts.empty()) {
+      if (!stations.empty()) return "the workstation " + stations;
+      if (inc.hosts.size() == 1) return "the host " + inc.hosts.front().first;
+      return "an unidentified source";
+    }
+    if (!stations.empty()) return accounts + " on " + stations;
+    return inc.hosts.size() == 1 ? accounts + " on " + inc.hosts.front().first : accounts;
   }
-  if (!inc.users.empty()) return "the account " + inc.users.front().first;
-  if (!inc.hosts.empty()) return "the host " + inc.hosts.front().first;
-  return "an unidentified source";
+  if (!stations.empty()) who += " (" + stations + ")";
+  if (!accounts.empty()) who += " as " + accounts;
+  return who;
 }
 
 std::string Targets(const Incident& inc) {
   std::vector<std::string> parts;
-  if (!inc.users.empty() && !(inc.sources.empty() && inc.users.size() == 1)) {
+  const bool user_is_actor = inc.users.size() == 1 && inc.actor_accounts.size() == 1 &&
+                             inc.users.front().first == inc.actor_accounts.front().first;
+  if (!inc.users.empty() && !(inc.sources.empty() && user_is_actor)) {
     parts.push_back(fmt::format("{} ({})", Plural(int64_t(inc.users.size()), "account", "accounts"),
                                 Names(inc.users)));
   }
@@ -295,8 +314,13 @@ Narrative Draft(const Incident& inc) {
                                      : std::string("Not yet scored"),
                           inc.title, Actor(inc), Time(inc.first_us), Time(inc.last_us),
                           targets.empty() ? "" : ", involving " + targets);
-  n.summary += fmt::format(" {} in all{}.", Plural(inc.event_count, "event", "events"),
-                           outcome.empty() ? "" : "; " + outcome);
+  n.summary += fmt::format(
+      " {} in all{}{}.", Plural(inc.event_count - inc.duplicate_events, "event", "events"),
+      inc.duplicate_events > 0
+          ? fmt::format(" ({} more {} a second sensor's copy, counted once)", inc.duplicate_events,
+                        inc.duplicate_events == 1 ? "is" : "are")
+          : "",
+      outcome.empty() ? "" : "; " + outcome);
   if (SucceededAfterFailures(inc)) {
     n.summary += HasTactic(inc, "credential-access") && !inc.users.empty()
                      ? " A logon succeeded after the failures: the account may be compromised."
@@ -331,7 +355,18 @@ Narrative Draft(const Incident& inc) {
     story += fmt::format(" Accounts involved: {}.", Names(inc.users, 6));
   }
   if (!outcome.empty()) story += " Outcome: " + outcome + ".";
-  if (inc.bytes_out > 0) story += " The sources sent " + Bytes(inc.bytes_out) + " in total.";
+  if (inc.bytes_out > 0) {
+    story += " The sources sent " + Bytes(inc.bytes_out) + " in total";
+    if (inc.bytes_by_destination.size() > 1) {  // per destination: one attack, several steps
+      for (size_t i = 0; i < inc.bytes_by_destination.size() && i < 3; ++i) {
+        const auto& [to, bytes] = inc.bytes_by_destination[i];
+        story += fmt::format("{}{} to {}", i ? ", " : " (", Bytes(bytes), to);
+      }
+      if (inc.bytes_by_destination.size() > 3) story += ", ...";
+      story += ")";
+    }
+    story += ".";
+  }
   if (inc.timeline.size() > 1) {
     const TimelineEntry& last = inc.timeline.back();
     story += fmt::format(" The last event, at {}, was {}{}.", Time(last.last_ts_us),

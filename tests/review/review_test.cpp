@@ -104,7 +104,8 @@ TEST_CASE("issue 19: an approval covers the version approved; a re-score reads c
 
   // Approved, on this version: in every output.
   const std::string approved = Run(db, {"report", "4"});
-  CHECK(approved.rfind("== APPROVED  Incident #4: Kerberoasting", 0) == 0);
+  CHECK(approved.rfind("== APPROVED  Incident #4: Brute force against one source's targets", 0) ==
+        0);
   CHECK(Has(approved, "Status    approved by alice at "));
   CHECK(Has(approved, "alice  approve  [this version]"));
   CHECK(Has(approved, "bob  comment: asked the owner  [this version]"));
@@ -138,7 +139,9 @@ TEST_CASE("issue 19: an approval covers the version approved; a re-score reads c
   CHECK(Has(stale, R"("digest":")" + digest + "\""));
   CHECK_FALSE(Has(stale, R"("report_digest":")" + digest));
   const std::string md = Run(db, {"--format", "markdown", "report", "4"});
-  CHECK(Has(md, "## Incident 4: Kerberoasting (APPROVED (earlier version, changed since))"));
+  CHECK(Has(md,
+            "## Incident 4: Brute force against one source's targets (APPROVED (earlier version, "
+            "changed since))"));
   CHECK(Has(md, "on an earlier version, changed since"));
   // Filters: it is no longer among the approved ones, but among the changed ones.
   CHECK(Ids(Run(db, {"--format", "json", "report", "--status", "approved"})).empty());
@@ -159,7 +162,9 @@ TEST_CASE("issue 19: an approval covers the version approved; a re-score reads c
     CHECK(Has(text, "Approved or rejected on an earlier version, changed since (1): #4"));
     CHECK(Has(text, "[APPROVED (earlier version, changed since)]"));
     CHECK(Has(text, "Status: approved by alice at "));
-    CHECK(Has(text, "; on an earlier version, changed since (review it again)"));
+    // (a page may end inside the line: the footer then stands between its halves)
+    CHECK(Has(text, "; on an earlier version,"));
+    CHECK(Has(text, "changed since (review it again)"));
     CHECK(Has(text, "alice approve [an earlier version]"));
     CHECK_FALSE(Has(text, "every incident report here is a draft"));
   }
