@@ -2,6 +2,7 @@
 // ndjson, json-array, bundle, single and csv, and the Sigma data of those "vigil" sources.
 #include "formats/generic.h"
 
+#include "formats/details.h"
 #include "formats/words.h"
 
 namespace vigil::formats {
@@ -73,6 +74,7 @@ void MapGeneric(Record& f, Event& ev, std::optional<std::string> category) {
   const bool alert = (ev.event_action && Contains(Lower(*ev.event_action), "alert")) ||
                      ev.event_category == "intrusion_detection";
   ev.event_kind = f.Str({"event.kind"}).value_or(alert ? "alert" : "event");
+  GenericDetails(f, ev);
 }
 
 void MapCommon(Record& f, Event& ev, const MapContext&) {

@@ -14,6 +14,7 @@
 #include "store/event_codec.h"
 #include "store/incidents.h"
 #include "store/reviews.h"
+#include "store/schema.h"
 
 namespace vigil::report {
 namespace {
@@ -83,6 +84,10 @@ Status ReadEvents(store::Database& db, Incident& inc) {
                  .Add(&Event::domain)
                  .Add(&Event::url)
                  .Add(&Event::source_bytes);
+  // A store read as it is (report does not migrate) has events.details from schema 8 on.
+  auto version = store::SchemaVersionOf(db);
+  if (!version) return version.error();
+  if (*version >= 8) q.fields.Add(&Event::details);
   q.raw = true;
   auto st = store::EventCursor::Open(db, q);
   if (!st) return st.error();
@@ -91,6 +96,7 @@ Status ReadEvents(store::Database& db, Incident& inc) {
       urls;
   std::map<std::pair<std::string, std::string>, int64_t> hashes;  // (algorithm, hex)
   std::vector<TimelineEntry> lines;
+  DetailTally tally;
   StoredEvent stored;
   const Event& e = stored.event;
   for (;;) {
@@ -106,6 +112,8 @@ Status ReadEvents(store::Database& db, Incident& inc) {
     t.source = Text(e.source_ip);
     t.destination = Text(e.destination_ip);
     t.host = Text(e.host_name);
+    t.details = tally.Read(e);
+    tally.Count(t.details);
     const std::string domain = Text(e.domain), url = Text(e.url);
     if (e.source_bytes) inc.bytes_out += *e.source_bytes;
     for (auto [m, v] : {std::pair{&sources, &t.source},
@@ -122,7 +130,8 @@ Status ReadEvents(store::Database& db, Incident& inc) {
     if (!lines.empty()) {
       TimelineEntry& last = lines.back();
       if (last.action == t.action && last.outcome == t.outcome && last.user == t.user &&
-          last.source == t.source && last.destination == t.destination && last.host == t.host) {
+          last.source == t.source && last.destination == t.destination && last.host == t.host &&
+          last.details == t.details) {
         ++last.repeats;
         last.last_ts_us = t.ts_us;
         continue;
@@ -136,6 +145,7 @@ Status ReadEvents(store::Database& db, Incident& inc) {
   inc.hosts = ByCount(hosts);
   inc.actions = ByCount(actions);
   inc.outcomes = ByCount(outcomes);
+  inc.decisive = tally.Summaries();
   if (lines.size() > kTimelineHead + kTimelineTail) {
     inc.timeline_omitted = int64_t(lines.size() - kTimelineHead - kTimelineTail);
     lines.erase(lines.begin() + long(kTimelineHead), lines.end() - long(kTimelineTail));
