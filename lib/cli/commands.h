@@ -101,7 +101,8 @@ Status RunInit(const Context& ctx, const InitOptions& options);
 struct IngestOptions {
   std::vector<std::string> inputs;
   std::string input_format = "auto";
-  int year = 0;  // 0: from each file's modification time
+  int year = 0;          // 0: from each file's modification time
+  std::string timezone;  // of zone-less times; "": the configuration's, else UTC
   bool detect = false;
   std::string errors;                   // NDJSON of rejected records
   uint64_t max_record_size = 4u << 20;  // longer records are quarantined cut

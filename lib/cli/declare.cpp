@@ -43,6 +43,10 @@ void DeclareIngest(CLI::App* ingest, IngestOptions& ingest_options) {
       ->add_option("--year", ingest_options.year,
                    "Year of RFC 3164 syslog lines (default: from the file's mtime)")
       ->check(CLI::Range(1970, 2200));
+  ingest->add_option("--timezone", ingest_options.timezone,
+                     "IANA zone (Europe/Berlin) of times without one (RFC 3164 syslog, ISO "
+                     "times without an offset), for every input (default: the configuration's "
+                     "ingest section, else UTC)");
   ingest->add_flag("--detect", ingest_options.detect,
                    "Only report each input's format and how sure; store nothing");
   ingest->add_option(

@@ -1,10 +1,13 @@
 // vigil ingest: read logs into the store (ingest/ingest.h); the --errors file, JSON output and
 // exit status are ingest/outcome.h.
 #include <cstdio>
+#include <map>
 #include <optional>
 
 #include "cli/commands.h"
+#include "config/config.h"
 #include "core/time.h"
+#include "core/time_zone.h"
 #include "formats/format.h"
 #include "ingest/ingest.h"
 #include "ingest/outcome.h"
@@ -35,6 +38,10 @@ void PrintSummary(const Context& ctx, const ingest::Summary& s) {
     ctx.out << Shown(i.name) << ": " << i.format << " (" << i.confidence << "), read " << i.read
             << ", stored " << i.stored << ", duplicates " << i.duplicates << ", rejected "
             << i.rejected << "\n";
+    if (ctx.global.verbose && i.zoneless > 0) {
+      ctx.out << Shown(i.name) << ": " << i.zoneless << " event times without a zone read in "
+              << i.timezone << "\n";
+    }
     if (ctx.global.verbose && i.syslog_year != 0) {
       ctx.out << Shown(i.name) << ": syslog lines from " << i.syslog_year << " on ("
               << i.syslog_year_why << ")\n";
@@ -53,6 +60,13 @@ void PrintSummary(const Context& ctx, const ingest::Summary& s) {
   }
   if (!formats.empty()) ctx.out << " (" << formats << ")";
   ctx.out << "\n";
+}
+
+// Every zone the configuration's ingest section names.
+std::vector<const std::string*> ZoneNames(const config::Config& c) {
+  std::vector<const std::string*> out = {&c.ingest.timezone};
+  for (const auto& s : c.ingest.sources) out.push_back(&s.timezone);
+  return out;
 }
 
 }  // namespace
@@ -77,6 +91,27 @@ Status RunIngest(const Context& ctx, const IngestOptions& options) {
       return MakeError(ErrorCode::kUsage, "unknown --input-format " + options.input_format);
   }
   if (options.year != 0) io.year = options.year;
+  // The zones are looked up before anything is read: an unknown one is a usage error.
+  config::Config config;
+  std::map<std::string, TimeZone> zones;
+  if (!options.timezone.empty()) {
+    auto zone = TimeZone::Load(options.timezone);
+    if (!zone) return MakeError(ErrorCode::kUsage, "--timezone: " + zone.error().message);
+    io.timezone = std::move(*zone);
+  } else {
+    auto loaded = LoadConfigFor(ctx);
+    if (!loaded) return loaded.error();
+    config = std::move(*loaded);
+    for (const std::string* name : ZoneNames(config)) {
+      auto zone = TimeZone::Load(*name);
+      if (!zone) return zone.error();
+      zones.emplace(*name, std::move(*zone));
+    }
+    io.timezone = zones.at(config.ingest.timezone);
+    if (!config.ingest.sources.empty()) {
+      io.zone_for = [&](const std::string& path) { return &zones.at(config.TimeZoneFor(path)); };
+    }
+  }
   if (options.max_record_size < 1024) {
     return MakeError(ErrorCode::kUsage, "--max-record-size must be at least 1024 bytes");
   }

@@ -67,6 +67,19 @@ struct AlertOptions {
 // RFC 1918 (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) and IPv6 unique-local (fc00::/7).
 std::vector<std::string> DefaultInternalNetworks();
 
+// vigil-ingest(1): zone-less times (RFC 3164 syslog, ISO 8601 without an offset) are the
+// logging host's wall clock, read in the zone of the first source whose `path` glob matches
+// the input's path (as given, or a file found under a given directory), else in `timezone`.
+// Zone names are IANA names checked against the tz database at load; "UTC" by default.
+struct SourceSettings {
+  std::string path;      // a glob: * any run, ? one character
+  std::string timezone;  // e.g. Europe/Berlin
+};
+struct IngestSettings {
+  std::string timezone = "UTC";
+  std::vector<SourceSettings> sources;
+};
+
 struct Config {
   std::string source;  // the file it was read from, "" for the built-in defaults
   Weights weights;
@@ -84,6 +97,9 @@ struct Config {
   std::vector<std::string> internal_networks = DefaultInternalNetworks();
   bool networks_declared = false;  // networks.internal was given
   AlertOptions alert;  // not part of CanonicalText(): vigil alert records its own digest
+
+  AlertOptions alert;     // not part of CanonicalText(): vigil alert records its own digest
+  IngestSettings ingest;  // not part of CanonicalText(): score and alert do not read it
   int unincidented_event_cap = 45;  // highest risk an event outside any incident can get from
                                     // its anomaly alone (0..100)
 
@@ -101,6 +117,8 @@ struct Config {
   // Whether `ts_us` (UTC microseconds since the epoch) falls in the working hours, on a working
   // day, both taken in the local time of utc_offset_minutes.
   bool IsWorkTime(int64_t ts_us) const;
+  // The zone name for zone-less times of the input `path` (IngestSettings).
+  const std::string& TimeZoneFor(std::string_view path) const;
   // "Low", "Medium", "High" or "Critical" for a risk, by `bands`.
   std::string SeverityOf(int risk) const;
   // The canonical text of every effective setting, one "key value" line each: numbers in

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "config/entries.h"
+#include "config/ingest_section.h"
 #include "config/reader.h"
 #include "core/ascii.h"
 #include "core/file_io.h"
@@ -253,12 +254,14 @@ Status ParseRoot(const Reader& r, yaml::Node root, Config& c) {
   if (!root.IsNull() && !root.IsMap()) {
     return r.Fail(root, "configuration",
                   "expected a map of sections (score, assets, accounts, networks, work_hours, "
-                  "profiles, alert), got " +
+                  "profiles, alert, ingest), got " +
                       Describe(root));
   }
   return r.ForEachKey(
-      root, "", {"score", "assets", "accounts", "networks", "work_hours", "profiles", "alert"},
+      root, "",
+      {"score", "assets", "accounts", "networks", "work_hours", "profiles", "alert", "ingest"},
       [&](std::string_view key, yaml::Node value, const std::string& path) -> Status {
+        if (key == "ingest") return ParseIngest(r, value, path, c.ingest);
         if (key == "score") return ParseScore(r, value, path, c);
         if (key == "assets") return ParseEntries(r, value, path, true, c.critical_assets);
         if (key == "accounts") return ParseEntries(r, value, path, false, c.privileged_accounts);

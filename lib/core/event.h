@@ -13,6 +13,10 @@ struct Event {
   int64_t ts_us = 0;           // event time, UTC microseconds since the epoch
   std::string source_format;   // "ndjson", "syslog", "suricata", ... (the parser's name)
   bool ts_from_record = true;  // false when the time was not in the record (single events)
+  // Set by the parsers when the record's time had no zone (RFC 3164 syslog, ISO 8601 without
+  // an offset): ts_us is then the logging host's wall clock read as UTC, which ingest converts
+  // from the input's --timezone before keying and storing the event. Not stored.
+  bool ts_local = false;
 
   std::optional<std::string> event_kind;      // ECS event.kind: event, alert, ...
   std::optional<std::string> event_category;  // ECS event.category: authentication, network...
@@ -48,6 +52,10 @@ struct Event {
   std::optional<std::string> product;
   std::optional<std::string> service;
   std::optional<std::string> source_country;
+  // Set by the mapping: what an analyst decides an event of its kind by (IDS signature, HTTP
+  // request, process command line, ...), a JSON object keyed as core/event_details.h lists.
+  // NULL in rows stored before schema version 8, and for events with none of those fields.
+  std::optional<std::string> details;
 };
 
 // One row of `events` as a stage reads it back (store/event_codec.h).

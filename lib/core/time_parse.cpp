@@ -34,7 +34,7 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-std::optional<int64_t> ParseIso8601(std::string_view s) {
+std::optional<int64_t> ParseIso8601(std::string_view s, bool* zoned) {
   int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (!Digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !Digits(s, 5, 2, mo) || s[7] != '-' ||
       !Digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
@@ -78,6 +78,9 @@ std::optional<int64_t> ParseIso8601(std::string_view s) {
     }
   }
   if (pos != s.size()) return std::nullopt;
+  if (zoned != nullptr)
+    *zoned = s.size() > 19 && (s.back() == 'Z' || s.back() == 'z' ||
+                               s.find_first_of("+-", 19) != std::string_view::npos);
   const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const int64_t seconds = days * 86400 + h * 3600 + mi * 60 + sec - offset_minutes * 60;
   return seconds * 1000000 + micros;

@@ -1,4 +1,5 @@
 // cloudtrail: AWS CloudTrail records, one per line or in a {"Records": [...]} document.
+#include "formats/details.h"
 #include "formats/format.h"
 #include "formats/words.h"
 
@@ -40,6 +41,7 @@ void MapCloudTrail(Record& f, Event& ev, const MapContext&) {
   ev.event_outcome = error ? "failure" : "success";
   ev.message = f.Str({"errorMessage"});
   if (!ev.message) ev.message = error;
+  CloudTrailDetails(f, ev);
 }
 
 std::string Service(const Event&, const RecordStrings&) { return "cloudtrail"; }

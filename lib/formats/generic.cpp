@@ -4,6 +4,7 @@
 
 #include "formats/classified.h"
 #include "formats/variants.h"
+#include "formats/details.h"
 #include "formats/words.h"
 
 namespace vigil::formats {
@@ -85,6 +86,7 @@ void MapGeneric(Record& f, Event& ev, std::optional<std::string> category) {
   } else if (!ev.event_kind) {
     ev.event_kind = alert ? "alert" : "event";
   }
+  GenericDetails(f, ev);
 }
 
 bool MapTime(Record& f, Event& ev, const MapContext& context) {

@@ -1,4 +1,5 @@
 // suricata: Suricata EVE JSON, one event per line; the event_type is the Sigma service.
+#include "formats/details.h"
 #include "formats/format.h"
 #include "formats/words.h"
 
@@ -55,6 +56,7 @@ void MapSuricata(Record& f, Event& ev, const MapContext&) {
   } else if (type == "anomaly") {
     ev.message = f.Str({"anomaly.event"});
   }
+  SuricataDetails(f, ev);
 }
 
 std::string Service(const Event& event, const RecordStrings&) {

@@ -3,6 +3,7 @@
 // is the Sigma service.
 #include <string>
 
+#include "formats/details.h"
 #include "formats/format.h"
 #include "formats/words.h"
 
@@ -106,6 +107,7 @@ void MapWindows(Record& f, Event& ev, const MapContext&) {
   if (!ev.process_name) ev.process_name = WinValue(f, "Application");
   ev.message = f.Str({"Message", "message"});
   ev.event_severity = f.Text({"Severity", "Level", "log.level"});
+  WindowsDetails(f, ev);
 }
 
 // Windows channel names as Sigma services.

@@ -1,6 +1,7 @@
 // zeek: Zeek JSON logs, including RockNSM's names (id_orig_h, @stream); zeek-tsv: Zeek TSV
 // logs under a #fields header, whose rows ingest turns into the same JSON records. The log
 // (conn, dns, http, notice, ...) is the event's action, and so the Sigma service.
+#include "formats/details.h"
 #include "formats/format.h"
 #include "formats/words.h"
 
@@ -77,6 +78,7 @@ void MapZeek(Record& f, Event& ev, const MapContext&) {
     ev.email_from = f.Str({"mailfrom", "from"});
     ev.email_subject = f.Str({"subject"});
   }
+  ZeekDetails(f, ev, path);
 }
 
 // MapZeek puts the log path in event.action, except for notice.log (alerts).

@@ -113,8 +113,35 @@ std::vector<std::pair<std::string, std::string>> ExpandInputs(
   return out;
 }
 
+// The zone of an input's zone-less times (Options::zone_for, else Options::timezone).
+const TimeZone& ZoneOf(const Options& options, const std::string& path) {
+  const TimeZone* zone = options.zone_for ? options.zone_for(path) : nullptr;
+  return zone != nullptr ? *zone : options.timezone;
+}
+
+// batches.timezone (vigil-store(5)): the zone taken for zone-less times; when some inputs
+// took another (the configuration's sources), "; ZONE: input input" for each such zone.
+std::string BatchZones(const Options& options,
+                       const std::vector<std::pair<std::string, std::string>>& inputs) {
+  std::vector<std::pair<std::string, std::string>> others;  // zone, its inputs
+  for (const auto& [path, unreadable] : inputs) {
+    const std::string& zone = ZoneOf(options, path).name();
+    if (zone == options.timezone.name()) continue;
+    auto it =
+        std::find_if(others.begin(), others.end(), [&](const auto& o) { return o.first == zone; });
+    if (it == others.end()) {
+      others.emplace_back(zone, path);
+    } else {
+      it->second += " " + path;
+    }
+  }
+  std::string out = options.timezone.name();
+  for (const auto& [zone, paths] : others) out += "; " + zone + ": " + paths;
+  return out;
+}
+
 // Records the run in batches (its own transaction, before any record) and returns its id.
-Result<int64_t> BeginBatch(const Options& options, store::Database& db) {
+Result<int64_t> BeginBatch(const Options& options, store::Database& db, std::string zones) {
   auto tx = store::Transaction::Begin(db, store::Transaction::Kind::kImmediate);
   if (!tx) return tx.error();
   auto writer = store::ChainWriter::Begin(db);
@@ -127,7 +154,7 @@ Result<int64_t> BeginBatch(const Options& options, store::Database& db) {
   auto id = writer->Append(
       "batches",
       store::EncodeBatch({options.now_us, options.command.empty() ? "ingest" : options.command,
-                          std::move(sources), VIGIL_VERSION}));
+                          std::move(sources), VIGIL_VERSION, std::move(zones)}));
   if (!id) return id.error();
   Status s = tx->Commit();
   if (!s.ok()) return s.error();
@@ -165,7 +192,7 @@ Result<std::vector<InputSummary>> DetectInputs(const std::vector<std::string>& i
 Result<Summary> Run(const Options& options, store::Database& db, const RejectionSink& on_reject) {
   Summary summary;
   const auto inputs = ExpandInputs(options.inputs);
-  auto batch_id = BeginBatch(options, db);
+  auto batch_id = BeginBatch(options, db, BatchZones(options, inputs));
   if (!batch_id) return batch_id.error();
   summary.batch_id = *batch_id;
   auto sha = crypto::Sha256::Create();
@@ -183,6 +210,8 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
     InputSummary& sum = summary.inputs.back();
     sum.name = path;
     sum.format = "unknown";
+    const TimeZone& zone = ZoneOf(options, path);
+    sum.timezone = zone.name();
     if (!unreadable.empty()) {
       sum.error = unreadable;
       continue;
@@ -194,7 +223,7 @@ Result<Summary> Run(const Options& options, store::Database& db, const Rejection
     }
     Input& in = opened->in;
     const Detection& det = opened->detection;
-    writer.NewInput();
+    writer.NewInput(zone);
     if (det.confidence == "empty") {
       sum.format = "empty";
       sum.confidence = "empty";

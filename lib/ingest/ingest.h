@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/time_zone.h"
 #include "formats/format.h"
 #include "store/database.h"
 
@@ -27,10 +28,15 @@ struct Options {
   std::vector<std::string> inputs;  // paths; "-" is standard input; none means "-"
   // Forced by --input-format (a formats::All() entry); nullptr: detected per input.
   const formats::FormatDescriptor* format = nullptr;
-  std::optional<int> year;   // year of RFC 3164 syslog lines; else from the file's mtime
-  int64_t now_us = 0;        // when the batch runs (recorded; dates single events)
-  std::string command;       // recorded in batches.command
-  size_t batch_size = 5000;  // records per transaction, at most
+  std::optional<int> year;  // year of RFC 3164 syslog lines; else from the file's mtime
+  // Zone-less times (RFC 3164 syslog, ISO 8601 without an offset) are the logging host's wall
+  // clock: converted to UTC from zone_for(path) of each input (a file under a given directory
+  // by its own path) when that is set and not null, else from `timezone` (--timezone; UTC).
+  TimeZone timezone;
+  std::function<const TimeZone*(const std::string& path)> zone_for;
+  int64_t now_us = 0;                    // when the batch runs (recorded; dates single events)
+  std::string command;                   // recorded in batches.command
+  size_t batch_size = 5000;              // records per transaction, at most
   int64_t commit_interval_us = 1000000;  // and a commit at least this often (pipes stay open)
   size_t max_record = 4u << 20;          // --max-record-size: longer records are quarantined cut
   // Called every few thousand records with the input's name, records read so far and bytes
@@ -56,6 +62,8 @@ struct InputSummary {
   std::string syslog_year_why;
   // Events whose record gave only an hour of day: dated on the day of ingest (UTC).
   int64_t dated_by_ingest = 0;
+  std::string timezone;  // the zone its zone-less times were read in
+  int64_t zoneless = 0;  // events whose time had no zone (converted from `timezone`)
 };
 
 struct Summary {

@@ -40,6 +40,7 @@ Status JsonEventParser::Parse(std::string_view text, const formats::FormatDescri
   JsonRecord record(*doc, records.numbers_as_text);
   if (records.map != nullptr) records.map(record, out, context);
   if (!record.ok()) return MakeError(ErrorCode::kBadInput, record.error());
+  out.ts_local = out.ts_from_record && record.time_was_local();
   const formats::RecordStringsOf strings(record);
   formats::Label(out, &strings, !context.text_line);
   return {};

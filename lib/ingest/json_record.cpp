@@ -136,12 +136,19 @@ std::optional<int64_t> JsonRecord::DoTime(NameList names, bool epoch) {
   if (type == Type::kString) {
     std::string_view s = *e.String();
     if (s.empty()) return Fail(f->first, "empty time");
-    if (auto t = ParseIso8601(s)) return t;
+    bool zoned = false;
+    if (auto t = ParseIso8601(s, &zoned)) {
+      time_local_ = !zoned;
+      return t;
+    }
     return Fail(f->first, "unparseable time \"" + std::string(s.substr(0, 40)) + "\"");
   }
   if (epoch && (type == Type::kDouble || type == Type::kInt64 || type == Type::kUint64)) {
     if (auto d = e.Double()) {
-      if (auto t = EpochSecondsToMicros(*d)) return t;
+      if (auto t = EpochSecondsToMicros(*d)) {
+        time_local_ = false;
+        return t;
+      }
     }
     return Fail(f->first, "epoch time out of range");
   }

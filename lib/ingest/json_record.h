@@ -20,6 +20,10 @@ class JsonRecord final : public formats::Record {
   JsonRecord(json::Value obj, bool numbers_as_text)
       : index_(obj), numbers_as_text_(numbers_as_text) {}
 
+  // Whether the last time read (Time) was an ISO 8601 text without a zone: the logging host's
+  // wall clock (Event::ts_local).
+  bool time_was_local() const { return time_local_; }
+
  private:
   std::optional<formats::Found> DoFind(NameList names) const override;
   std::optional<formats::Found> DoFindAt(NameList keys) const override;
@@ -35,6 +39,7 @@ class JsonRecord final : public formats::Record {
 
   json::IndexedObject index_;
   bool numbers_as_text_ = false;
+  bool time_local_ = false;
 };
 
 }  // namespace vigil::ingest

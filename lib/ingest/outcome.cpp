@@ -59,6 +59,10 @@ std::string SummaryJson(const Summary& s) {
     w.Key("confidence").String(i.confidence).Key("read").Int(i.read);
     w.Key("stored").Int(i.stored).Key("duplicates").Int(i.duplicates);
     w.Key("rejected").Int(i.rejected);
+    if (!i.timezone.empty()) w.Key("timezone").String(i.timezone);
+    if (i.syslog_year != 0) {
+      w.Key("syslog_year").Int(i.syslog_year).Key("syslog_year_why").String(i.syslog_year_why);
+    }
     if (!i.error.empty()) w.Key("error").String(i.error);
     w.EndObject();
   }

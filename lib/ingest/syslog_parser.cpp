@@ -180,6 +180,7 @@ void GuessYear(int month, int& year, int& last_month) {
 Event MakeEvent(const Header& h, std::string_view message, int64_t count) {
   Event e;
   e.ts_us = h.ts_us;
+  e.ts_local = h.month != 0;  // RFC 3164: the host's wall clock; RFC 5424 has a zone
   e.source_format = "syslog";
   e.event_kind = "event";
   if (h.pri) e.event_severity = SeverityName(*h.pri);

@@ -23,6 +23,10 @@ Writer::Writer(store::Database& db, int64_t batch_id, const Options& options, Ke
       keyer_(std::move(keyer)) {}
 
 Status Writer::AddEvent(Event& ev, std::string_view raw, const Origin& origin, InputSummary& sum) {
+  if (ev.ts_local) {
+    ++sum.zoneless;
+    if (zone_ != nullptr && !zone_->is_utc()) ev.ts_us = zone_->ToUtc(ev.ts_us);
+  }
   std::string key = keyer_.Key(ev.source_format, raw, ev.ts_from_record ? ev.ts_us : 0);
   if (!ev.ts_from_record) ++sum.dated_by_ingest;
   std::vector<Value> row = store::EncodeEvent(

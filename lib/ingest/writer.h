@@ -50,7 +50,11 @@ class Writer {
   Status Finish();
 
   const std::map<std::string, int64_t>& formats() const { return formats_; }
-  void NewInput() { keyer_.NewInput(); }
+  // The next events are of a new input, whose zone-less times are in `zone` (Event::ts_local).
+  void NewInput(const TimeZone& zone) {
+    keyer_.NewInput();
+    zone_ = &zone;
+  }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -74,6 +78,7 @@ class Writer {
   Clock::duration interval_;
   Clock::time_point last_flush_ = Clock::now();
   Keyer keyer_;
+  const TimeZone* zone_ = nullptr;
   std::vector<Pending> pending_;
   std::map<std::string, int64_t> formats_;  // written by the writing thread only
   std::mutex mu_;

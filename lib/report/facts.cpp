@@ -15,6 +15,7 @@
 #include "store/event_codec.h"
 #include "store/incidents.h"
 #include "store/reviews.h"
+#include "store/schema.h"
 
 namespace vigil::report {
 namespace {
@@ -89,6 +90,10 @@ Status ReadEvents(store::Database& db, Incident& inc) {
                  .Add(&Event::network_protocol)
                  .Add(&Event::fields)
                  .Add(&Event::process_name);
+  // A store read as it is (report does not migrate) has events.details from schema 8 on.
+  auto version = store::SchemaVersionOf(db);
+  if (!version) return version.error();
+  if (*version >= 8) q.fields.Add(&Event::details);
   q.raw = true;
   auto st = store::EventCursor::Open(db, q);
   if (!st) return st.error();
@@ -98,6 +103,7 @@ Status ReadEvents(store::Database& db, Incident& inc) {
   std::vector<TimelineEntry> lines;
   EvidenceCounter counter;
   std::map<std::string, int64_t> bytes_to;
+  DetailTally tally;
   StoredEvent stored;
   const Event& e = stored.event;
   for (;;) {
@@ -113,6 +119,8 @@ Status ReadEvents(store::Database& db, Incident& inc) {
     t.source = Text(e.source_ip);
     t.destination = Text(e.destination_ip);
     t.host = Text(e.host_name);
+    t.details = tally.Read(e);
+    tally.Count(t.details);
     const std::string domain = Text(e.domain), url = Text(e.url);
     if (counter.Add(stored)) {  // a second sensor's copy is evidence, not a second event
       if (e.source_bytes) {
@@ -133,7 +141,8 @@ Status ReadEvents(store::Database& db, Incident& inc) {
     if (!lines.empty()) {
       TimelineEntry& last = lines.back();
       if (last.action == t.action && last.outcome == t.outcome && last.user == t.user &&
-          last.source == t.source && last.destination == t.destination && last.host == t.host) {
+          last.source == t.source && last.destination == t.destination && last.host == t.host &&
+          last.details == t.details) {
         ++last.repeats;
         last.last_ts_us = t.ts_us;
         continue;
@@ -148,6 +157,7 @@ Status ReadEvents(store::Database& db, Incident& inc) {
   inc.actions = ByCount(actions);
   counter.Finish(inc);
   inc.bytes_by_destination = ByCount(bytes_to);
+  inc.decisive = tally.Summaries();
   if (lines.size() > kTimelineHead + kTimelineTail) {
     inc.timeline_omitted = int64_t(lines.size() - kTimelineHead - kTimelineTail);
     lines.erase(lines.begin() + long(kTimelineHead), lines.end() - long(kTimelineTail));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "report/details.h"
 #include "store/activity.h"
 
 namespace vigil::store {
@@ -41,7 +42,8 @@ struct TimelineEntry {
   int64_t ts_us = 0, event_id = 0;
   int64_t last_ts_us = 0;  // of the last event folded into this line
   std::string action, outcome, user, source, destination, host;
-  int64_t repeats = 1;  // consecutive events alike, folded into one line
+  int64_t repeats = 1;               // consecutive events alike, folded into one line
+  std::vector<DetailValue> details;  // its decisive fields (report/details.h)
 };
 
 struct Review {
@@ -88,6 +90,7 @@ struct Incident {
   int64_t duplicate_events = 0;
   int64_t bytes_out = 0;
   std::vector<std::pair<std::string, int64_t>> bytes_by_destination;  // most first
+  std::vector<DetailSummary> decisive;  // the decisive fields' values (report/details.h)
   std::vector<Indicator> indicators;
   std::vector<TimelineEntry> timeline;
   int64_t timeline_omitted = 0;  // lines left out of a long timeline

@@ -6,6 +6,7 @@
 
 #include "core/ip.h"
 #include "core/time.h"
+#include "report/details.h"
 
 namespace vigil::report {
 namespace {
@@ -333,6 +334,7 @@ Narrative Draft(const Incident& inc) {
     }
     n.summary += ".";
   }
+  n.summary += DecisiveSentence(inc.decisive, inc.event_count);
 
   std::string story;
   if (!inc.timeline.empty()) {

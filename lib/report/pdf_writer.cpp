@@ -10,6 +10,7 @@
 
 #include "core/severity.h"
 #include "core/time.h"
+#include "report/details.h"
 #include "report/narrative.h"
 #include "report/pdf_document.h"
 #include "report/review_status.h"
@@ -260,7 +261,7 @@ void Summary(Layout& l, const std::vector<Incident>& incidents) {
     table.push_back({std::to_string(i.id), i.scored ? i.severity : "not scored",
                      i.scored ? std::to_string(i.risk) : "-",
                      i.currency == Currency::kChanged ? i.status + ", changed since" : i.status,
-                     FormatUtc(i.first_us), std::to_string(i.event_count), i.title});
+                     FormatUtc(i.first_us), std::to_string(i.event_count), EntityOf(i), i.title});
   }
   l.Table({{"#", 32, true},
            {"Severity", 50},
@@ -268,8 +269,20 @@ void Summary(Layout& l, const std::vector<Incident>& incidents) {
            {"Status", 44},
            {"First event (UTC)", 92},
            {"Events", 40, true},
-           {"Title", l.TextWidth() - 286}},
+           {"Entity", 100},
+           {"Title", l.TextWidth() - 386}},
           table);
+}
+
+// The timeline lines' decisive fields (report/details.h), each under its line's time.
+void TimelineDetails(Layout& l, const Incident& inc) {
+  std::vector<std::vector<std::string>> rows;
+  for (const TimelineEntry& t : inc.timeline) {
+    if (!t.details.empty()) rows.push_back({TableTime(t.ts_us, true), DetailsText(t.details)});
+  }
+  if (rows.empty()) return;
+  l.Heading("Timeline: decisive fields", 11);
+  l.Table({{"Time (UTC)", 110}, {"Fields", l.TextWidth() - 110}}, rows);
 }
 
 void Section(Layout& l, const Incident& inc, const std::string& tlp) {
@@ -316,6 +329,10 @@ void Section(Layout& l, const Incident& inc, const std::string& tlp) {
   l.Text("Destinations: " + Names(inc.destinations), 9, false, 8);
   l.Text("Users: " + Names(inc.users), 9, false, 8);
   l.Text("Hosts: " + Names(inc.hosts), 9, false, 8);
+  if (!inc.decisive.empty()) {
+    l.Heading("Decisive fields", 11);
+    for (const std::string& line : DetailSummaryLines(inc.decisive)) l.Text(line, 9, false, 8);
+  }
   l.Heading("Timeline", 11);
   std::vector<std::vector<std::string>> rows;
   for (size_t k = 0; k < inc.timeline.size(); ++k) {
@@ -335,6 +352,7 @@ void Section(Layout& l, const Incident& inc, const std::string& tlp) {
            {"Host", l.TextWidth() - 424},
            {"Count", 32, true}},
           rows);
+  TimelineDetails(l, inc);
   l.Heading("Indicators (" + tlp + ")", 11);
   rows.clear();
   for (const Indicator& i : inc.indicators) {

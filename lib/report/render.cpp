@@ -4,6 +4,7 @@
 
 #include "core/json.h"
 #include "core/time.h"
+#include "report/details.h"
 #include "report/narrative.h"
 #include "report/review_status.h"
 
@@ -81,12 +82,19 @@ void TextIncident(std::string& out, const Incident& inc, const RenderOptions& o)
   out += "  destinations  " + Entities(inc.destinations) + "\n";
   out += "  users         " + Entities(inc.users) + "\n";
   out += "  hosts         " + Entities(inc.hosts) + "\n";
+  if (!inc.decisive.empty()) {
+    out += "\nDecisive fields\n";
+    for (const std::string& line : DetailSummaryLines(inc.decisive)) out += "  " + line + "\n";
+  }
   out += "\nTimeline\n";
   for (size_t i = 0; i < inc.timeline.size(); ++i) {
     if (inc.timeline_omitted > 0 && i + kTimelineTail == inc.timeline.size()) {
       out += fmt::format("  ... {} more lines ...\n", inc.timeline_omitted);
     }
     out += "  " + Line(inc.timeline[i]) + "\n";
+    if (!inc.timeline[i].details.empty()) {
+      out += "      " + DetailsText(inc.timeline[i].details) + "\n";
+    }
   }
   out += fmt::format("\nIndicators ({})\n", o.tlp);
   for (const Indicator& i : inc.indicators) {
@@ -151,13 +159,20 @@ void MarkdownIncident(std::string& out, const Incident& inc, const RenderOptions
   out += "- Destinations: " + Md(Entities(inc.destinations)) + "\n";
   out += "- Users: " + Md(Entities(inc.users)) + "\n";
   out += "- Hosts: " + Md(Entities(inc.hosts)) + "\n";
+  if (!inc.decisive.empty()) {
+    out += "\n### Decisive fields\n\n";
+    for (const std::string& line : DetailSummaryLines(inc.decisive)) out += "- " + Md(line) + "\n";
+  }
   out += "\n### Timeline\n\n```\n";
   for (size_t k = 0; k < inc.timeline.size(); ++k) {
     if (inc.timeline_omitted > 0 && k + kTimelineTail == inc.timeline.size()) {
       out += fmt::format("... {} more lines ...\n", inc.timeline_omitted);
     }
     std::string line = Line(inc.timeline[k]);
-    for (char& c : line) c = (c == '`' || c == '\n' || c == '\r') ? ' ' : c;
+    if (!inc.timeline[k].details.empty()) {
+      line += "\n    " + DetailsText(inc.timeline[k].details);
+    }
+    for (char& c : line) c = (c == '`' || c == '\r') ? ' ' : c;
     out += line + "\n";
   }
   out += "```\n\n";
@@ -269,12 +284,15 @@ void WriteIncident(JsonWriter& w, const Incident& inc, bool reviewed) {
     w.BeginObject().Key("type").String(i.type).Key("value").String(i.value);
     w.Key("events").Int(i.events).Key("external").Bool(i.external).EndObject();
   }
-  w.EndArray().Key("timeline").BeginArray();
+  w.EndArray();
+  WriteDetailSummaries(w, inc.decisive);
+  w.Key("timeline").BeginArray();
   for (const TimelineEntry& t : inc.timeline) {
     w.BeginObject().Key("time").String(FormatUtc(t.ts_us)).Key("event_id").Int(t.event_id);
     w.Key("action").String(t.action).Key("outcome").String(t.outcome);
     w.Key("source").String(t.source).Key("destination").String(t.destination);
     w.Key("user").String(t.user).Key("host").String(t.host).Key("repeats").Int(t.repeats);
+    WriteDetails(w, t.details);
     w.EndObject();
   }
   w.EndArray().Key("timeline_omitted").Int(inc.timeline_omitted);

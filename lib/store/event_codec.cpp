@@ -59,6 +59,7 @@ const EventColumn kColumns[] = {
     Text("product", &Event::product),  // schema version 7
     Text("service", &Event::service),
     Text("source_country", &Event::source_country),
+    Text("details", &Event::details),  // schema version 8
 };
 static_assert(std::size(kColumns) <= 64, "EventFields is a 64-bit mask");
 

@@ -6,7 +6,8 @@ namespace vigil::store {
 
 std::vector<Value> EncodeBatch(BatchRow row) {
   return {Value::Integer(row.started_us), Value::Text(std::move(row.command)),
-          Value::Text(std::move(row.source)), Value::Text(std::move(row.vigil_version))};
+          Value::Text(std::move(row.source)), Value::Text(std::move(row.vigil_version)),
+          row.timezone.empty() ? Value::Null() : Value::Text(std::move(row.timezone))};
 }
 
 std::vector<Value> EncodeQuarantine(QuarantineRow row) {

@@ -20,6 +20,9 @@ struct BatchRow {
   std::string command;
   std::string source;  // the inputs, space-separated
   std::string vigil_version;
+  // Schema 8: the time zone zone-less times were read in (ingest; "" for other commands, stored
+  // as NULL, as in rows written before).
+  std::string timezone;
 };
 std::vector<Value> EncodeBatch(BatchRow row);
 

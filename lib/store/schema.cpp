@@ -297,6 +297,16 @@ ALTER TABLE events ADD COLUMN service TEXT;
 ALTER TABLE events ADD COLUMN source_country TEXT;
 )sql";
 
+// Version 8: a batch records the time zone its zone-less times were read in (vigil-ingest(1)
+// --timezone), and an event the fields an analyst decides its kind by (core/event_details.h),
+// which reports read instead of re-parsing the raw record. Nullable columns appended at the
+// end, so the encoding of rows written before is unchanged; in those rows they are NULL (their
+// zone-less times were read as UTC; their reports show no such fields).
+constexpr std::string_view kMigrationV8 = R"sql(
+ALTER TABLE batches ADD COLUMN timezone TEXT;
+ALTER TABLE events ADD COLUMN details TEXT;
+)sql";
+
 struct Migration {
   int to_version;
   std::string_view sql;
@@ -304,7 +314,7 @@ struct Migration {
 
 constexpr Migration kMigrations[] = {{1, kMigrationV1}, {2, kMigrationV2}, {3, kMigrationV3},
                                      {4, kMigrationV4}, {5, kMigrationV5}, {6, kMigrationV6},
-                                     {7, kMigrationV7}};
+                                     {7, kMigrationV7}, {8, kMigrationV8}};
 
 }  // namespace
 

@@ -11,7 +11,7 @@
 
 namespace vigil::store {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 
 struct ColumnDef {
   const char* name;

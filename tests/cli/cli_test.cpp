@@ -216,7 +216,7 @@ TEST_CASE("vigil init creates a store and reports its id as JSON", "[cli]") {
   REQUIRE(r.code == 0);
   auto doc = ParseJson(parser, r.out);
   CHECK(std::string_view(doc["store_id"]).size() == 32);
-  CHECK(int64_t(doc["schema_version"]) == 7);
+  CHECK(int64_t(doc["schema_version"]) == 8);
 }
 
 TEST_CASE("issue 19: verify exits 3 for a checkpoint file that is not a checkpoint", "[cli]") {

@@ -193,7 +193,7 @@ TEST_CASE("Config refuses wrong types, ranges and documents", "[config]") {
   const Case cases[] = {
       {"- score\n",
        "bad.yml:1: configuration: expected a map of sections (score, assets, accounts, "
-       "networks, work_hours, profiles, alert), got a list"},
+       "networks, work_hours, profiles, alert, ingest), got a list"},
       {"score: 3\n", "bad.yml:1: score: expected a map, got '3'"},
       {"score:\n  unincidented_event_cap: 50.5\n",
        "bad.yml:2: score.unincidented_event_cap: expected a whole number from 0 to 100, got "

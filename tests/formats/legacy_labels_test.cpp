@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/schema.h"
 #include "support/populate.h"
 #include "support/test_support.h"
 
@@ -88,7 +89,7 @@ TEST_CASE("issue 20: a store of schema 6 correlates and scores as one of schema 
 
   CorrelateAndScore(labelled);
   CorrelateAndScore(legacy);
-  REQUIRE(RawQueryInt(legacy, "PRAGMA user_version") == 7);
+  REQUIRE(RawQueryInt(legacy, "PRAGMA user_version") == vigil::store::kSchemaVersion);
   CHECK(RawQueryInt(legacy, "SELECT count(*) FROM events WHERE product IS NOT NULL") == 0);
   const std::vector<std::string> want = Outcome(labelled);
   CHECK(RawQueryInt(labelled, "SELECT count(*) FROM incidents") > 5);

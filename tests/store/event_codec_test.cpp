@@ -49,8 +49,8 @@ std::vector<int64_t> Write(Database& db, std::vector<Event> events,
   REQUIRE(tx.has_value());
   auto writer = ChainWriter::Begin(db);
   REQUIRE(writer.has_value());
-  auto batch = writer->Append(
-      "batches", {Value::Integer(1), Value::Text("ingest"), Value::Null(), Value::Text("test")});
+  auto batch = writer->Append("batches", {Value::Integer(1), Value::Text("ingest"), Value::Null(),
+                                          Value::Text("test"), Value::Null()});
   REQUIRE(batch.has_value());
   std::vector<int64_t> ids;
   for (size_t i = 0; i < events.size(); ++i) {

@@ -32,7 +32,7 @@ void CheckShape(const char* table, const std::vector<Value>& row) {
 }  // namespace
 
 TEST_CASE("The ledger rows have their tables' columns", "[store]") {
-  CheckShape("batches", EncodeBatch({1, "ingest", "a.log b.log", "1.2.3"}));
+  CheckShape("batches", EncodeBatch({1, "ingest", "a.log b.log", "1.2.3", "UTC"}));
   CheckShape("quarantine", EncodeQuarantine({1, 2, "syslog", "a.log", 3, 4, "why", "raw", "key"}));
   CheckShape("reports", EncodeReport({7, 5, "pdf", "out.pdf", std::string(32, 'x')}));
   CheckShape("reports", EncodeReport({std::nullopt, 5, "csv", "out.csv", std::string(32, 'y')}));
@@ -46,7 +46,8 @@ TEST_CASE("Ledger rows land in the columns their members name", "[store]") {
   REQUIRE(tx.has_value());
   auto chain = ChainWriter::Begin(*db);
   REQUIRE(chain.has_value());
-  auto batch = chain->Append("batches", EncodeBatch({11, "analyze", "x.log", "9.9.9"}));
+  auto batch =
+      chain->Append("batches", EncodeBatch({11, "analyze", "x.log", "9.9.9", "Europe/Berlin"}));
   REQUIRE(batch.has_value());
   auto quarantined = chain->Append(
       "quarantine", EncodeQuarantine({*batch, 12, "cef", "y.log", 13, 14, "bad", "RAW", "KEY"}));
@@ -55,13 +56,15 @@ TEST_CASE("Ledger rows land in the columns their members name", "[store]") {
   REQUIRE(report.has_value());
   REQUIRE(tx->Commit().ok());
 
-  auto b = db->Prepare("SELECT started_us, command, source, vigil_version FROM batches", "t");
+  auto b =
+      db->Prepare("SELECT started_us, command, source, vigil_version, timezone FROM batches", "t");
   REQUIRE(b.has_value());
   REQUIRE(*b->Step());
   CHECK(b->ColumnInteger(0) == 11);
   CHECK(b->ColumnText(1) == "analyze");
   CHECK(b->ColumnText(2) == "x.log");
   CHECK(b->ColumnText(3) == "9.9.9");
+  CHECK(b->ColumnText(4) == "Europe/Berlin");
 
   auto q = db->Prepare(
       "SELECT batch_id, received_us, source_format, source_file, source_line, source_offset, "

@@ -57,7 +57,7 @@ TEST_CASE("OpenStore refuses a store from a newer vigil with a clear message", "
     REQUIRE_FALSE(db.has_value());
     CHECK(db.error().code == ErrorCode::kStore);
     CHECK(db.error().message ==
-          "store schema version 99 is newer than this vigil understands (7); use a newer vigil");
+          "store schema version 99 is newer than this vigil understands (8); use a newer vigil");
   }
 }
 
@@ -106,8 +106,8 @@ TEST_CASE("ChainWriter seals rows and advances the head in one transaction", "[s
     REQUIRE(tx.has_value());
     auto w = ChainWriter::Begin(*db);
     REQUIRE(w.has_value());
-    auto id = w->Append("batches",
-                        {Value::Integer(1), Value::Text("test"), Value::Null(), Value::Text("0")});
+    auto id = w->Append("batches", {Value::Integer(1), Value::Text("test"), Value::Null(),
+                                    Value::Text("0"), Value::Null()});
     REQUIRE(id.has_value());
     CHECK(w->head().seq == 1);
     // Rolled back: no row and no entry survive.
@@ -119,8 +119,8 @@ TEST_CASE("ChainWriter seals rows and advances the head in one transaction", "[s
   REQUIRE(tx.has_value());
   auto w = ChainWriter::Begin(*db);
   REQUIRE(w.has_value());
-  REQUIRE(w->Append("batches",
-                    {Value::Integer(1), Value::Text("test"), Value::Null(), Value::Text("0")})
+  REQUIRE(w->Append("batches", {Value::Integer(1), Value::Text("test"), Value::Null(),
+                                Value::Text("0"), Value::Null()})
               .has_value());
   REQUIRE(tx->Commit().ok());
   CHECK(RawQueryInt(path, "SELECT count(*) FROM chain") == 1);
@@ -138,12 +138,12 @@ TEST_CASE("ChainWriter rejects a value of the wrong type before SQLite can coerc
   REQUIRE(tx.has_value());
   auto w = ChainWriter::Begin(*db);
   REQUIRE(w.has_value());
-  auto bad = w->Append("batches",
-                       {Value::Text("1"), Value::Text("test"), Value::Null(), Value::Text("0")});
+  auto bad = w->Append("batches", {Value::Text("1"), Value::Text("test"), Value::Null(),
+                                   Value::Text("0"), Value::Null()});
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().message == "batches.started_us is INTEGER, not TEXT");
-  auto null_required =
-      w->Append("batches", {Value::Integer(1), Value::Null(), Value::Null(), Value::Text("0")});
+  auto null_required = w->Append("batches", {Value::Integer(1), Value::Null(), Value::Null(),
+                                             Value::Text("0"), Value::Null()});
   REQUIRE_FALSE(null_required.has_value());
   auto unknown = w->Append("sqlite_master", {});
   REQUIRE_FALSE(unknown.has_value());
@@ -223,8 +223,8 @@ TEST_CASE("OpenStore migrates a version 1 store to version 2 and its chain still
     REQUIRE(tx.has_value());
     auto w = ChainWriter::Begin(*db);
     REQUIRE(w.has_value());
-    auto batch = w->Append("batches",
-                           {Value::Integer(1), Value::Text("t"), Value::Null(), Value::Text("0")});
+    auto batch = w->Append("batches", {Value::Integer(1), Value::Text("t"), Value::Null(),
+                                       Value::Text("0"), Value::Null()});
     REQUIRE(batch.has_value());
     REQUIRE(w->Append("quarantine", {Value::Integer(*batch), Value::Integer(2), Value::Null(),
                                      Value::Null(), Value::Null(), Value::Null(),
@@ -250,7 +250,7 @@ TEST_CASE("RecordHashOf gives the hash ChainWriter seals, so another thread can 
   auto w = ChainWriter::Begin(*db);
   REQUIRE(w.has_value());
   const std::vector<Value> row = {Value::Integer(7), Value::Text("ingest"),
-                                  Value::Text("h\xc3\xa9"), Value::Text("0.1")};
+                                  Value::Text("h\xc3\xa9"), Value::Text("0.1"), Value::Null()};
   REQUIRE(w->Append("batches", row).has_value());
   REQUIRE(tx->Commit().ok());
   auto sha = crypto::Sha256::Create();
@@ -265,5 +265,5 @@ TEST_CASE("RecordHashOf gives the hash ChainWriter seals, so another thread can 
   // And it refuses what Append refuses.
   auto bad = RecordHashOf("batches", {Value::Text("x")}, *sha, scratch);
   REQUIRE_FALSE(bad.has_value());
-  CHECK(bad.error().message == "batches takes 4 values, not 1");
+  CHECK(bad.error().message == "batches takes 5 values, not 1");
 }

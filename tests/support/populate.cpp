@@ -105,7 +105,8 @@ Status AppendEvents(store::Database& db, const PopulateOptions& o, int64_t batch
            Value::Blob(raw),
            Value::Null(),  // product, service, source_country: as a row of schema 6
            Value::Null(),
-           Value::Null()};
+           Value::Null(),
+           Value::Null()};  // details (schema 8)
     auto id = writer->Append("events", row);
     if (!id) return id.error();
   }
@@ -192,8 +193,9 @@ Status Populate(const std::string& db_path, const PopulateOptions& o) {
     if (!tx) return tx.error();
     auto writer = store::ChainWriter::Begin(*db);
     if (!writer) return writer.error();
-    auto id = writer->Append("batches", {Value::Integer(1794700800000000), Value::Text("populate"),
-                                         Value::Text("synthetic.ndjson"), Value::Text("test")});
+    auto id = writer->Append("batches",
+                             {Value::Integer(1794700800000000), Value::Text("populate"),
+                              Value::Text("synthetic.ndjson"), Value::Text("test"), Value::Null()});
     if (!id) return id.error();
     batch_id = *id;
     Status s = tx->Commit();
@@ -215,29 +217,33 @@ Status EventsAsSchema6(const std::string& db_path) {
   if (!db) return db.error();
   auto tx = store::Transaction::Begin(*db, store::Transaction::Kind::kImmediate);
   if (!tx) return tx.error();
-  Status s = db->Exec("UPDATE events SET product = NULL, service = NULL, source_country = NULL",
-                      "unlabel events");
+  Status s = db->Exec(
+      "UPDATE events SET product = NULL, service = NULL, source_country = NULL, details = NULL; "
+      "UPDATE batches SET timezone = NULL",
+      "unlabel events");
   if (!s.ok()) return s;
   auto made = crypto::Sha256::Create();
   if (!made) return made.error();
   crypto::Sha256& sha = *made;
   store::CanonicalRow scratch;
-  auto rows = db->Prepare("SELECT * FROM events ORDER BY id", "read events");
-  auto seal = db->Prepare("UPDATE chain SET record_hash = ?1 WHERE tbl = 'events' AND row_id = ?2",
-                          "seal events");
-  if (!rows || !seal) return MakeError(ErrorCode::kStore, "prepare");
-  for (;;) {
-    auto more = rows->Step();
-    if (!more) return more.error();
-    if (!*more) break;
-    std::vector<Value> values;
-    for (int c = 1; c < rows->ColumnCount(); ++c) values.push_back(rows->ColumnValue(c));
-    auto hash = store::RecordHashOf("events", values, sha, scratch);
-    if (!hash) return hash.error();
-    seal->Reset();
-    if (!(s = seal->BindBlob(1, crypto::DigestBytes(*hash))).ok()) return s;
-    if (!(s = seal->BindInteger(2, rows->ColumnInteger(0))).ok()) return s;
-    if (auto done = seal->Step(); !done) return done.error();
+  for (const std::string table : {"events", "batches"}) {
+    auto rows = db->Prepare("SELECT * FROM " + table + " ORDER BY id", "read rows");
+    auto seal = db->Prepare(
+        "UPDATE chain SET record_hash = ?1 WHERE tbl = '" + table + "' AND row_id = ?2", "seal");
+    if (!rows || !seal) return MakeError(ErrorCode::kStore, "prepare");
+    for (;;) {
+      auto more = rows->Step();
+      if (!more) return more.error();
+      if (!*more) break;
+      std::vector<Value> values;
+      for (int c = 1; c < rows->ColumnCount(); ++c) values.push_back(rows->ColumnValue(c));
+      auto hash = store::RecordHashOf(table, values, sha, scratch);
+      if (!hash) return hash.error();
+      seal->Reset();
+      if (!(s = seal->BindBlob(1, crypto::DigestBytes(*hash))).ok()) return s;
+      if (!(s = seal->BindInteger(2, rows->ColumnInteger(0))).ok()) return s;
+      if (auto done = seal->Step(); !done) return done.error();
+    }
   }
   auto links = db->Prepare("SELECT seq, tbl, row_id, record_hash FROM chain ORDER BY seq", "read");
   auto relink = db->Prepare("UPDATE chain SET chain_hash = ?1 WHERE seq = ?2", "relink");
@@ -263,6 +269,7 @@ Status EventsAsSchema6(const std::string& db_path) {
     if (auto done = relink->Step(); !done) return done.error();
   }
   s = db->Exec(
+      "ALTER TABLE events DROP COLUMN details; ALTER TABLE batches DROP COLUMN timezone; "
       "ALTER TABLE events DROP COLUMN source_country; ALTER TABLE events DROP COLUMN service; "
       "ALTER TABLE events DROP COLUMN product; PRAGMA user_version = 6;",
       "drop the columns of schema 7");

@@ -21,9 +21,9 @@ struct PopulateOptions {
 Status Populate(const std::string& db_path, const PopulateOptions& options);
 
 // Makes a store's events what vigil of store schema 6 wrote (issue 20): product, service and
-// source_country NULL and then dropped, every chain entry sealed again as that vigil sealed it
-// (the events' record hashes without the three, and the links after them), user_version 6.
-// For a store without checkpoints.
+// source_country (and schema 8's details and batches.timezone) NULL and then dropped, every chain
+// entry sealed again as that vigil sealed it (the events' record hashes without the three, and the
+// links after them), user_version 6. For a store without checkpoints.
 Status EventsAsSchema6(const std::string& db_path);
 
 }  // namespace vigil::testing
