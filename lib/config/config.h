@@ -96,8 +96,6 @@ struct Config {
   // addresses. Not part of CanonicalText(): correlate records the rules as expanded.
   std::vector<std::string> internal_networks = DefaultInternalNetworks();
   bool networks_declared = false;  // networks.internal was given
-  AlertOptions alert;  // not part of CanonicalText(): vigil alert records its own digest
-
   AlertOptions alert;     // not part of CanonicalText(): vigil alert records its own digest
   IngestSettings ingest;  // not part of CanonicalText(): score and alert do not read it
   int unincidented_event_cap = 45;  // highest risk an event outside any incident can get from
