@@ -244,8 +244,14 @@ TEST_CASE("issue 21: a false positive never hides a stronger finding on the same
   }
 
   SECTION("a score in a higher band than the marked incident's when marked is kept") {
-    // The same incidents, scored with lower bands: without the mark incident 1 would now be a
-    // band above the one it had when alice marked it.
+    // alice marks incident 1 again when bands set high made it Low; scored with lower bands,
+    // without the mark it would now be a band above the one it had when she marked it. (Failures
+    // alone stay below High whatever the bands, vigil-score(1) SEVERITY BANDS, so the band it
+    // was marked in is set low here rather than the later one high.)
+    const std::string high = s.dir.File("high_bands.yml");
+    WriteText(high, "score:\n  bands: {medium: 90, high: 95, critical: 99}\n");
+    Run(s.db, {"--format", "json", "--config", high, "score"});
+    Run(s.db, {"review", "1", "--false-positive", "--analyst", "alice"});
     const std::string config = s.dir.File("low_bands.yml");
     WriteText(config, "score:\n  bands: {medium: 5, high: 10, critical: 95}\n");
     auto rescored = Incidents(Run(s.db, {"--format", "json", "--config", config, "score"}));

@@ -327,7 +327,7 @@ TEST_CASE("verify finds an inserted row", "[verify]") {
          "event_outcome, event_action, event_severity, 'ghost', source_ip, source_port, "
          "destination_ip, destination_port, network_protocol, host_name, source_bytes, "
          "destination_bytes, url, domain, email_from, email_subject, process_name, message, "
-         "fields, raw, product, service, source_country FROM events WHERE id = 10");
+         "fields, raw, product, service, source_country, details FROM events WHERE id = 10");
   auto s = f.Verify();
   CheckFirst(s, ProblemKind::kInserted, f.Head() + 1);
   CHECK(s.problems.front().row_id == 1000);
