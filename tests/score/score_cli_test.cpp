@@ -110,7 +110,7 @@ TEST_CASE("score: incidents get a risk from six parts, events a risk and a label
   REQUIRE(incidents.size() >= 1);
   simdjson::dom::element top = incidents.at(0);
   INFO(text);
-  CHECK(std::string_view(top["title"]).find("succe") != std::string_view::npos);
+  CHECK(std::string_view(top["title"]).find("logon") != std::string_view::npos);
   simdjson::dom::array parts = top["components"];
   CHECK(parts.size() == 7);
   double points = 0;
