@@ -56,6 +56,22 @@ void ActorLog::Add(const StoredEvent& stored) {
   }
   if (!entries_.empty() && entries_.back().id > entry.id) sorted_ = false;
   entries_.push_back(entry);
+  owners_stale_ = true;
+}
+
+void ActorLog::BuildOwners() {
+  owners_.clear();
+  for (const Entry& e : entries_) {
+    if (e.ip == kNone || e.account == kNone) continue;
+    auto [it, added] = owners_.try_emplace(e.ip, Owner{e.account, e.ts_us});
+    if (added) continue;
+    if (it->second.account != e.account) {
+      it->second.account = kNone;  // two accounts from one address: it names neither
+    } else if (e.ts_us < it->second.first_us) {
+      it->second.first_us = e.ts_us;
+    }
+  }
+  owners_stale_ = false;
 }
 
 std::vector<ActorLog::Actors> ActorLog::Of(const std::vector<Candidate>& candidates) {
@@ -64,6 +80,7 @@ std::vector<ActorLog::Actors> ActorLog::Of(const std::vector<Candidate>& candida
               [](const Entry& a, const Entry& b) { return a.id < b.id; });
     sorted_ = true;
   }
+  if (owners_stale_) BuildOwners();
   std::vector<Actors> out(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     Actors& a = out[i];
@@ -76,6 +93,13 @@ std::vector<ActorLog::Actors> ActorLog::Of(const std::vector<Candidate>& candida
       a.has_events = true;
       for (uint32_t k : {it->ip, it->account, it->caller}) {
         if (k != kNone) a.keys.push_back(k);
+      }
+      if (it->ip != kNone && it->account == kNone && it->caller == kNone) {
+        auto owner = owners_.find(it->ip);
+        if (owner != owners_.end() && owner->second.account != kNone &&
+            owner->second.first_us <= it->ts_us) {
+          a.keys.push_back(owner->second.account);
+        }
       }
     }
     std::sort(a.keys.begin(), a.keys.end());

@@ -7,7 +7,11 @@
 //   - the calling account: Windows' SubjectUserName when it names a person (not "-", not a
 //     machine account ending in "$"), the account that asked for the action;
 //   - the account of a successful event that has a source address (a logon, a ticket request):
-//     whoever used it from that address acted as it.
+//     whoever used it from that address acted as it;
+//   - for an event with an address and no account of its own (a firewall or flow record), the
+//     one account that logged on from that address before it, when exactly one ever did in
+//     the events correlated: data that leaves alice's workstation after alice logged on from it
+//     is alice's act. An address two accounts logged on from (a NAT, a jump host) names none.
 // The target of an action (a failed logon's user name, the host that logged it) is not an actor.
 
 #include <cstdint>
@@ -48,6 +52,15 @@ class ActorLog {
   };
   std::vector<Entry> entries_;
   bool sorted_ = true;
+  // Per address key: the one account that logged on from it and its first such logon, or
+  // kNone as the account when several did. Rebuilt by Of() when events were added.
+  struct Owner {
+    uint32_t account;
+    int64_t first_us;
+  };
+  std::unordered_map<uint32_t, Owner> owners_;
+  bool owners_stale_ = false;
+  void BuildOwners();
   std::unordered_map<std::string, uint32_t> index_;
   std::vector<std::string> names_;
   EventView view_;

@@ -62,7 +62,9 @@ def one(args, size, seed):
     found = sum(k["found"] for k in q["kinds"] if k["malicious"])
     return {"size": size, "seed": seed, "incidents": q["incidents"], "found": found,
             "instances": malicious, "benign_high": q["benign_lookalike_high_critical"],
-            "background": q["background"], "missed": missed}
+            "background": q["background"],
+            "background_high": sum(n["count"] for n in q["noise"] if n["level"] in ("high", "critical")),
+            "missed": missed}
 
 
 def main():
@@ -83,7 +85,8 @@ def main():
             rows.append(r)
             if not args.json:
                 print(f"{size:>8} seed {seed:>3}: recall {r['found']:>3}/{r['instances']:<3} "
-                      f"benign High/Critical {r['benign_high']}  background {r['background']}  "
+                      f"benign High/Critical {r['benign_high']}  background {r['background']} "
+                      f"({r['background_high']} High/Critical)  "
                       f"{'missed: ' + ', '.join(r['missed']) if r['missed'] else ''}", flush=True)
     bad = False
     for size in sorted({r["size"] for r in rows}):
@@ -94,7 +97,8 @@ def main():
         if not args.json:
             print(f"{size:>8} total over {len(rs)} seeds: recall {found}/{inst} = "
                   f"{found / max(1, inst):.4f}, benign look-alikes at High/Critical {bh}, "
-                  f"incidents on background traffic {sum(r['background'] for r in rs)}")
+                  f"incidents on background traffic {sum(r['background'] for r in rs)} "
+                  f"({sum(r['background_high'] for r in rs)} of them High/Critical by rule level)")
     if args.json:
         print(json.dumps(rows, indent=1))
     return 1 if bad else 0

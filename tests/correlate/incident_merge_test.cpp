@@ -222,3 +222,62 @@ TEST_CASE("issue 21: APT29's SMB lateral movement is 5.96 MB, seen by two sensor
   CHECK(s.find("11.92 MB") == std::string::npos);
   CHECK(s.find("25 more are a second sensor's copy, counted once") != std::string::npos);
 }
+
+namespace {
+
+// The first case of issue 21 (tests/data/seeds/README.md): alice clicks a phishing link, an
+// outside address fails six logons as alice and succeeds, and 950 MB leave alice's
+// workstation for a new destination half an hour later.
+std::string BundleCase(TempDir& dir, const std::string& bundle) {
+  const std::string db = dir.File("bundle.db");
+  RunOn(db, {"ingest", "--quiet", bundle});
+  RunOn(db, {"correlate", "--quiet"});
+  RunOn(db, {"score", "--quiet"});
+  return db;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "issue 21: a phishing click, a guessed logon and an exfiltration are one Critical "
+    "incident naming alice, the address and the destination",
+    "[merge]") {
+  TempDir dir;
+  const std::string db =
+      BundleCase(dir, VIGIL_SOURCE_DIR "/tests/data/seeds/bundle_phish_logon_exfil.json");
+  REQUIRE(RawQueryInt(db, "SELECT count(*) FROM incidents") == 1);
+  // Its events: the click, the six failures and the logon, and the transfer.
+  CHECK(RawQueryInt(db,
+                    "SELECT count(*) FROM incident_events ie JOIN events e ON e.id = ie.event_id "
+                    "WHERE e.event_action = 'clicked' OR e.source_ip = '198.51.100.23' OR "
+                    "e.destination_ip = '203.0.113.77'") == 9);
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM scores WHERE severity = 'Critical'") == 1);
+  const std::string report = RunOn(db, {"report", "1"});
+  for (const char* name : {"alice", "198.51.100.23", "203.0.113.77"}) {
+    INFO(name);
+    CHECK(report.find(name) != std::string::npos);
+  }
+}
+
+TEST_CASE("issue 21: an address two accounts logged on from does not make its traffic either's",
+          "[merge]") {
+  // The same bundle, but bob also logged on from alice's workstation that morning: the
+  // transfer from it is nobody's in particular and stays an incident of its own.
+  TempDir dir;
+  std::string text =
+      vigil::testing::ReadText(VIGIL_SOURCE_DIR "/tests/data/seeds/bundle_phish_logon_exfil.json");
+  const std::string bob = R"("user": "bob",
+   "src_ip": "10.20.1.31")";
+  const size_t at = text.find(bob);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, bob.size(), R"("user": "bob",
+   "src_ip": "10.20.1.23")");
+  const std::string file = dir.File("shared_host.json");
+  WriteText(file, text);
+  const std::string db = BundleCase(dir, file);
+  CHECK(RawQueryInt(db, "SELECT count(*) FROM incidents") == 2);
+  CHECK(RawQueryInt(db,
+                    "SELECT count(DISTINCT ie.incident_id) FROM incident_events ie JOIN events e "
+                    "ON e.id = ie.event_id WHERE e.destination_ip = '203.0.113.77' OR "
+                    "e.source_ip = '198.51.100.23'") == 2);
+}
