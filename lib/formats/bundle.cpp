@@ -13,6 +13,9 @@ void MapBundle(Record& f, Event& ev, const MapContext& context) {
                          : context.item_key == "auth_logs"   ? "authentication"
                                                              : "email";
   MapGeneric(f, ev, category);
+  // The array's name says what its records are: a phishing detector's alerts (a click it
+  // reports is an alert, not a mail log's line).
+  if (context.item_key == "phishing_alerts") ev.event_kind = "alert";
 }
 
 }  // namespace
