@@ -53,7 +53,7 @@ TEST_CASE("issue 21: the phishing bundle's status, recipient and bytes_sent are 
                     "'alice' AND source_ip = '198.51.100.23'") == 6);
   // The phishing alert: the recipient's local part is the user, the action is clicked.
   CHECK(Rows(db, "event_category = 'email'") ==
-        std::vector<std::string>{"event|email|clicked|NULL|alice|NULL|NULL|NULL"});
+        std::vector<std::string>{"alert|email|clicked|NULL|alice|NULL|NULL|NULL"});
   CHECK(RawRows(db, "SELECT email_from, url FROM events WHERE event_category = 'email'") ==
         std::vector<std::string>{"it-desk@c0rp-example.top|https://c0rp-example.top/o365/login"});
   // The firewall's bytes_sent as bytes out.
