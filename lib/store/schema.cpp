@@ -326,6 +326,26 @@ Result<int> SchemaVersionOf(Database& db) {
 
 Status Migrate(Database& db) { return MigrateTo(db, kSchemaVersion); }
 
+Status MigrateWithin(Database& db) {
+  for (;;) {
+    auto version = SchemaVersionOf(db);
+    if (!version) return version.error();
+    if (*version >= kSchemaVersion) return {};
+    const Migration* step = nullptr;
+    for (const Migration& m : kMigrations) {
+      if (m.to_version == *version + 1) step = &m;
+    }
+    if (step == nullptr) {
+      return MakeError(ErrorCode::kInternal,
+                       "no migration from schema version " + std::to_string(*version));
+    }
+    Status s = db.Exec(step->sql, "migrate schema to version " + std::to_string(step->to_version));
+    if (!s.ok()) return s;
+    s = db.Exec("PRAGMA user_version = " + std::to_string(step->to_version), "set schema version");
+    if (!s.ok()) return s;
+  }
+}
+
 Status MigrateTo(Database& db, int target) {
   for (;;) {
     auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);

@@ -35,6 +35,9 @@ const TableDef* FindChainedTable(std::string_view name);
 // transaction. kStore if the store's version is newer than kSchemaVersion.
 Status Migrate(Database& db);
 
+// Migrates to the current version inside the caller's transaction (a new store is created
+// whole, with its identity, in one transaction: vigil-store(5)).
+Status MigrateWithin(Database& db);
 // Migrates only up to `version` (for tests of the migration path).
 Status MigrateTo(Database& db, int version);
 

@@ -36,9 +36,8 @@ Status CreateEmptyPrivateFile(const std::string& path) {
   return {};
 }
 
-Status EnsureIdentity(Database& db) {
-  auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
-  if (!tx) return tx.error();
+// Writes the store id and creation time unless present, in the caller's transaction.
+Status WriteIdentity(Database& db) {
   auto have = db.QueryInteger("SELECT count(*) FROM meta WHERE key = 'store_id'", "read store id");
   if (!have) return have.error();
   if (*have == 0) {
@@ -59,6 +58,31 @@ Status EnsureIdentity(Database& db) {
       auto step = insert->Step();
       if (!step) return step.error();
     }
+  }
+  return {};
+}
+
+Status EnsureIdentity(Database& db) {
+  auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
+  if (!tx) return tx.error();
+  Status s = WriteIdentity(db);
+  if (!s.ok()) return s;
+  return tx->Commit();
+}
+
+// A new store is created whole: its schema and its identity in one transaction, so a process
+// killed while creating it leaves no schema at all, never a store without an id (issue 21: the
+// eighth migration step widened that window). Another process may have created it meanwhile:
+// then the version read under the write lock is not 0 and nothing is written here.
+Status CreateWhole(Database& db) {
+  auto tx = Transaction::Begin(db, Transaction::Kind::kImmediate);
+  if (!tx) return tx.error();
+  auto version = SchemaVersionOf(db);
+  if (!version) return version.error();
+  if (*version == 0) {
+    Status s = MigrateWithin(db);
+    if (s.ok()) s = WriteIdentity(db);
+    if (!s.ok()) return s;
   }
   return tx->Commit();
 }
@@ -169,6 +193,10 @@ Result<Database> OpenStore(const std::string& path, StoreAccess access) {
   }
   s = snapshot->Commit();  // Migrate takes the write lock and reads the version again
   if (!s.ok()) return s.error();
+  if (*version == 0) {
+    s = CreateWhole(*db);
+    if (!s.ok()) return s.error();
+  }
   s = Migrate(*db);
   if (!s.ok()) return s.error();
   s = EnsureIdentity(*db);
