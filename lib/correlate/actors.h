@@ -1,6 +1,6 @@
 #pragma once
 // Who acted in each event, recorded while correlate feeds the engine, so that candidates of
-// different rules can be merged by actor (one attack, one incident; vigil-correlate(1), MERGING).
+// different rules can be merged by actor (one attack, one incident; vigil-correlate(1)).
 //
 // An event's actors are:
 //   - its source address (source.ip): the address the action came from;
