@@ -3,8 +3,8 @@
 #include "formats/generic.h"
 
 #include "formats/classified.h"
-#include "formats/variants.h"
 #include "formats/details.h"
+#include "formats/variants.h"
 #include "formats/words.h"
 
 namespace vigil::formats {

@@ -441,8 +441,7 @@ TEST_CASE("Config reads the alert section, and refuses what vigil alert could no
   CHECK(c.Digest() == defaults.Digest());  // alert settings are not the score's
   CHECK(Refusal("alert:\n  min_severity: severe\n") ==
         "bad.yml:2: alert.min_severity: expected Low, Medium, High or Critical");
-  CHECK(Refusal("alert:\n  burst: {events: 0}\n").find("alert.burst.events") !=
-        std::string::npos);
+  CHECK(Refusal("alert:\n  burst: {events: 0}\n").find("alert.burst.events") != std::string::npos);
   CHECK(Refusal("alert:\n  cooldwn: 60\n") ==
         "bad.yml:2: alert.cooldwn: unknown key (did you mean 'cooldown'?)");
   CHECK(Refusal("alert:\n  anomaly: 1.5\n").find("alert.anomaly") != std::string::npos);
