@@ -54,7 +54,10 @@ std::vector<DetailValue> DetailTally::Read(const Event& e) {
 }
 
 void DetailTally::Count(const std::vector<DetailValue>& values) {
-  for (const auto& [key, value] : values) {
+  for (const DetailValue& kv : values) {
+    // Named copies of the pair's parts: clang 14 cannot capture structured bindings.
+    const auto& key = kv.first;
+    const auto& value = kv.second;
     auto it =
         std::find_if(counts_.begin(), counts_.end(), [&](const auto& c) { return c.first == key; });
     if (it == counts_.end()) it = counts_.insert(counts_.end(), {key, {}});
