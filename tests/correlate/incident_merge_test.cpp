@@ -281,3 +281,31 @@ TEST_CASE("issue 21: an address two accounts logged on from does not make its tr
                     "ON e.id = ie.event_id WHERE e.destination_ip = '203.0.113.77' OR "
                     "e.source_ip = '198.51.100.23'") == 2);
 }
+
+TEST_CASE(
+    "issue 21: a mail log's click line then a new logon is no phishing chain; a phishing "
+    "alert's click is",
+    "[merge]") {
+  // Users click links all day: only a detector's alert of the click (event.kind alert) starts
+  // the click-then-logon chain. The 3-step chain with the gateway's verdict is unchanged.
+  for (const bool alert : {false, true}) {
+    TempDir dir;
+    const std::string file = dir.File("mail.ndjson");
+    const std::string kind = alert ? R"(,"event.kind":"alert")" : "";
+    WriteText(file,
+              R"({"ts":"2026-03-02T10:14:00Z","source":"phishing","event_type":"link_clicked",)"
+              R"("user":"alice","action":"clicked")" +
+                  kind +
+                  "}\n"
+                  R"({"ts":"2026-03-02T10:40:00Z","source":"auth","event_type":"login_success",)"
+                  R"("user":"alice","src_ip":"198.51.100.23","outcome":"success"})"
+                  "\n");
+    const std::string db = dir.File("s.db");
+    RunOn(db, {"ingest", "--quiet", file});
+    const std::string out = RunOn(db, {"correlate", "--format", "json"});
+    INFO(out);
+    const bool chain =
+        out.find("Phishing link clicked, then a logon from a new address") != std::string::npos;
+    CHECK(chain == alert);
+  }
+}
