@@ -326,23 +326,31 @@ Result<int> SchemaVersionOf(Database& db) {
 
 Status Migrate(Database& db) { return MigrateTo(db, kSchemaVersion); }
 
+namespace {
+
+// Applies the one migration from `version` to the next, in the caller's transaction.
+Status MigrateOneStep(Database& db, int version) {
+  const Migration* step = nullptr;
+  for (const Migration& m : kMigrations) {
+    if (m.to_version == version + 1) step = &m;
+  }
+  if (step == nullptr) {
+    return MakeError(ErrorCode::kInternal,
+                     "no migration from schema version " + std::to_string(version));
+  }
+  Status s = db.Exec(step->sql, "migrate schema to version " + std::to_string(step->to_version));
+  if (!s.ok()) return s;
+  return db.Exec("PRAGMA user_version = " + std::to_string(step->to_version), "set schema version");
+}
+
+}  // namespace
+
 Status MigrateWithin(Database& db) {
   for (;;) {
     auto version = SchemaVersionOf(db);
     if (!version) return version.error();
     if (*version >= kSchemaVersion) return {};
-    const Migration* step = nullptr;
-    for (const Migration& m : kMigrations) {
-      if (m.to_version == *version + 1) step = &m;
-    }
-    if (step == nullptr) {
-      return MakeError(ErrorCode::kInternal,
-                       "no migration from schema version " + std::to_string(*version));
-    }
-    Status s = db.Exec(step->sql, "migrate schema to version " + std::to_string(step->to_version));
-    if (!s.ok()) return s;
-    s = db.Exec("PRAGMA user_version = " + std::to_string(step->to_version), "set schema version");
-    if (!s.ok()) return s;
+    if (Status s = MigrateOneStep(db, *version); !s.ok()) return s;
   }
 }
 
@@ -361,19 +369,8 @@ Status MigrateTo(Database& db, int target) {
                        db.path());
     }
     if (*version >= target) return tx->Commit();
-    const Migration* step = nullptr;
-    for (const Migration& m : kMigrations) {
-      if (m.to_version == *version + 1) step = &m;
-    }
-    if (step == nullptr) {
-      return MakeError(ErrorCode::kInternal,
-                       "no migration from schema version " + std::to_string(*version));
-    }
-    Status s = db.Exec(step->sql, "migrate schema to version " + std::to_string(step->to_version));
-    if (!s.ok()) return s;
-    s = db.Exec("PRAGMA user_version = " + std::to_string(step->to_version), "set schema version");
-    if (!s.ok()) return s;
-    s = tx->Commit();
+    Status s = MigrateOneStep(db, *version);
+    if (s.ok()) s = tx->Commit();
     if (!s.ok()) return s;
   }
 }
